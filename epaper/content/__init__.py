@@ -1,0 +1,1 @@
+"""Content: an edition folder (edition.yaml, story files, photos) into an Edition."""

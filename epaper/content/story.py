@@ -1,0 +1,120 @@
+"""A story file (Markdown with YAML front matter) into a Story."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from epaper.content.markdown import parse_body
+from epaper.content.paths import inside
+from epaper.errors import ContentError
+from epaper.model.edition import Photo, Story
+from epaper.yamlio import Located, load_yaml, read_text
+
+TEXT_FIELDS = ("headline", "kicker", "subheadline", "byline", "dateline", "source")
+KNOWN = set(TEXT_FIELDS) | {"lang", "photos"}
+LANGS = ("bn", "en")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line the body starts on)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ContentError("a story file must start with a '---' front matter block",
+                           file=path, line=1, hint="put headline: etc. between two '---' lines")
+    for k in range(1, len(lines)):
+        if lines[k].strip() == "---":
+            return "".join(lines[1:k]), "".join(lines[k + 1:]), k + 2
+    raise ContentError("the front matter block is not closed with '---'", file=path, line=1)
+
+
+def load_story(path: Path, root: Path, default_lang: str) -> Story:
+    text = read_text(path, ContentError, "story file")
+    front, body, body_line = split_front_matter(text.lstrip("\ufeff"), path)
+    meta = load_yaml(front, path, ContentError, line_offset=1)
+    data = meta.data
+    if not isinstance(data, dict):
+        raise ContentError("the front matter must be a mapping of fields", file=path, line=2)
+    for key in data:
+        if key not in KNOWN:
+            raise ContentError(f"unknown field {key!r}", file=path, line=meta.line(key),
+                               field=str(key), hint=f"known fields: {', '.join(sorted(KNOWN))}")
+    headline = data.get("headline")
+    if not isinstance(headline, str) or not headline.strip():
+        raise ContentError("missing headline", file=path, line=meta.line("headline") or 2,
+                           field="headline", hint="every story needs 'headline: ...'")
+    fields = {}
+    for name in TEXT_FIELDS:
+        value = data.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str | int | float):
+            raise ContentError("expected text", file=path, line=meta.line(name), field=name)
+        fields[name] = " ".join(str(value).split())
+    lang = data.get("lang", default_lang)
+    if lang not in LANGS:
+        raise ContentError(f"unknown language {lang!r}", file=path, line=meta.line("lang"),
+                           field="lang", hint="use bn or en")
+    photos = _photos(meta, path, root)
+    blocks = parse_body(body, body_line)
+    return Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks, **fields)
+
+
+def _photos(meta: Located, path: Path, root: Path) -> tuple[Photo, ...]:
+    raw = meta.data.get("photos") or []
+    if not isinstance(raw, list):
+        raise ContentError("photos must be a list", file=path, line=meta.line("photos"),
+                           field="photos")
+    photos = []
+    for i, item in enumerate(raw):
+        line = meta.line("photos", i)
+        if isinstance(item, str):
+            item = {"file": item}
+        if not isinstance(item, dict) or "file" not in item:
+            raise ContentError("each photo needs a 'file'", file=path, line=line,
+                               field=f"photos[{i}]")
+        photo_path = inside(root, path.parent, item["file"], file=path,
+                            line=meta.line("photos", i, "file"), field=f"photos[{i}].file")
+        focus = _focus(item.get("focus", [0.5, 0.5]), path, meta.line("photos", i, "focus"), i)
+        size, digest = probe_image(photo_path, path, meta.line("photos", i, "file"),
+                                   f"photos[{i}].file")
+        photos.append(Photo(photo_path, " ".join(str(item.get("caption") or "").split()),
+                            " ".join(str(item.get("credit") or "").split()), focus, size,
+                            digest))
+    return tuple(photos)
+
+
+def _focus(value: object, path: Path, line: int | None, i: int) -> tuple[float, float]:
+    ok = (isinstance(value, list | tuple) and len(value) == 2
+          and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value))
+    if not ok:
+        raise ContentError("focus must be [x, y] with both between 0 and 1", file=path,
+                           line=line, field=f"photos[{i}].focus")
+    assert isinstance(value, list | tuple)
+    return (float(value[0]), float(value[1]))
+
+
+def probe_image(photo: Path, named_in: Path, line: int | None, field: str
+                ) -> tuple[tuple[int, int], str]:
+    """Check the photo opens as an image; return its pixel size and a content digest."""
+    try:
+        data = photo.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(f"photo not found: {photo}", file=named_in, line=line,
+                           field=field) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read photo {photo}: {exc.strerror}", file=named_in,
+                           line=line, field=field) from None
+    try:
+        import io
+
+        with Image.open(io.BytesIO(data)) as im:
+            im.verify()
+            size = im.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ContentError(f"{photo.name} is not a readable image ({exc})", file=named_in,
+                           line=line, field=field,
+                           hint="re-export it as JPEG or PNG") from None
+    return size, hashlib.sha256(data).hexdigest()

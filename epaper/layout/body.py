@@ -1,0 +1,122 @@
+"""Body text: blocks into grid rows, rows flowed into balanced columns, overflow kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from epaper.model.edition import Block, Span
+from epaper.model.template import Style
+from epaper.text.paragraph import SetLine, set_words
+from epaper.text.words import Piece, WordMaker, tokenize
+from epaper.layout.typeset import font_for
+
+
+@dataclass(frozen=True)
+class Row:
+    """One grid row of body text: a line, a subhead line, or the space before a subhead."""
+
+    kind: str  # para | subhead | space
+    line: SetLine | None
+    block: int
+    start: int  # first token index of the line within its block
+    end: int
+    style: Style
+
+
+def spans_from_tokens(tokens: list[tuple[Piece, ...]]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for k, token in enumerate(tokens):
+        if k:
+            spans.append(Span(" "))
+        spans.extend(Span(t, b, i) for t, b, i in token)
+    return tuple(spans)
+
+
+def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead: Style,
+              width: float, lang: str, *, indent_first: bool = False) -> list[Row]:
+    rows: list[Row] = []
+    indent_next = indent_first
+    for b, block in enumerate(blocks):
+        style = subhead if block.kind == "subhead" else body
+        font = font_for(style, lang)
+        tokens = tokenize(block.spans)
+        words = [maker.word(t, font) for t in tokens]
+        if block.kind == "subhead":
+            if rows:
+                rows.append(Row("space", None, b, 0, 0, style))
+            lines = set_words(words, maker.space(font), width, align="left")
+            indent_next = False
+        else:
+            indent = body.indent if indent_next else 0.0
+            lines = set_words(words, maker.space(font), width, align=style.align, indent=indent)
+            indent_next = True
+        start = 0
+        for line in lines:
+            end = start + len(line.words)
+            rows.append(Row(block.kind, line, b, start, end, style))
+            start = end
+    return rows
+
+
+def remaining_blocks(blocks: tuple[Block, ...], rows: list[Row], first: int) -> tuple[Block, ...]:
+    """The blocks still to set when rows[first:] did not fit (first one maybe partial)."""
+    if first >= len(rows):
+        return ()
+    row = rows[first]
+    block = blocks[row.block]
+    rest = list(blocks[row.block + 1:])
+    if row.kind == "space":
+        return tuple([block] + rest)
+    tokens = tokenize(block.spans)[row.start:]
+    return tuple([Block(block.kind, spans_from_tokens(tokens), block.line)] + rest)
+
+
+def _keeps(rows: list[Row], k: int) -> bool:
+    """May a column end after row k-1? Not after a subhead or the space before one."""
+    return k <= 0 or k >= len(rows) or rows[k - 1].kind == "para"
+
+
+def _fill(rows: list[Row], starts: list[int], limits: list[int]) -> tuple[list[list[Row]], int]:
+    columns: list[list[Row]] = []
+    k = 0
+    for start, limit in zip(starts, limits, strict=True):
+        while k < len(rows) and rows[k].kind == "space":
+            k += 1  # no blank row at the top of a column
+        take = max(0, limit - start)
+        end = min(len(rows), k + take)
+        while end > k and end < len(rows) and not _keeps(rows, end):
+            end -= 1
+        columns.append(rows[k:end])
+        k = end
+    return columns, k
+
+
+def flow(rows: list[Row], starts: list[int], row_end: int, reserve: int = 0
+         ) -> tuple[list[list[Row]], int]:
+    """Flow rows into columns starting at `starts` rows and ending before `row_end`.
+
+    Returns the columns and how many rows were placed. When everything fits, the columns
+    are balanced: their last rows differ by at most one. `reserve` rows at the foot of the
+    last column are kept free (the jump line).
+    """
+    n = len(starts)
+    caps = [max(0, row_end - s) for s in starts]
+    caps[-1] = max(0, caps[-1] - reserve)
+    total = len([r for r in rows if r.kind != "space"])
+    if total <= sum(caps):
+        for end in range(min(starts) + 1, row_end + 1):
+            limits = [min(s + c, end) for s, c in zip(starts, caps, strict=True)]
+            room = sum(max(0, lim - s) for lim, s in zip(limits, starts, strict=True))
+            if room < total:
+                continue
+            # Give the surplus back from the right, one row per column: the feet stay level.
+            surplus = room - total
+            for i in range(n - 1, -1, -1):
+                if surplus and limits[i] > starts[i]:
+                    limits[i] -= 1
+                    surplus -= 1
+            columns, placed = _fill(rows, starts, limits)
+            if placed >= len(rows):
+                return columns, placed
+    limits = [s + c for s, c in zip(starts, caps, strict=True)]
+    return _fill(rows, starts, limits)

@@ -1,0 +1,272 @@
+"""Lay out a whole edition: assign stories to slots, compose pages in order, carry jumps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from epaper.errors import ContentError
+from epaper.layout.furniture import ad, folio, imprint, masthead
+from epaper.layout.geometry import Region, region
+from epaper.layout.log import LayoutLog
+from epaper.layout.story import Composed, Jump, StoryComposer
+from epaper.layout.typeset import Typesetter
+from epaper.model.edition import Block, Edition, PageSpec, Paper, Placement, Story
+from epaper.model.frame import Box, Element, PageFrame
+from epaper.model.template import PageTemplate, Slot, TemplateSet
+from epaper.text.fonts import FontBook
+from epaper.text.words import WordMaker
+
+STORY_ROLES = ("story", "briefs")
+
+
+@dataclass(frozen=True)
+class Continued:
+    """A story's overflow waiting for its page."""
+
+    story: Story
+    slot: Slot
+    from_page: int
+
+
+@dataclass
+class PagePlan:
+    spec: PageSpec
+    template: PageTemplate
+    stories: list[tuple[Placement, Slot]] = field(default_factory=list)
+    incoming: list[tuple[Placement, int, Slot]] = field(default_factory=list)
+
+
+def paper_of(ed: Edition, tset: TemplateSet) -> Paper:
+    base = Paper(**dict(tset.paper)) if tset.paper else Paper()
+    return base.merged({k: v for k, v in ed.paper.__dict__.items()})
+
+
+def plan(ed: Edition, tset: TemplateSet) -> list[PagePlan]:
+    """Check every page's template, slots and continuations; nothing is composed yet."""
+    plans: list[PagePlan] = []
+    for spec in ed.pages:
+        tpl = tset.page(spec.template)
+        if tpl is None:
+            raise ContentError(f"unknown page template {spec.template!r}", file=ed.source,
+                               line=spec.line or None, field=f"pages[{spec.number - 1}].template",
+                               hint=f"{tset.path.name} has: "
+                                    f"{', '.join(p.name for p in tset.pages)}")
+        plans.append(PagePlan(spec, tpl))
+    for p in plans:
+        _assign(ed, p)
+    for p in plans:
+        for placement, _slot in p.stories:
+            if placement.continue_to:
+                _route(ed, plans, p, placement)
+    for p in plans:
+        for slot_name, _image in p.spec.ads:
+            s = p.template.slot(slot_name)
+            if s is None or s.role != "ad":
+                raise ContentError(f"page {p.spec.number} has no ad slot {slot_name!r}",
+                                   file=ed.source, line=p.spec.line or None,
+                                   field=f"pages[{p.spec.number - 1}].ads",
+                                   hint="ad slots: " + ", ".join(
+                                       x.name for x in p.template.slots if x.role == "ad"))
+    return plans
+
+
+def _assign(ed: Edition, p: PagePlan) -> None:
+    free = [s for s in p.template.slots if s.role in STORY_ROLES]
+    taken: set[str] = set()
+    field_base = f"pages[{p.spec.number - 1}].stories"
+    for placement in p.spec.placements:
+        if placement.slot:
+            s = p.template.slot(placement.slot)
+            # A named slot may also be the jumps slot: on a day without jumps it takes a story.
+            if s is None or s.role not in STORY_ROLES + ("jumps",):
+                raise ContentError(
+                    f"template {p.template.name!r} has no story slot {placement.slot!r}",
+                    file=ed.source, line=placement.line or None, field=field_base,
+                    hint="story slots: " + ", ".join(x.name for x in free))
+            if s.name in taken:
+                raise ContentError(f"slot {s.name!r} is given two stories", file=ed.source,
+                                   line=placement.line or None, field=field_base)
+            taken.add(s.name)
+            p.stories.append((placement, s))
+    for placement in p.spec.placements:
+        if placement.slot:
+            continue
+        spare = [s for s in free if s.name not in taken]
+        if not spare:
+            raise ContentError(
+                f"page {p.spec.number} ({p.template.name}) has more stories than story slots "
+                f"({len(free)})", file=ed.source, line=placement.line or None,
+                field=field_base, hint="move a story to another page or name its slot")
+        taken.add(spare[0].name)
+        p.stories.append((placement, spare[0]))
+
+
+def _route(ed: Edition, plans: list[PagePlan], src: PagePlan, placement: Placement) -> None:
+    cont = placement.continue_to
+    assert cont is not None
+    where = dict(file=ed.source, line=placement.line or None,
+                 field=f"pages[{src.spec.number - 1}].stories")
+    if cont.page <= src.spec.number:
+        raise ContentError("a story can only continue on a later page", **where)  # type: ignore[arg-type]
+    target = plans[cont.page - 1]
+    if cont.slot:
+        slot = target.template.slot(cont.slot)
+        if slot is None or slot.role not in STORY_ROLES + ("jumps",):
+            raise ContentError(f"page {cont.page} has no slot {cont.slot!r} for the jump",
+                               **where)  # type: ignore[arg-type]
+        if any(s.name == slot.name for _, s in target.stories):
+            raise ContentError(f"slot {slot.name!r} on page {cont.page} already has a story",
+                               **where)  # type: ignore[arg-type]
+    else:
+        jumps = [s for s in target.template.slots if s.role == "jumps"]
+        if not jumps:
+            raise ContentError(f"page {cont.page} has no jumps slot for the continuation",
+                               hint="name a free slot: continue: {page: N, slot: NAME}",
+                               **where)  # type: ignore[arg-type]
+        slot = jumps[0]
+    target.incoming.append((placement, src.spec.number, slot))
+
+
+def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook) -> None:
+    """Every character of every story must be in a font of the style that sets it."""
+    for story in ed.stories:
+        where = str(story.path)
+        fields = [("headline", story.headline, "headline"), ("kicker", story.kicker, "kicker"),
+                  ("subheadline", story.subheadline, "subheadline"),
+                  ("byline", story.byline + story.dateline, "byline")]
+        for name, text, style in fields:
+            fonts.check_coverage(text, tset.style(style).family, where=where, field=name)
+        for i, photo in enumerate(story.photos):
+            fonts.check_coverage(photo.caption, tset.style("caption").family, where=where,
+                                 field=f"photos[{i}].caption")
+            fonts.check_coverage(photo.credit, tset.style("credit").family, where=where,
+                                 field=f"photos[{i}].credit")
+        for block in story.blocks:
+            for span in block.spans:
+                fonts.check_coverage(span.text, tset.style("body").family, where=where,
+                                     line=block.line, bold=span.bold, italic=span.italic)
+
+
+class EditionLayout:
+    """Lays out pages in order; a page only needs what earlier pages sent it (jumps)."""
+
+    def __init__(self, ed: Edition, tset: TemplateSet, fonts: FontBook,
+                 maker: WordMaker | None = None) -> None:
+        self.ed = ed
+        self.tset = tset
+        self.ts = Typesetter(maker or WordMaker(fonts))
+        self.composer = StoryComposer(tset, self.ts)
+        self.paper = paper_of(ed, tset)
+        self.log = LayoutLog()
+
+    def run(self) -> tuple[list[PageFrame], LayoutLog]:
+        plans = plan(self.ed, self.tset)
+        pending: dict[int, tuple[Block, ...]] = {}
+        frames = [self._page(p, plans, pending) for p in plans]
+        return frames, self.log
+
+    def _page(self, p: PagePlan, plans: list[PagePlan],
+              pending: dict[int, tuple[Block, ...]]) -> PageFrame:
+        tpl = p.template
+        els: list[Element] = []
+        for slot in tpl.slots:
+            reg = region(tpl, slot)
+            if slot.role == "masthead":
+                els += masthead(self.ts, self.tset, self.ed, self.paper, reg)
+            elif slot.role == "folio":
+                els += folio(self.ts, self.tset, self.ed, self.paper, p.spec, reg)
+            elif slot.role == "imprint":
+                els += imprint(self.ts, self.tset, self.ed, self.paper, reg)
+            elif slot.role == "ad":
+                els += self._ad(p, reg)
+            if "right" in slot.rules:
+                x = reg.box.x1 + tpl.grid.gutter / 2
+                els.append(Element("rule", Box(x, reg.box.y0, x, reg.box.y1), slot=slot.name,
+                                   stroke=(0, 0, 0, 1), stroke_width=0.4))
+            if "bottom" in slot.rules:
+                y = reg.row_top(reg.row_end) + tpl.grid.baseline / 2
+                els.append(Element("rule", Box(reg.box.x0, y, reg.box.x1, y), slot=slot.name,
+                                   stroke=(0, 0, 0, 1), stroke_width=0.4))
+        for placement, slot in p.stories:
+            els += self._story(p, placement, slot, plans, pending)
+        els += self._incoming(p, pending)
+        return PageFrame(p.spec.number, tpl.name, p.spec.section, tpl.width, tpl.height,
+                         tpl.bleed, tuple(els))
+
+    def _ad(self, p: PagePlan, reg: Region) -> list[Element]:
+        from epaper.content.story import probe_image
+
+        image = None
+        for slot_name, path in p.spec.ads:
+            if slot_name == reg.slot.name:
+                size, digest = probe_image(path, self.ed.source, None, "ads")
+                image = (path, size, digest)
+        return ad(self.ts, self.tset, self.ed, reg, image)
+
+    def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
+               pending: dict[int, tuple[Block, ...]]) -> list[Element]:
+        story = placement.story
+        reg = region(p.template, slot)
+        jump = None
+        if placement.continue_to:
+            target = plans[placement.continue_to.page - 1]
+            tslot = next(s for pl, _n, s in target.incoming if pl is placement)
+            jump = Jump(placement.continue_to.page, tslot.col)
+        result = self.composer.compose(story, reg, jump=jump)
+        self._record(p, story, slot, result)
+        if result.overflow and jump is not None:
+            pending[id(placement)] = result.overflow
+            self.log.story(story.id, str(story.path)).continued_to = jump.page
+        elif result.overflow:
+            self._overset(story, result)
+        return result.elements
+
+    def _incoming(self, p: PagePlan, pending: dict[int, tuple[Block, ...]]) -> list[Element]:
+        els: list[Element] = []
+        cursor: dict[str, float] = {}
+        for placement, from_page, slot in p.incoming:
+            blocks = pending.pop(id(placement), None)
+            if not blocks:
+                continue
+            reg = region(p.template, slot)
+            top = cursor.get(slot.name, reg.box.y0)
+            sub = _sub_region(reg, top)
+            result = self.composer.compose(placement.story, sub, from_page=from_page,
+                                           blocks=blocks)
+            self._record(p, placement.story, slot, result)
+            if result.overflow:
+                self._overset(placement.story, result)
+            bottom = max(e.box.y1 for e in result.elements)
+            cursor[slot.name] = bottom + p.template.grid.baseline
+            els += result.elements
+        return els
+
+    def _record(self, p: PagePlan, story: Story, slot: Slot, result: Composed) -> None:
+        entry = self.log.story(story.id, str(story.path))
+        entry.pages.append(p.spec.number)
+        entry.slots.append(slot.name)
+        placed = [r for r in result.rows[:result.placed] if r.line is not None]
+        entry.lines_set += len(placed)
+        entry.words_placed += sum(len(r.line.words) for r in placed if r.line)
+        entry.line_ratios += [round(r.line.ratio, 3) for r in placed
+                              if r.line and not r.line.last and r.style.align == "justify"]
+        if result.headline_size:
+            entry.headline_size = result.headline_size
+        if not result.overflow and result.underset > self.tset.underset_tolerance:
+            entry.underset_lines = result.underset
+        for w in result.warnings:
+            self.log.warn(w)
+
+    def _overset(self, story: Story, result: Composed) -> None:
+        entry = self.log.story(story.id, str(story.path))
+        rest = result.rows[result.placed:]
+        entry.overset_lines += len([r for r in rest if r.line is not None])
+        entry.overset_words += [w for b in result.overflow for w in b.text.split()]
+        self.log.warn(f"{story.id}: OVERSET — {len(entry.overset_words)} words "
+                      f"({entry.overset_lines} lines) did not fit in slot {entry.slots[-1]!r} "
+                      f"on page {entry.pages[-1]}")
+
+
+def _sub_region(reg: Region, top: float) -> Region:
+    box = replace(reg.box, y0=top)
+    return replace(reg, box=box, row0=reg.row_at_or_below(top))

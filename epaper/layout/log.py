@@ -1,0 +1,40 @@
+"""What layout tells the desk: per-story placement, overset and underset, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StoryLog:
+    story: str
+    file: str
+    pages: list[int] = field(default_factory=list)
+    slots: list[str] = field(default_factory=list)
+    lines_set: int = 0
+    words_placed: int = 0
+    overset_words: list[str] = field(default_factory=list)
+    overset_lines: int = 0
+    underset_lines: int = 0
+    headline_size: float = 0.0
+    continued_to: int | None = None
+    line_ratios: list[float] = field(default_factory=list)
+
+    @property
+    def overset_text(self) -> str:
+        return " ".join(self.overset_words)
+
+
+@dataclass
+class LayoutLog:
+    stories: dict[str, StoryLog] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def story(self, story_id: str, file: str) -> StoryLog:
+        found = self.stories.get(story_id)
+        if found is None:
+            found = self.stories[story_id] = StoryLog(story_id, file)
+        return found
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)

@@ -1,0 +1,239 @@
+"""Compose one story in its slot: kicker, fitted headline, byline, photo, body columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from epaper.calendars import bn_digits
+from epaper.errors import ContentError
+from epaper.layout.body import Row, body_rows, flow, remaining_blocks
+from epaper.layout.geometry import Region, crop_for
+from epaper.layout.typeset import Typesetter, place
+from epaper.model.edition import Block, Photo, Story
+from epaper.model.frame import Box, Element, Image, Line
+from epaper.model.template import HeadlineFit, Style, TemplateSet
+
+HEAD_GAP = 0.35  # of the grid: space under the headline block
+SQUEEZES = ("natural", "photo-min", "headline-min")  # copyfit steps, in order
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Where the rest of a story goes: page, grid column, language of the line."""
+
+    page: int
+    column: int
+
+
+@dataclass
+class Composed:
+    elements: list[Element] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    placed: int = 0  # rows placed
+    overflow: tuple[Block, ...] = ()
+    headline_size: float = 0.0
+    underset: int = 0
+    warnings: list[str] = field(default_factory=list)
+    columns_used: int = 0
+
+
+def jump_line(lang: str, jump: Jump) -> str:
+    if lang == "bn":
+        return f"বাকি অংশ পৃষ্ঠা {bn_digits(jump.page)}, কলাম {bn_digits(jump.column)}"
+    return f"Continued on page {jump.page}, column {jump.column}"
+
+
+def continued_from(lang: str, page: int) -> str:
+    if lang == "bn":
+        return "প্রথম পৃষ্ঠার পর" if page == 1 else f"পৃষ্ঠা {bn_digits(page)}-এর পর"
+    return f"Continued from page {page}"
+
+
+class StoryComposer:
+    def __init__(self, tset: TemplateSet, typesetter: Typesetter) -> None:
+        self.tset = tset
+        self.ts = typesetter
+
+    def style(self, name: str) -> Style:
+        return self.tset.style(name)
+
+    # -- the whole story -----------------------------------------------------------------
+    def compose(self, story: Story, reg: Region, *, jump: Jump | None = None,
+                from_page: int = 0, blocks: tuple[Block, ...] | None = None) -> Composed:
+        """Compose; if the body does not fit, try the template's copyfit steps in turn."""
+        result = Composed()
+        for squeeze in SQUEEZES:
+            result = self._compose(story, reg, squeeze, jump, from_page, blocks)
+            if not result.overflow or jump is not None:
+                break
+        return result
+
+    def _compose(self, story: Story, reg: Region, squeeze: str, jump: Jump | None,
+                 from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
+        out = Composed()
+        y = reg.box.y0
+        lang = story.lang
+        if from_page:
+            y = self._text_block(out, story, reg, y, "jumphead", story.headline,
+                                 reg.slot.headline_style)
+            y = self._text_block(out, story, reg, y, "jumpfrom",
+                                 continued_from(lang, from_page), "kicker")
+        else:
+            y = self._header(out, story, reg, y, squeeze)
+        if not from_page and story.photos and reg.slot.photo.position == "top":
+            y = self._photo(out, story, story.photos[0], reg, y, squeeze)
+        self._body(out, story, reg, y, jump, blocks if blocks is not None else story.blocks)
+        return out
+
+    def _header(self, out: Composed, story: Story, reg: Region, y: float, squeeze: str) -> float:
+        if story.kicker:
+            y = self._text_block(out, story, reg, y, "kicker", story.kicker, "kicker")
+        fit = reg.slot.headline or HeadlineFit(self.style(reg.slot.headline_style).size,
+                                               self.style(reg.slot.headline_style).size, 3)
+        y = self._headline(out, story, reg, y, fit, squeeze == "headline-min")
+        if story.subheadline:
+            y = self._text_block(out, story, reg, y, "subheadline", story.subheadline,
+                                 "subheadline")
+        byline = ", ".join(p for p in (story.byline, story.dateline) if p)
+        if byline:
+            y = self._text_block(out, story, reg, y, "byline", byline, "byline")
+        return y
+
+    def _text_block(self, out: Composed, story: Story, reg: Region, y: float, role: str,
+                    text: str, style_name: str, size: float | None = None) -> float:
+        style = self.style(style_name)
+        size = size or style.size
+        leading = style.leading * size / style.size
+        lines = self.ts.set(text, style, reg.box.width, story.lang, size=size)
+        first = y + size * 0.95
+        placed = place(lines, reg.box.x0, first, leading, style)
+        bottom = first + (len(lines) - 1) * leading + size * 0.4
+        out.elements.append(Element(role, Box(reg.box.x0, y, reg.box.x1, bottom), story.id,
+                                    reg.slot.name, placed))
+        return bottom + size * HEAD_GAP
+
+    def _headline(self, out: Composed, story: Story, reg: Region, y: float, fit: HeadlineFit,
+                  smallest: bool) -> float:
+        style = self.style(reg.slot.headline_style)
+        size = fit.min_size
+        sizes = [fit.min_size] if smallest else _sizes(fit)
+        for size in sizes:
+            lines = self.ts.set(story.headline, style, reg.box.width, story.lang, size=size)
+            if len(lines) <= fit.max_lines:
+                break
+        else:
+            out.warnings.append(f"{story.id}: headline needs more than {fit.max_lines} lines "
+                                f"even at {fit.min_size:g}pt")
+        out.headline_size = size
+        return self._text_block(out, story, reg, y, "headline", story.headline,
+                                reg.slot.headline_style, size)
+
+    def _photo(self, out: Composed, story: Story, photo: Photo, reg: Region, y: float,
+               squeeze: str) -> float:
+        spec = reg.slot.photo
+        lead = reg.page.grid.baseline
+        columns = reg.text_columns(reg.slot.columns or reg.slot.span)
+        span = spec.span or len(columns)
+        x0, x1 = columns[0][0], columns[min(span, len(columns)) - 1][1]
+        width = x1 - x0
+        px_w, px_h = photo.pixel_size
+        natural = width * px_h / px_w
+        height = spec.min_height if squeeze != "natural" else natural
+        height = min(max(height, spec.min_height or natural), spec.max_height or natural)
+        row = reg.row_at_or_below(y)
+        rows = max(3, round(height / lead))
+        top = reg.row_top(row)
+        box = Box(x0, top, x1, top + rows * lead - lead * 0.3)
+        crop = crop_for(photo.pixel_size, box.width, box.height, photo.focus)
+        ppi = (crop[2] - crop[0]) / (box.width / 72.0)
+        if ppi < self.tset.floor_ppi:
+            raise ContentError(
+                f"photo {photo.path.name} would print at {ppi:.0f} ppi, below the hard floor "
+                f"of {self.tset.floor_ppi:.0f} ppi", file=story.path, field="photos",
+                hint="supply a larger original or use a smaller slot")
+        if ppi < self.tset.min_ppi:
+            out.warnings.append(f"{story.id}: photo {photo.path.name} prints at {ppi:.0f} ppi "
+                                f"(minimum {self.tset.min_ppi:.0f})")
+        out.elements.append(Element("photo", box, story.id, reg.slot.name,
+                                    image=Image(photo.path, photo.digest, crop, ppi)))
+        y = box.y1 + lead * 0.3
+        cap_style = self.style("caption")
+        for role, text, style_name in (("caption", photo.caption, "caption"),
+                                       ("credit", photo.credit, "credit")):
+            if not text:
+                continue
+            style = self.style(style_name)
+            lines = self.ts.set(text, style, width, story.lang,
+                                align="right" if role == "credit" else None)
+            first = y + style.size * 0.95
+            placed = place(lines, x0, first, style.leading, style)
+            bottom = first + (len(lines) - 1) * style.leading + style.size * 0.4
+            out.elements.append(Element(role, Box(x0, y, x1, bottom), story.id, reg.slot.name,
+                                        placed))
+            y = bottom + cap_style.size * 0.15
+        return y + lead * 0.2
+
+    def _body(self, out: Composed, story: Story, reg: Region, y: float, jump: Jump | None,
+              blocks: tuple[Block, ...]) -> None:
+        body, subhead = self.style("body"), self.style("subhead")
+        columns = reg.text_columns(reg.slot.columns or reg.slot.span)
+        width = columns[0][1] - columns[0][0]
+        rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang)
+        photo_bottom = max((e.box.y1 for e in out.elements if e.role in ("caption", "credit",
+                                                                         "photo")), default=0)
+        head_bottom = max((e.box.y1 for e in out.elements
+                           if e.role not in ("photo", "caption", "credit")), default=y)
+        span = reg.slot.photo.span or len(columns)
+        starts = []
+        for i, (cx0, _) in enumerate(columns):
+            under_photo = photo_bottom and i < span
+            starts.append(reg.row_at_or_below(max(head_bottom, photo_bottom)
+                                              if under_photo else head_bottom))
+        del cx0
+        # The jump line takes the last row of the last column when the story runs over.
+        cols, placed = flow(rows, starts, reg.row_end)
+        if placed < len(rows) and jump is not None:
+            cols, placed = flow(rows, starts, reg.row_end, reserve=1)
+        out.rows, out.placed = rows, placed
+        out.overflow = remaining_blocks(blocks, rows, placed)
+        lead = reg.page.grid.baseline
+        last_row = 0
+        for i, col_rows in enumerate(cols):
+            if not col_rows:
+                continue
+            x0, x1 = columns[i]
+            lines: list[Line] = []
+            row = starts[i]
+            for r in col_rows:
+                if r.line is not None:
+                    lines.extend(place([r.line], x0, reg.baseline(row), lead, r.style))
+                row += 1
+            last_row = max(last_row, row)
+            box = Box(x0, reg.row_top(starts[i]), x1, reg.row_top(row))
+            out.elements.append(Element("body", box, story.id, reg.slot.name, tuple(lines),
+                                        column=i + 1))
+            out.columns_used = i + 1
+        if out.overflow and jump is not None:
+            self._jump_line(out, story, reg, columns[-1], jump)
+        elif not out.overflow:
+            out.underset = max(0, reg.row_end - max(last_row, min(starts)))
+
+    def _jump_line(self, out: Composed, story: Story, reg: Region,
+                   column: tuple[float, float], jump: Jump) -> None:
+        style = self.style("jumpline")
+        row = reg.row_end - 1
+        lines = self.ts.set(jump_line(story.lang, jump), style, column[1] - column[0],
+                            story.lang, align="right")
+        placed = place(lines[:1], column[0], reg.baseline(row), reg.page.grid.baseline, style)
+        box = Box(column[0], reg.row_top(row), column[1], reg.row_top(row + 1))
+        out.elements.append(Element("jumpline", box, story.id, reg.slot.name, placed))
+
+
+def _sizes(fit: HeadlineFit) -> list[float]:
+    sizes = []
+    s = fit.max_size
+    while s > fit.min_size:
+        sizes.append(s)
+        s -= 1.0
+    sizes.append(fit.min_size)
+    return sizes

@@ -1,0 +1,124 @@
+"""Page templates as layout reads them: grid, slots and styles, all lengths in points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CMYK = tuple[float, float, float, float]
+BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
+
+SLOT_ROLES = ("story", "photo", "briefs", "ad", "masthead", "folio", "jumps", "imprint")
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    family: str
+    size: float
+    leading: float
+    bold: bool = False
+    italic: bool = False
+    color: CMYK = BLACK
+    align: str = "left"  # left | justify | center | right
+    indent: float = 0.0  # first-line indent of following paragraphs
+
+
+@dataclass(frozen=True)
+class HeadlineFit:
+    min_size: float
+    max_size: float
+    max_lines: int
+
+
+@dataclass(frozen=True)
+class PhotoSpec:
+    position: str = "top"  # top | none
+    span: int = 0  # text columns the photo spans; 0 = all
+    min_height: float = 0.0
+    max_height: float = 0.0
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    role: str
+    col: int  # 1-based first grid column
+    span: int
+    top: float  # points below the top of the type area
+    height: float
+    columns: int = 0  # text columns inside the slot; 0 = span
+    headline: HeadlineFit | None = None
+    photo: PhotoSpec = PhotoSpec()
+    rules: tuple[str, ...] = ()  # edges that get a rule: bottom, right, top, left
+    headline_style: str = "headline"
+    line: int = 0  # line in the template file, for messages
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: int
+    gutter: float
+    baseline: float  # body leading; every body baseline is on this grid
+
+
+@dataclass(frozen=True)
+class PageTemplate:
+    name: str
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    grid: Grid
+    slots: tuple[Slot, ...]
+    bleed: float = 0.0
+
+    @property
+    def content_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def content_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+    @property
+    def column_width(self) -> float:
+        g = self.grid
+        return (self.content_width - (g.columns - 1) * g.gutter) / g.columns
+
+    def column_x(self, col: int) -> float:
+        """Left edge of 1-based grid column `col`."""
+        return self.margin_left + (col - 1) * (self.column_width + self.grid.gutter)
+
+    def slot(self, name: str) -> Slot | None:
+        for s in self.slots:
+            if s.name == name:
+                return s
+        return None
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    name: str
+    path: Path
+    paper: tuple[tuple[str, str], ...]
+    styles: tuple[Style, ...]
+    pages: tuple[PageTemplate, ...]
+    min_ppi: float = 150.0
+    floor_ppi: float = 50.0
+    target_ppi: float = 200.0
+    underset_tolerance: int = 2  # empty grid lines at a story's foot before we report it
+
+    def style(self, name: str) -> Style:
+        for s in self.styles:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def page(self, name: str) -> PageTemplate | None:
+        for p in self.pages:
+            if p.name == name:
+                return p
+        return None

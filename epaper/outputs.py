@@ -1,0 +1,79 @@
+"""The JSON outputs: layout.json (every placed element) and report.json (per story)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from epaper.layout.log import LayoutLog
+from epaper.model.edition import Edition
+from epaper.model.frame import Box, PageFrame
+
+
+def _pdf_box(box: Box, page_h: float) -> list[float]:
+    """Top-down layout box to PDF user space of the trimmed page (origin bottom left)."""
+    return [round(box.x0, 2), round(page_h - box.y1, 2), round(box.x1, 2),
+            round(page_h - box.y0, 2)]
+
+
+def layout_json(ed: Edition, frames: list[PageFrame]) -> dict[str, Any]:
+    pages = []
+    for f in frames:
+        elements = []
+        for el in f.elements:
+            item: dict[str, Any] = {"page": f.number, "story": el.story or None,
+                                    "role": el.role, "slot": el.slot,
+                                    "box": _pdf_box(el.box, f.height)}
+            if el.column:
+                item["column"] = el.column
+            if el.image is not None:
+                item["image"] = {"file": el.image.path.relative_to(ed.root).as_posix()
+                                 if el.image.path.is_relative_to(ed.root) else el.image.path.name,
+                                 "crop": [round(c, 1) for c in el.image.crop],
+                                 "ppi": round(el.image.ppi, 1)}
+            if el.lines:
+                item["lines"] = [{"text": ln.text, "baseline": round(f.height - ln.baseline, 2),
+                                  "x0": round(ln.x0, 2), "width": round(ln.width, 2)}
+                                 for ln in el.lines]
+            elements.append(item)
+        pages.append({"number": f.number, "template": f.template, "section": f.section,
+                      "width": round(f.width, 2), "height": round(f.height, 2),
+                      "elements": elements})
+    return {"edition": ed.date.isoformat(), "units": "pt",
+            "coordinates": "PDF user space of the trimmed page: origin bottom-left, y up",
+            "pages": pages}
+
+
+def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[str, Any]:
+    stories: dict[str, Any] = {}
+    for story in ed.stories:
+        entry = log.stories.get(story.id)
+        if entry is None:
+            continue
+        stories[story.id] = {
+            "file": story.path.relative_to(ed.root).as_posix(),
+            "lang": story.lang,
+            "pages": entry.pages,
+            "slots": entry.slots,
+            "words": len(story.words()),
+            "words_placed": entry.words_placed,
+            "lines_set": entry.lines_set,
+            "overset_lines": entry.overset_lines,
+            "overset_words": entry.overset_words,
+            "overset_text": entry.overset_text,
+            "underset_lines": entry.underset_lines,
+            "headline_size": entry.headline_size,
+            "continued_to": entry.continued_to,
+            "word_space_ratios": entry.line_ratios,
+        }
+    overset = [k for k, v in stories.items() if v["overset_words"]]
+    return {
+        "edition": ed.date.isoformat(),
+        "pages": [{"number": f.number, "template": f.template, "section": f.section,
+                   "file": f"pages/{f.number:02d}.pdf"} for f in frames],
+        "summary": {"pages": len(frames), "stories": len(stories),
+                    "words": sum(v["words"] for v in stories.values()),
+                    "words_placed": sum(v["words_placed"] for v in stories.values()),
+                    "overset_stories": overset, "warnings": len(log.warnings)},
+        "stories": stories,
+        "warnings": list(log.warnings),
+    }

@@ -1,0 +1,133 @@
+"""Embed a TrueType font in a ReportLab document as one subset Type0 (CID) font.
+
+ReportLab's own TTFont splits a font into 256-code simple fonts and maps conjunct glyphs
+to private-use code points; we draw glyph ids (Identity-H) instead, so one font object
+per face holds every glyph, and `ActualText` spans carry the real text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from fontTools import subset as ftsubset
+from fontTools.ttLib import TTFont
+from reportlab.pdfbase import pdfdoc
+
+
+class FontMetrics:
+    """The parts of a font file the PDF font dictionaries need; read once per run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        tt = TTFont(path)
+        self.upem = tt["head"].unitsPerEm
+        scale = 1000.0 / self.upem
+        self.advances = [round(tt["hmtx"][g][0] * scale) for g in tt.getGlyphOrder()]
+        head, os2, post = tt["head"], tt["OS/2"], tt["post"]
+        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        self.ascent = round(os2.sTypoAscender * scale)
+        self.descent = round(os2.sTypoDescender * scale)
+        self.cap_height = round((getattr(os2, "sCapHeight", 0) or os2.sTypoAscender) * scale)
+        self.italic_angle = float(post.italicAngle)
+        self.ps_name = tt["name"].getDebugName(6) or path.stem
+        self.flags = 4 | (64 if self.italic_angle else 0)  # symbolic: we use our own encoding
+        tt.close()
+        self.data = path.read_bytes()
+
+
+class SubsetCache:
+    """Subsets already made in this run, keyed by font and glyph set (the same page twice)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, frozenset[int]], bytes] = {}
+
+    def get(self, metrics: FontMetrics, gids: frozenset[int]) -> bytes:
+        key = (str(metrics.path), gids)
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = _subset(metrics.data, gids)
+        return found
+
+
+def _subset(data: bytes, gids: frozenset[int]) -> bytes:
+    options = ftsubset.Options()
+    options.retain_gids = True  # glyph ids in content streams stay valid: CIDToGIDMap Identity
+    options.notdef_outline = True
+    options.hinting = False
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "DSIG", "STAT", "MVAR", "HVAR"]
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    font = TTFont(io.BytesIO(data), lazy=True)
+    # Shaping already happened: drop the layout tables unread (decoding them is 90 % of
+    # the subsetting time for Noto Bengali).
+    for tag in ("GSUB", "GPOS", "GDEF", "DSIG", "STAT", "MVAR", "HVAR"):
+        if tag in font:
+            del font[tag]
+    sub = ftsubset.Subsetter(options)
+    sub.populate(gids=sorted(gids | {0}))
+    sub.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+class EmbeddedFont:
+    """One face in one document: collects the glyphs drawn, writes the font when saved."""
+
+    def __init__(self, metrics: FontMetrics, internal_name: str, cache: SubsetCache) -> None:
+        self.metrics = metrics
+        self.name = internal_name  # e.g. "FE1", the resource name in content streams
+        self.used: set[int] = set()
+        self.cache = cache
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - ReportLab's hook
+        m = self.metrics
+        gids = frozenset(self.used)
+        # The subset tag is derived from the glyph set, so rebuilds give identical bytes.
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
+            repr(sorted(gids)).encode()).digest()[:6])
+        base = f"{tag}+{m.ps_name}"
+        font_file = pdfdoc.PDFStream()
+        font_file.content = self.cache.get(m, gids)
+        font_file.dictionary["Length1"] = len(font_file.content)
+        font_file.filters = [pdfdoc.PDFZCompress]
+        descriptor = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("FontDescriptor"),
+            "FontName": pdfdoc.PDFName(base),
+            "Flags": m.flags,
+            "FontBBox": pdfdoc.PDFArray(m.bbox),
+            "ItalicAngle": m.italic_angle,
+            "Ascent": m.ascent,
+            "Descent": m.descent,
+            "CapHeight": m.cap_height,
+            "StemV": 80,
+            "FontFile2": doc.Reference(font_file, f"epaperFontFile:{self.name}"),
+        })
+        widths: list[object] = []
+        for gid in sorted(gids):
+            widths.extend([gid, pdfdoc.PDFArray([m.advances[gid]])])
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("CIDFontType2"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({
+                "Registry": pdfdoc.PDFString("Adobe"),
+                "Ordering": pdfdoc.PDFString("Identity"),
+                "Supplement": 0,
+            }),
+            "FontDescriptor": doc.Reference(descriptor, f"epaperFontDescriptor:{self.name}"),
+            "DW": 0,
+            "W": pdfdoc.PDFArray(widths),
+            "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+        })
+        font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("Type0"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": pdfdoc.PDFName("Identity-H"),
+            "DescendantFonts": pdfdoc.PDFArray([
+                doc.Reference(cid_font, f"epaperCIDFont:{self.name}")]),
+        })
+        doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)

@@ -1,0 +1,1 @@
+"""Templates: a layout set's YAML into a TemplateSet (inheritance, units, checks)."""

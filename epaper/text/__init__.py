@@ -1,0 +1,1 @@
+"""Text: fonts, script runs, HarfBuzz shaping, line breaking and paragraph composition."""

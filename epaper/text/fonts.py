@@ -1,0 +1,111 @@
+"""The FontBook: font families as fallback stacks, face metrics and character coverage."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from fontTools.ttLib import TTFont, TTLibError
+
+from epaper.errors import FontCoverageError, FontError
+
+STYLES = ("regular", "bold", "italic", "bolditalic")
+
+# Characters HarfBuzz handles without a glyph of their own; never a coverage error.
+IGNORABLE = frozenset({0x200C, 0x200D, 0x00AD, 0x200B, 0xFE0F})
+
+
+@dataclass(frozen=True)
+class Face:
+    key: str  # file stem, e.g. "NotoSerifBengali-Regular"
+    path: Path
+    upem: int
+    ascender: float  # em fractions
+    descender: float  # negative
+    cap_height: float
+    cmap: frozenset[int]
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.cmap
+
+
+def _style_name(bold: bool, italic: bool) -> str:
+    return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+
+
+class FontBook:
+    """Fonts of one run, loaded from a fonts folder's `fonts.yaml`; no process-wide state."""
+
+    def __init__(self, fonts_dir: Path) -> None:
+        self.dir = fonts_dir
+        index = fonts_dir / "fonts.yaml"
+        try:
+            data = yaml.safe_load(index.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise FontError(f"cannot read the font index: {exc.strerror}", file=index) from exc
+        self._families: dict[str, list[dict[str, str]]] = data.get("families") or {}
+        self._faces: dict[str, Face] = {}
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(self._families)
+
+    def face(self, key: str) -> Face:
+        found = self._faces.get(key)
+        if found is None:
+            found = self._faces[key] = self._load(key)
+        return found
+
+    def _load(self, key: str) -> Face:
+        path = self.dir / f"{key}.ttf"
+        try:
+            tt = TTFont(path, lazy=True)
+            upem = tt["head"].unitsPerEm
+            os2 = tt["OS/2"]
+            cmap = frozenset(tt.getBestCmap())
+            face = Face(
+                key=key,
+                path=path,
+                upem=upem,
+                ascender=os2.sTypoAscender / upem,
+                descender=os2.sTypoDescender / upem,
+                cap_height=getattr(os2, "sCapHeight", 0) / upem or 0.7,
+                cmap=cmap,
+            )
+            tt.close()
+            return face
+        except (OSError, TTLibError, KeyError) as exc:
+            raise FontError(f"cannot read font: {exc}", file=path) from exc
+
+    def stack(self, family: str, bold: bool = False, italic: bool = False) -> tuple[Face, ...]:
+        members = self._families.get(family)
+        if not members:
+            raise FontError(
+                f"unknown font family {family!r}",
+                file=self.dir / "fonts.yaml",
+                hint=f"families are: {', '.join(self._families)}",
+            )
+        style = _style_name(bold, italic)
+        keys = [Path(m.get(style) or m["regular"]).stem for m in members]
+        return tuple(self.face(k) for k in keys)
+
+    def check_coverage(self, text: str, family: str, *, where: str, line: int = 0,
+                       field: str | None = None, bold: bool = False,
+                       italic: bool = False) -> None:
+        """Raise FontCoverageError for the first character no face of the stack can draw."""
+        stack = self.stack(family, bold, italic)
+        for ch in text:
+            cp = ord(ch)
+            if ch.isspace() or cp in IGNORABLE or any(cp in f.cmap for f in stack):
+                continue
+            name = unicodedata.name(ch, "unnamed character")
+            raise FontCoverageError(
+                f"U+{cp:04X} {name} ({ch!r}) is in no font of family {family!r} "
+                f"(tried {', '.join(f.key for f in stack)})",
+                file=where,
+                line=line or None,
+                field=field,
+                hint="replace the character, or add a font that has it to fonts/fonts.yaml",
+            )
