@@ -52,8 +52,10 @@ def plan(ed: Edition, tset: TemplateSet) -> list[PagePlan]:
                                hint=f"{tset.path.name} has: "
                                     f"{', '.join(p.name for p in tset.pages)}")
         plans.append(PagePlan(spec, tpl))
+    reserved = {(pl.continue_to.page, pl.continue_to.slot) for spec in ed.pages
+                for pl in spec.placements if pl.continue_to and pl.continue_to.slot}
     for p in plans:
-        _assign(ed, p)
+        _assign(ed, p, {slot for page, slot in reserved if page == p.spec.number})
     for p in plans:
         for placement, _slot in p.stories:
             if placement.continue_to:
@@ -70,8 +72,10 @@ def plan(ed: Edition, tset: TemplateSet) -> list[PagePlan]:
     return plans
 
 
-def _assign(ed: Edition, p: PagePlan) -> None:
-    free = [s for s in p.template.slots if s.role in STORY_ROLES]
+def _assign(ed: Edition, p: PagePlan, reserved: set[str | None]) -> None:
+    """Named slots first; the rest fill free story slots in template order, skipping
+    slots that a jump from an earlier page has claimed."""
+    free = [s for s in p.template.slots if s.role in STORY_ROLES and s.name not in reserved]
     taken: set[str] = set()
     field_base = f"pages[{p.spec.number - 1}].stories"
     for placement in p.spec.placements:
