@@ -59,7 +59,8 @@ def _subset(data: bytes, gids: frozenset[int]) -> bytes:
     options.layout_features = []
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "DSIG", "STAT", "MVAR", "HVAR"]
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    font = TTFont(io.BytesIO(data), lazy=True)
+    # recalcTimestamp=False: the head table keeps its date, so rebuilds are byte-identical.
+    font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)
     # Shaping already happened: drop the layout tables unread (decoding them is 90 % of
     # the subsetting time for Noto Bengali).
     for tag in ("GSUB", "GPOS", "GDEF", "DSIG", "STAT", "MVAR", "HVAR"):

@@ -208,6 +208,7 @@ class PdfWriter:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for the whole desk
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
