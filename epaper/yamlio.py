@@ -40,12 +40,32 @@ def _walk(node: yaml.Node, path: tuple[object, ...], lines: dict[tuple[object, .
             _walk(item, path + (i,), lines)
 
 
+def _bad_scalar(node: yaml.Node | None) -> int | None:
+    """Line of the first scalar PyYAML cannot construct (an impossible date)."""
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            return int(node.start_mark.line) + 1
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode) else (
+        [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else [])
+    for child in children:
+        found = _bad_scalar(child)
+        if found:
+            return found
+    return None
+
+
 def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int = 0) -> Located:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed quote is found at the end of the stream; the context mark says
+        # where it opened, which is the line the desk has to fix.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"YAML syntax error: {problem}", file=file, line=line,
@@ -53,6 +73,13 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
     lines: dict[tuple[object, ...], int] = {}
     if node is not None:
         _walk(node, (), lines)
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:  # e.g. date: 2026-13-45
+        bad = _bad_scalar(node)
+        line = bad + line_offset if bad else None
+        raise error(f"invalid value: {exc}", file=file, line=line,
+                    hint="dates are written 2026-12-07") from None
     if line_offset:
         lines = {k: v + line_offset for k, v in lines.items()}
     return Located(data, lines, file)

@@ -16,6 +16,7 @@ from epaper.build import BuildResult, build_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
+LAYOUTS = ROOT / "layouts"
 
 EDITION_YAML = textwrap.dedent("""\
     date: 2026-12-07

@@ -106,8 +106,13 @@ def _pages(value: object, meta: Located, root: Path, lang: str,
         if not isinstance(template, str):
             raise ContentError("missing template", file=meta.file, line=meta.line(*where),
                                field=f"pages[{i}].template")
+        items = page.get("stories") or []
+        if not isinstance(items, list):
+            raise ContentError("stories must be a list of story files", file=meta.file,
+                               line=meta.line(*where, "stories"), field=f"pages[{i}].stories",
+                               hint="write each story on its own '- ' line")
         placements = tuple(_placement(item, meta, root, lang, stories, i, k, len(value))
-                           for k, item in enumerate(page.get("stories") or []))
+                           for k, item in enumerate(items))
         ads = tuple(_ad(item, meta, root, i, k) for k, item in enumerate(page.get("ads") or []))
         pages.append(PageSpec(i + 1, template, str(page.get("section") or ""), placements, ads,
                               meta.line(*where) or 0))

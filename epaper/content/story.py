@@ -112,6 +112,8 @@ def probe_image(photo: Path, named_in: Path, line: int | None, field: str
 
         with Image.open(io.BytesIO(data)) as im:
             im.verify()
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()  # verify() does not decode: a truncated JPEG only fails here
             size = im.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ContentError(f"{photo.name} is not a readable image ({exc})", file=named_in,

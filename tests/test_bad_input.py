@@ -1,0 +1,424 @@
+"""Bad input through the CLI: exit 1, one clear line naming file and line, nothing written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "epaper.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def build(edition: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("build", edition, "-o", out, *extra)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    """The one `error:` line on stderr (progress lines may precede it)."""
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1, proc.stderr
+    return errors[0]
+
+
+def assert_refused(proc: subprocess.CompletedProcess[str], out: Path, file: Path,
+                   line: int | None = None) -> str:
+    """Exit 1, no traceback, the error names `file` (and `line`), nothing written."""
+    assert proc.returncode == 1, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert "internal error" not in proc.stderr
+    message = error_line(proc)
+    where = str(file.resolve()) + (f":{line}:" if line is not None else "")
+    assert where in message, (where, message)
+    assert not out.exists()
+    assert not list(out.parent.glob(".epaper-*")), "staging folder left behind"
+    assert proc.stdout == ""
+    return message
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "out"
+
+
+# -- the good mini edition -------------------------------------------------------------
+
+def test_mini_edition_builds(make_edition, out):
+    proc = build(make_edition, out, "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    assert (out / "edition.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "pages" / "01.pdf").is_file()
+    assert (out / "layout.json").is_file()
+    assert (out / "report.json").is_file()
+
+
+def test_build_summary_on_stdout(make_edition, out):
+    proc = build(make_edition, out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == f"built 1 pages, 2 stories into {out}/"
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_good_edition(make_edition):
+    proc = run_cli("check", make_edition)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok: 1 pages, 2 stories, layout broadsheet"
+    assert proc.stderr == ""
+
+
+def test_check_writes_nothing(make_edition):
+    before = sorted(p.relative_to(make_edition) for p in make_edition.rglob("*"))
+    assert run_cli("check", make_edition).returncode == 0
+    assert sorted(p.relative_to(make_edition) for p in make_edition.rglob("*")) == before
+
+
+def test_check_bad_edition_exits_1(make_edition):
+    (make_edition / "stories" / "second.md").unlink()
+    proc = run_cli("check", make_edition)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert str((make_edition / "edition.yaml").resolve()) + ":12:" in error_line(proc)
+
+
+# -- usage -----------------------------------------------------------------------------
+
+def test_no_arguments_is_usage_error():
+    proc = run_cli()
+    assert proc.returncode == 2
+    assert "Usage" in proc.stdout + proc.stderr
+
+
+def test_build_without_edition_is_usage_error():
+    proc = run_cli("build")
+    assert proc.returncode == 2
+    assert "Usage" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_option_is_usage_error(make_edition, out):
+    proc = build(make_edition, out, "--bogus")
+    assert proc.returncode == 2
+    assert "--bogus" in proc.stderr
+    assert not out.exists()
+
+
+def test_unknown_command_is_usage_error():
+    assert run_cli("publish").returncode == 2
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_help(command):
+    proc = run_cli(command, "--help")
+    assert proc.returncode == 0
+    assert "EDITION_DIR" in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_build_help_lists_options():
+    proc = run_cli("build", "--help")
+    for option in ("--out", "--strict", "--quiet"):
+        assert option in proc.stdout
+
+
+def test_top_level_help():
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    assert "build" in proc.stdout and "check" in proc.stdout
+
+
+# -- bad input: one thing wrong each ---------------------------------------------------
+
+def test_missing_edition_folder(tmp_path, out):
+    missing = tmp_path / "nope"
+    proc = build(missing, out)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "nope" in error_line(proc)
+    assert not out.exists()
+
+
+def test_missing_edition_yaml(make_edition, out):
+    (make_edition / "edition.yaml").unlink()
+    assert_refused(build(make_edition, out), out, make_edition / "edition.yaml")
+
+
+def test_missing_story_file(make_edition, out):
+    (make_edition / "stories" / "second.md").unlink()
+    msg = assert_refused(build(make_edition, out), out, make_edition / "edition.yaml", 12)
+    assert "stories/second.md" in msg
+    assert "pages[0].stories[1].file" in msg
+
+
+def test_unreadable_story_file(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    story.chmod(0)
+    try:
+        if os.access(story, os.R_OK):
+            pytest.skip("running as root: chmod 000 does not make the file unreadable")
+        assert_refused(build(make_edition, out), out, story)
+    finally:
+        story.chmod(0o644)
+
+
+def test_story_not_utf8(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    story.write_bytes(story.read_bytes() + b"\nLegacy \xff\xfe text\n")
+    # second.md has 8 lines, a blank line is added, the bad bytes are on line 10
+    msg = assert_refused(build(make_edition, out), out, story, 10)
+    assert "UTF-8" in msg
+
+
+def test_story_latin1(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, "Temperatures", "Temperatures (caf\u00e9)")
+    story.write_bytes(story.read_text(encoding="utf-8").encode("latin-1"))
+    assert "UTF-8" in assert_refused(build(make_edition, out), out, story, 8)
+
+
+def test_yaml_syntax_error_in_edition(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, '    section: "দেশ"\n', '     section: "দেশ"\n')
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 9)
+    assert "YAML" in msg
+
+
+def test_tab_in_edition_yaml(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, '    section: "দেশ"\n', '\tsection: "দেশ"\n')
+    assert "YAML" in assert_refused(build(make_edition, out), out, yaml_path, 9)
+
+
+def test_unclosed_quote_in_edition_yaml_names_its_line(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, '    section: "দেশ"\n', '    section: "দেশ\n')
+    assert_refused(build(make_edition, out), out, yaml_path, 9)
+
+
+def test_yaml_error_in_story_front_matter(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, 'byline: "Staff Correspondent"', "byline: Staff: Correspondent")
+    msg = assert_refused(build(make_edition, out), out, story, 3)
+    assert "YAML" in msg
+
+
+def test_unclosed_quote_in_story_front_matter_names_its_line(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, 'byline: "Staff Correspondent"', 'byline: "Staff Correspondent')
+    assert_refused(build(make_edition, out), out, story, 3)
+
+
+def test_story_without_front_matter(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    story.write_text("Just a body, no front matter.\n", encoding="utf-8")
+    assert "---" in assert_refused(build(make_edition, out), out, story, 1)
+
+
+def test_missing_headline(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, 'headline: "Rain expected over the weekend"\n', "")
+    msg = assert_refused(build(make_edition, out), out, story, 2)
+    assert "headline" in msg
+
+
+def test_empty_headline(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, '"Rain expected over the weekend"', '"   "')
+    assert "headline" in assert_refused(build(make_edition, out), out, story, 2)
+
+
+def test_unknown_story_field(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, "lang: en", "lang: en\nauthor: X")
+    assert "'author'" in assert_refused(build(make_edition, out), out, story, 5)
+
+
+def test_unknown_template(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "template: inside", "template: insde")
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 8)
+    assert "'insde'" in msg
+    assert "inside" in msg.split("'insde'", 1)[1]  # the hint lists the real templates
+
+
+def test_unknown_layout(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "layout: broadsheet", "layout: no-such-layout")
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 2)
+    assert "'no-such-layout'" in msg and "broadsheet" in msg
+
+
+def test_unknown_slot(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "slot: top", "slot: bottom")
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 11)
+    assert "'bottom'" in msg
+
+
+def test_two_stories_in_one_slot(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "- stories/second.md", "- {file: stories/second.md, slot: top}")
+    assert "'top'" in assert_refused(build(make_edition, out), out, yaml_path, 12)
+
+
+def test_more_stories_than_slots(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    extra = "".join(f"      - stories/s{k}.md\n" for k in range(5))
+    replace_in(yaml_path, "      - stories/second.md\n", "      - stories/second.md\n" + extra)
+    for k in range(5):
+        (make_edition / "stories" / f"s{k}.md").write_text(f"---\nheadline: S{k}\n---\nBody.\n")
+    assert_refused(build(make_edition, out), out, yaml_path)
+
+
+def test_path_outside_edition_folder(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    # the file exists, so only the "outside" rule can refuse it
+    (make_edition.parent / "x.md").write_text("---\nheadline: X\n---\nBody.\n")
+    replace_in(yaml_path, "stories/second.md", "../x.md")
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 12)
+    assert "outside the edition folder" in msg
+
+
+def test_absolute_path_outside_edition_folder(make_edition, out, tmp_path):
+    outside = tmp_path / "abs.md"
+    outside.write_text("---\nheadline: X\n---\nBody.\n")
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "stories/second.md", str(outside))
+    assert "outside" in assert_refused(build(make_edition, out), out, yaml_path, 12)
+
+
+def test_photo_path_outside_edition_folder(make_edition, out):
+    story = make_edition / "stories" / "first.md"
+    (make_edition.parent / "x.jpg").write_bytes((make_edition / "photos" / "river.jpg")
+                                                .read_bytes())
+    replace_in(story, "../photos/river.jpg", "../../x.jpg")
+    assert "outside" in assert_refused(build(make_edition, out), out, story, 7)
+
+
+def test_missing_photo(make_edition, out):
+    (make_edition / "photos" / "river.jpg").unlink()
+    story = make_edition / "stories" / "first.md"
+    msg = assert_refused(build(make_edition, out), out, story, 7)
+    assert "river.jpg" in msg
+    assert "photos[0].file" in msg
+
+
+def test_corrupt_photo(make_edition, out):
+    photo = make_edition / "photos" / "river.jpg"
+    photo.write_bytes(os.urandom(4096))
+    story = make_edition / "stories" / "first.md"
+    msg = assert_refused(build(make_edition, out), out, story, 7)
+    assert "river.jpg" in msg
+
+
+def test_truncated_photo(make_edition, out):
+    photo = make_edition / "photos" / "river.jpg"
+    photo.write_bytes(photo.read_bytes()[:3000])
+    story = make_edition / "stories" / "first.md"
+    assert "river.jpg" in assert_refused(build(make_edition, out), out, story, 7)
+
+
+def test_tibetan_character_not_in_any_font(make_edition, out):
+    story = make_edition / "stories" / "second.md"
+    replace_in(story, "Temperatures may", "Temperatures \u0f00 may")
+    msg = assert_refused(build(make_edition, out), out, story, 8)
+    assert "U+0F00" in msg
+    assert "second.md" in msg
+
+
+def test_emoji_not_in_any_font(make_edition, out):
+    story = make_edition / "stories" / "first.md"
+    replace_in(story, "মানুষ খুশি।", "মানুষ খুশি \U0001F600।")
+    msg = assert_refused(build(make_edition, out), out, story, 12)
+    assert "U+1F600" in msg
+    assert "first.md" in msg
+
+
+def test_uncovered_character_in_headline(make_edition, out):
+    story = make_edition / "stories" / "first.md"
+    replace_in(story, "নতুন বাঁধ", "নতুন \u0f00 বাঁধ")
+    msg = assert_refused(build(make_edition, out), out, story)
+    assert "U+0F00" in msg and "headline" in msg
+
+
+def test_uncovered_character_in_caption(make_edition, out):
+    story = make_edition / "stories" / "first.md"
+    replace_in(story, "কাজ চলছে", "কাজ \u0f00 চলছে")
+    msg = assert_refused(build(make_edition, out), out, story)
+    assert "U+0F00" in msg and "caption" in msg
+
+
+def test_impossible_date(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "date: 2026-12-07", "date: 2026-13-45")
+    assert "date" in assert_refused(build(make_edition, out), out, yaml_path, 1)
+
+
+def test_date_not_iso(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "date: 2026-12-07", 'date: "7 December 2026"')
+    assert "date" in assert_refused(build(make_edition, out), out, yaml_path, 1)
+
+
+def test_stories_given_as_a_string(make_edition, out):
+    yaml_path = make_edition / "edition.yaml"
+    replace_in(yaml_path, "    stories:\n      - {file: stories/first.md, slot: top}\n"
+               "      - stories/second.md\n", "    stories: stories/second.md\n")
+    msg = assert_refused(build(make_edition, out), out, yaml_path, 10)
+    assert "not found: s\n" not in msg + "\n"
+    assert "list" in msg
+
+
+def test_strict_refuses_warnings(make_edition, out):
+    # The 800x600 photo in a 5-column slot prints well under 150 ppi: a warning.
+    proc = build(make_edition, out, "--strict")
+    msg = assert_refused(proc, out, make_edition / "edition.yaml")
+    assert "--strict" in msg
+
+
+# -- an existing output folder is left alone on failure ---------------------------------
+
+def test_failed_build_keeps_previous_outputs(make_edition, out):
+    assert build(make_edition, out, "-q").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    old = out / "old.txt"
+    old.write_text("from yesterday")
+    (make_edition / "stories" / "second.md").unlink()
+    proc = build(make_edition, out)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert old.read_text() == "from yesterday"
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+             if p.is_file() and p != old}
+    assert after == before
+    assert not list(out.parent.glob(".epaper-*"))
+
+
+def test_out_folder_with_unrelated_file_is_untouched(make_edition, out):
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    (make_edition / "photos" / "river.jpg").write_bytes(b"not a jpeg")
+    proc = build(make_edition, out)
+    assert proc.returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_rebuild_replaces_pages(make_edition, out):
+    assert build(make_edition, out, "-q").returncode == 0
+    (out / "pages" / "09.pdf").write_bytes(b"stale")
+    assert build(make_edition, out, "-q").returncode == 0
+    assert sorted(p.name for p in (out / "pages").iterdir()) == ["01.pdf"]
