@@ -69,12 +69,12 @@ def check_edition(edition_dir: str | Path) -> Loaded:
     return load(edition_dir)
 
 
-def layout(loaded: Loaded) -> tuple[list[PageFrame], LayoutLog]:
-    return EditionLayout(loaded.edition, loaded.templates, loaded.fonts).run()
+def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], LayoutLog]:
+    return EditionLayout(loaded.edition, loaded.templates, loaded.fonts, proof=proof).run()
 
 
 def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool = False,
-                  progress: Progress | None = None) -> BuildResult:
+                  proof: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build `edition_dir` into `out_dir`: edition.pdf, pages/NN.pdf, layout.json, report.json.
 
     Nothing is written unless the whole edition builds (and, with `strict`, has no
@@ -83,7 +83,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     say = progress or (lambda _msg: None)
     loaded = load(edition_dir)
     say("layout")
-    frames, log = layout(loaded)
+    frames, log = layout(loaded, proof=proof)
     report = report_json(loaded.edition, frames, log)
     if strict and report["warnings"]:
         raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "

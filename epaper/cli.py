@@ -46,8 +46,10 @@ def main() -> None:
               default=Path("out"), show_default=True, help="Output folder.")
 @click.option("--strict", is_flag=True, help="Treat every warning (overset, low-resolution "
               "photo, …) as an error: exit 1 and write nothing.")
+@click.option("--proof", is_flag=True, help="Desk proof: frame overset stories in magenta "
+              "on the page, with the number of words that did not fit.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build(edition_dir: Path, out_dir: Path, strict: bool, quiet: bool) -> None:
+def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, quiet: bool) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
 
@@ -56,7 +58,7 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, quiet: bool) -> None:
             click.echo(f"  {step}", err=True)
 
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
-                                        progress=progress))
+                                        proof=proof, progress=progress))
     if quiet:
         return
     s = result.report["summary"]

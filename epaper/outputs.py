@@ -6,7 +6,7 @@ from typing import Any
 
 from epaper.layout.log import LayoutLog
 from epaper.model.edition import Edition
-from epaper.model.frame import Box, PageFrame
+from epaper.model.frame import Box, Line, PageFrame
 
 
 def _pdf_box(box: Box, page_h: float) -> list[float]:
@@ -31,9 +31,7 @@ def layout_json(ed: Edition, frames: list[PageFrame]) -> dict[str, Any]:
                                  "crop": [round(c, 1) for c in el.image.crop],
                                  "ppi": round(el.image.ppi, 1)}
             if el.lines:
-                item["lines"] = [{"text": ln.text, "baseline": round(f.height - ln.baseline, 2),
-                                  "x0": round(ln.x0, 2), "width": round(ln.width, 2)}
-                                 for ln in el.lines]
+                item["lines"] = [_line(ln, f.height) for ln in el.lines]
             elements.append(item)
         pages.append({"number": f.number, "template": f.template, "section": f.section,
                       "width": round(f.width, 2), "height": round(f.height, 2),
@@ -77,3 +75,12 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
         "stories": stories,
         "warnings": list(log.warnings),
     }
+
+
+def _line(ln: Line, page_h: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": ln.text, "baseline": round(page_h - ln.baseline, 2),
+                           "x0": round(ln.x0, 2), "width": round(ln.width, 2)}
+    if ln.words and ln.words[-1].word.joined:
+        # The last word continues on the next line ("hyphen": a hyphen was added there).
+        out["continues"] = "hyphen" if ln.words[-1].word.hyphen else "break"
+    return out

@@ -253,7 +253,7 @@ def test_sample_edition_loads():
     lead = ed.pages[0].placements[0]
     assert (lead.story.id, lead.slot) == ("satellite-launch", "lead")
     assert lead.continue_to is not None and lead.continue_to.page == 2
-    assert all(s.headline and s.blocks for s in ed.stories)
+    assert all(s.headline and (s.blocks or s.photos) for s in ed.stories)
 
 
 # -- story front matter ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from epaper.model.edition import Block, Span
 from epaper.model.template import Style
 from epaper.text.paragraph import SetLine, set_words
-from epaper.text.words import Piece, WordMaker, tokenize
+from epaper.text.words import Piece, WordMaker, fitted_words, tokenize
 from epaper.layout.typeset import font_for
 
 
@@ -40,21 +40,24 @@ def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead:
         style = subhead if block.kind == "subhead" else body
         font = font_for(style, lang)
         tokens = tokenize(block.spans)
-        words = [maker.word(t, font) for t in tokens]
+        indent = body.indent if indent_next and block.kind != "subhead" else 0.0
+        words, owners = fitted_words(maker, tokens, font, width, indent)
         if block.kind == "subhead":
             if rows:
                 rows.append(Row("space", None, b, 0, 0, style))
             lines = set_words(words, maker.space(font), width, align="left")
             indent_next = False
         else:
-            indent = body.indent if indent_next else 0.0
             lines = set_words(words, maker.space(font), width, align=style.align, indent=indent)
             indent_next = True
-        start = 0
+        # Rows count whole tokens: a token broken across rows belongs to the row where it
+        # starts, so overflow restarts with the whole token rather than losing a piece.
+        k = 0
         for line in lines:
-            end = start + len(line.words)
-            rows.append(Row(block.kind, line, b, start, end, style))
-            start = end
+            first, k = k, k + len(line.words)
+            start = owners[first]
+            end = owners[k - 1] + (0 if line.words[-1].word.joined else 1)
+            rows.append(Row(block.kind, line, b, start, max(start, end), style))
     return rows
 
 

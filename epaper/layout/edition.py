@@ -17,6 +17,8 @@ from epaper.text.fonts import FontBook
 from epaper.text.words import WordMaker
 
 STORY_ROLES = ("story", "briefs")
+PLACEABLE = STORY_ROLES + ("jumps", "photo")  # slots an edition may name for a story
+PROOF = (0.0, 1.0, 0.0, 0.0)  # magenta: proof marks are for the desk, never for print
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def plan(ed: Edition, tset: TemplateSet) -> list[PagePlan]:
 
 def _assign(ed: Edition, p: PagePlan, reserved: set[str | None]) -> None:
     """Named slots first; the rest fill free story slots in template order, skipping
-    slots that a jump from an earlier page has claimed."""
+    slots that a jump from an earlier page has claimed. A briefs slot stacks every story
+    named to it, and takes unnamed stories once the story slots are full."""
     free = [s for s in p.template.slots if s.role in STORY_ROLES and s.name not in reserved]
     taken: set[str] = set()
     field_base = f"pages[{p.spec.number - 1}].stories"
@@ -82,20 +85,33 @@ def _assign(ed: Edition, p: PagePlan, reserved: set[str | None]) -> None:
         if placement.slot:
             s = p.template.slot(placement.slot)
             # A named slot may also be the jumps slot: on a day without jumps it takes a story.
-            if s is None or s.role not in STORY_ROLES + ("jumps",):
+            if s is None or s.role not in PLACEABLE:
                 raise ContentError(
                     f"template {p.template.name!r} has no story slot {placement.slot!r}",
                     file=ed.source, line=placement.line or None, field=field_base,
-                    hint="story slots: " + ", ".join(x.name for x in free))
-            if s.name in taken:
+                    hint="story slots: " + ", ".join(
+                        x.name for x in p.template.slots if x.role in PLACEABLE))
+            if s.name in taken and s.role != "briefs":
                 raise ContentError(f"slot {s.name!r} is given two stories", file=ed.source,
-                                   line=placement.line or None, field=field_base)
+                                   line=placement.line or None, field=field_base,
+                                   hint="only a briefs slot stacks several stories")
+            if s.role == "photo" and not placement.story.photos:
+                raise ContentError(f"photo slot {s.name!r} needs a story with a photo",
+                                   file=ed.source, line=placement.line or None,
+                                   field=field_base, hint=f"{placement.story.path.name} has "
+                                   "no photos: front matter")
+            if s.role == "photo" and placement.story.blocks:
+                raise ContentError(
+                    f"photo slot {s.name!r} holds a photo and its caption, not body text",
+                    file=placement.story.path, field="body",
+                    hint="move the text into the photo's caption, or use a story slot")
             taken.add(s.name)
             p.stories.append((placement, s))
     for placement in p.spec.placements:
         if placement.slot:
             continue
-        spare = [s for s in free if s.name not in taken]
+        spare = [s for s in free if s.name not in taken and s.role == "story"]
+        spare += [s for s in free if s.role == "briefs"]
         if not spare:
             raise ContentError(
                 f"page {p.spec.number} ({p.template.name}) has more stories than story slots "
@@ -155,8 +171,9 @@ class EditionLayout:
     """Lays out pages in order; a page only needs what earlier pages sent it (jumps)."""
 
     def __init__(self, ed: Edition, tset: TemplateSet, fonts: FontBook,
-                 maker: WordMaker | None = None) -> None:
+                 maker: WordMaker | None = None, *, proof: bool = False) -> None:
         self.ed = ed
+        self.proof = proof
         self.tset = tset
         self.ts = Typesetter(maker or WordMaker(fonts))
         self.composer = StoryComposer(tset, self.ts)
@@ -191,9 +208,16 @@ class EditionLayout:
                 y = reg.row_top(reg.row_end) + tpl.grid.baseline / 2
                 els.append(Element("rule", Box(reg.box.x0, y, reg.box.x1, y), slot=slot.name,
                                    stroke=(0, 0, 0, 1), stroke_width=0.4))
+        cursor: dict[str, float] = {}
+        for slot in tpl.slots:
+            if slot.role == "briefs" and slot.title and any(s is slot for _, s in p.stories):
+                reg = region(tpl, slot)
+                el = self.composer.title(reg, self.ed.lang)
+                cursor[slot.name] = el.box.y1 + tpl.grid.baseline * 0.5
+                els.append(el)
         for placement, slot in p.stories:
-            els += self._story(p, placement, slot, plans, pending)
-        els += self._incoming(p, pending)
+            els += self._story(p, placement, slot, plans, pending, cursor)
+        els += self._incoming(p, pending, cursor)
         return PageFrame(p.spec.number, tpl.name, p.spec.section, tpl.width, tpl.height,
                          tpl.bleed, tuple(els))
 
@@ -208,9 +232,15 @@ class EditionLayout:
         return ad(self.ts, self.tset, self.ed, reg, image)
 
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
-               pending: dict[int, tuple[Block, ...]]) -> list[Element]:
+               pending: dict[int, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
         story = placement.story
         reg = region(p.template, slot)
+        if slot.role == "photo":
+            result = self.composer.compose_photo(story, reg)
+            self._record(p, story, slot, result)
+            return result.elements
+        if slot.role == "briefs":
+            return self._stacked(p, placement, slot, cursor)
         jump = None
         if placement.continue_to:
             target = plans[placement.continue_to.page - 1]
@@ -222,28 +252,60 @@ class EditionLayout:
             pending[id(placement)] = result.overflow
             self.log.story(story.id, str(story.path)).continued_to = jump.page
         elif result.overflow:
-            self._overset(story, result)
+            self._overset(story, result, reg)
+            return result.elements + self._proof(story, reg, result)
         return result.elements
 
-    def _incoming(self, p: PagePlan, pending: dict[int, tuple[Block, ...]]) -> list[Element]:
+    def _stacked(self, p: PagePlan, placement: Placement, slot: Slot,
+                 cursor: dict[str, float], *, from_page: int = 0,
+                 blocks: tuple[Block, ...] | None = None) -> list[Element]:
+        """One of several stories stacked in a slot (briefs, jump pages): each starts a
+        grid line below the one before it; what does not fit is overset."""
+        reg = region(p.template, slot)
+        top = cursor.get(slot.name, reg.box.y0)
+        story = placement.story
+        if top >= reg.box.y1 - p.template.grid.baseline:
+            result = Composed(overflow=blocks if blocks is not None else story.blocks)
+            self._record(p, story, slot, result)
+            self._overset(story, result, reg, whole=True)
+            return self._proof(story, reg, result)
+        sub = _sub_region(reg, top)
+        result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks)
+        self._record(p, story, slot, result)
+        els = result.elements
+        if result.overflow:
+            self._overset(story, result, sub)
+            els = els + self._proof(story, sub, result)
+        bottom = max((e.box.y1 for e in result.elements), default=top)
+        cursor[slot.name] = reg.row_top(reg.row_at_or_below(bottom)) + p.template.grid.baseline
+        if slot.role == "briefs" and cursor[slot.name] < reg.box.y1:
+            y = cursor[slot.name] - p.template.grid.baseline / 2
+            els = els + [Element("rule", Box(reg.box.x0, y, reg.box.x1, y), story.id,
+                                 slot.name, stroke=(0, 0, 0, 1), stroke_width=0.3)]
+        return els
+
+    def _incoming(self, p: PagePlan, pending: dict[int, tuple[Block, ...]],
+                  cursor: dict[str, float]) -> list[Element]:
         els: list[Element] = []
-        cursor: dict[str, float] = {}
         for placement, from_page, slot in p.incoming:
             blocks = pending.pop(id(placement), None)
             if not blocks:
                 continue
-            reg = region(p.template, slot)
-            top = cursor.get(slot.name, reg.box.y0)
-            sub = _sub_region(reg, top)
-            result = self.composer.compose(placement.story, sub, from_page=from_page,
-                                           blocks=blocks)
-            self._record(p, placement.story, slot, result)
-            if result.overflow:
-                self._overset(placement.story, result)
-            bottom = max(e.box.y1 for e in result.elements)
-            cursor[slot.name] = bottom + p.template.grid.baseline
-            els += result.elements
+            els += self._stacked(p, placement, slot, cursor, from_page=from_page,
+                                 blocks=blocks)
         return els
+
+    def _proof(self, story: Story, reg: Region, result: Composed) -> list[Element]:
+        """On a proof, an overset story gets a magenta frame and a label the desk cannot miss."""
+        if not self.proof:
+            return []
+        entry = self.log.story(story.id, str(story.path))
+        label = self.composer.proof_label(reg, f"OVERSET {story.id}: "
+                                               f"{len(entry.overset_words)} words / "
+                                               f"{entry.overset_lines} lines")
+        frame = Element("proof", reg.box, story.id, reg.slot.name, stroke=PROOF,
+                        stroke_width=1.5)
+        return [frame, label]
 
     def _record(self, p: PagePlan, story: Story, slot: Slot, result: Composed) -> None:
         entry = self.log.story(story.id, str(story.path))
@@ -251,7 +313,8 @@ class EditionLayout:
         entry.slots.append(slot.name)
         placed = [r for r in result.rows[:result.placed] if r.line is not None]
         entry.lines_set += len(placed)
-        entry.words_placed += sum(len(r.line.words) for r in placed if r.line)
+        entry.words_placed += sum(1 for r in placed if r.line for w in r.line.words
+                                  if not w.word.joined)
         entry.line_ratios += [round(r.line.ratio, 3) for r in placed
                               if r.line and not r.line.last and r.style.align == "justify"]
         if result.headline_size:
@@ -261,10 +324,12 @@ class EditionLayout:
         for w in result.warnings:
             self.log.warn(w)
 
-    def _overset(self, story: Story, result: Composed) -> None:
+    def _overset(self, story: Story, result: Composed, reg: Region, whole: bool = False) -> None:
         entry = self.log.story(story.id, str(story.path))
         rest = result.rows[result.placed:]
         entry.overset_lines += len([r for r in rest if r.line is not None])
+        if whole:  # nothing of it was even composed: count its lines at the slot's measure
+            entry.overset_lines += self.composer.count_lines(story, reg, result.overflow)
         entry.overset_words += [w for b in result.overflow for w in b.text.split()]
         self.log.warn(f"{story.id}: OVERSET — {len(entry.overset_words)} words "
                       f"({entry.overset_lines} lines) did not fit in slot {entry.slots[-1]!r} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from epaper.calendars import bn_digits
 from epaper.errors import ContentError
@@ -56,6 +56,61 @@ class StoryComposer:
 
     def style(self, name: str) -> Style:
         return self.tset.style(name)
+
+    # -- furniture of story slots ---------------------------------------------------------
+    def title(self, reg: Region, lang: str) -> Element:
+        """A briefs slot's heading, set like a kicker with a rule under it."""
+        style = self.style("kicker")
+        lines = self.ts.set(reg.slot.title, style, reg.box.width, lang)
+        first = reg.box.y0 + style.size * 0.95
+        placed = place(lines, reg.box.x0, first, style.leading, style)
+        bottom = first + (len(lines) - 1) * style.leading + style.size * 0.4
+        return Element("title", Box(reg.box.x0, reg.box.y0, reg.box.x1, bottom), "",
+                       reg.slot.name, placed)
+
+    def proof_label(self, reg: Region, text: str) -> Element:
+        style = self.style("jumpline")
+        lines = self.ts.set(text, style, reg.box.width - 4, "en", align="center")
+        first = reg.box.y1 - 4 - (len(lines) - 1) * style.leading - style.size * 0.3
+        placed = tuple(replace(ln, color=(0.0, 1.0, 0.0, 0.0))
+                       for ln in place(lines, reg.box.x0 + 2, first, style.leading, style))
+        return Element("proof", Box(reg.box.x0, first - style.size, reg.box.x1, reg.box.y1),
+                       "", reg.slot.name, placed)
+
+    def count_lines(self, story: Story, reg: Region, blocks: tuple[Block, ...]) -> int:
+        columns = reg.text_columns(reg.slot.columns or reg.slot.span)
+        rows = body_rows(self.ts.maker, blocks, self.style("body"), self.style("subhead"),
+                         columns[0][1] - columns[0][0], story.lang)
+        return len([r for r in rows if r.line is not None])
+
+    # -- a photo slot: the picture fills what its caption leaves --------------------------
+    def compose_photo(self, story: Story, reg: Region) -> Composed:
+        out = Composed()
+        y = reg.box.y0
+        if story.headline:
+            y = self._text_block(out, story, reg, y, "headline", story.headline,
+                                 reg.slot.headline_style)
+        photo = story.photos[0]
+        lead = reg.page.grid.baseline
+        caption_h = self._caption_height(story, photo, reg.box.width)
+        rows = int((reg.box.y1 - reg.row_top(reg.row_at_or_below(y)) - caption_h) // lead)
+        if rows < 3:
+            raise ContentError(f"photo slot {reg.slot.name!r} leaves no room for the photo "
+                               "under its headline and caption", file=story.path,
+                               field="photos[0].caption", hint="shorten the caption")
+        self._place_photo(out, story, photo, reg, y, reg.box.x0, reg.box.x1, rows)
+        return out
+
+    def _caption_height(self, story: Story, photo: Photo, width: float) -> float:
+        """Mirrors `_place_photo`: what the caption and credit take under the picture."""
+        h = 0.0
+        gap = self.style("caption").size * 0.15
+        for text, name in ((photo.caption, "caption"), (photo.credit, "credit")):
+            if text:
+                style = self.style(name)
+                n = len(self.ts.set(text, style, width, story.lang))
+                h += style.size * 1.35 + (n - 1) * style.leading + gap
+        return h
 
     # -- the whole story -----------------------------------------------------------------
     def compose(self, story: Story, reg: Region, *, jump: Jump | None = None,
@@ -140,9 +195,14 @@ class StoryComposer:
         natural = width * px_h / px_w
         height = spec.min_height if squeeze != "natural" else natural
         height = min(max(height, spec.min_height or natural), spec.max_height or natural)
-        row = reg.row_at_or_below(y)
         rows = max(3, round(height / lead))
-        top = reg.row_top(row)
+        return self._place_photo(out, story, photo, reg, y, x0, x1, rows)
+
+    def _place_photo(self, out: Composed, story: Story, photo: Photo, reg: Region, y: float,
+                     x0: float, x1: float, rows: int) -> float:
+        lead = reg.page.grid.baseline
+        width = x1 - x0
+        top = reg.row_top(reg.row_at_or_below(y))
         box = Box(x0, top, x1, top + rows * lead - lead * 0.3)
         crop = crop_for(photo.pixel_size, box.width, box.height, photo.focus)
         ppi = (crop[2] - crop[0]) / (box.width / 72.0)
@@ -195,6 +255,12 @@ class StoryComposer:
         if placed < len(rows) and jump is not None:
             cols, placed = flow(rows, starts, reg.row_end, reserve=1)
         out.rows, out.placed = rows, placed
+        broken = [w.word.text for r in rows if r.line for w in r.line.words
+                  if w.word.joined and not w.word.hyphen]
+        if broken:
+            out.warnings.append(f"{story.id}: a word is wider than the {width / 72 * 25.4:.0f} mm "
+                                f"column and was broken across lines (starts "
+                                f"{broken[0][:24]!r}); check it reads right")
         out.overflow = remaining_blocks(blocks, rows, placed)
         lead = reg.page.grid.baseline
         last_row = 0
@@ -213,6 +279,14 @@ class StoryComposer:
             out.elements.append(Element("body", box, story.id, reg.slot.name, tuple(lines),
                                         column=i + 1))
             out.columns_used = i + 1
+        if "columns" in reg.slot.rules:
+            bodies = [e for e in out.elements if e.role == "body" and e.story == story.id]
+            for left, right in zip(bodies, bodies[1:]):
+                x = (left.box.x1 + right.box.x0) / 2
+                y0, y1 = max(left.box.y0, right.box.y0), max(left.box.y1, right.box.y1)
+                out.elements.append(Element("rule", Box(x, y0, x, y1), story.id,
+                                            reg.slot.name, stroke=(0, 0, 0, 1),
+                                            stroke_width=0.3))
         if out.overflow and jump is not None:
             self._jump_line(out, story, reg, columns[-1], jump)
         elif not out.overflow:

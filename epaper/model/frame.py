@@ -70,6 +70,7 @@ class Word:
     width: float
     runs: tuple[GlyphRun, ...]
     hyphen: bool = False  # drawn with a trailing hyphen that is not part of `text`
+    joined: bool = False  # the next word continues this one: no space in the text layer
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,13 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.word.text for w in self.words)
+        """The line as a reader would copy it: a hyphenated break keeps its hyphen."""
+        out = ""
+        for k, w in enumerate(self.words):
+            out += w.word.text + ("-" if w.word.hyphen else "")
+            if k < len(self.words) - 1 and not w.word.joined:
+                out += " "
+        return out
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ class Slot:
     photo: PhotoSpec = PhotoSpec()
     rules: tuple[str, ...] = ()  # edges that get a rule: bottom, right, top, left
     headline_style: str = "headline"
+    title: str = ""  # a briefs slot's heading ("সংক্ষেপে")
+    bleed: tuple[str, ...] = ()  # page edges this slot's fills and photos run out to
     line: int = 0  # line in the template file, for messages
 
 

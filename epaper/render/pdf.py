@@ -11,6 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -123,10 +124,15 @@ class PdfWriter:
     def _stroke(self, el: Element, page_h: float, code: list[str]) -> None:
         b = el.box
         assert el.stroke is not None
-        # A rule is a box of zero height (horizontal) or zero width (vertical).
-        code.append(f"q {_cmyk(el.stroke, stroke=True)} {_num(el.stroke_width)} w 0 J "
-                    f"{_num(b.x0)} {_num(page_h - b.y0)} m {_num(b.x1)} {_num(page_h - b.y1)} l"
-                    " S Q")
+        # A rule is a box of zero height (horizontal) or zero width (vertical); any other
+        # box is outlined (proof frames).
+        head = f"q {_cmyk(el.stroke, stroke=True)} {_num(el.stroke_width)} w 0 J "
+        if b.width > 1e-6 and b.height > 1e-6:
+            code.append(head + f"{_num(b.x0)} {_num(page_h - b.y1)} {_num(b.width)} "
+                        f"{_num(b.height)} re S Q")
+        else:
+            code.append(head + f"{_num(b.x0)} {_num(page_h - b.y0)} m {_num(b.x1)} "
+                        f"{_num(page_h - b.y1)} l S Q")
 
     def _image(self, el: Element, page_h: float) -> None:
         assert el.image is not None
@@ -167,11 +173,21 @@ class PdfWriter:
                 word = pw.word
                 # The space after a word belongs to its ActualText: extractors then give
                 # back the desk's spaces whatever the justified gap looks like.
-                text = word.text if k == last else word.text + " "
+                text = word.text if k == last or word.joined else word.text + " "
+                runs = word.runs
+                hyphen = None
+                if word.hyphen:  # the hyphen is drawn outside the span: extractors see a
+                    *head, tail = runs  # line-end hyphen and join the word back up
+                    runs = (*head, replace(tail, glyphs=tail.glyphs[:-1]))
+                    hyphen = replace(tail, glyphs=tail.glyphs[-1:])
                 out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC BT")
-                for run in word.runs:
-                    out.append(self._run(run, pw.x, y))
+                for run in runs:
+                    if run.glyphs:
+                        out.append(self._run(run, pw.x, y))
                 out.append("ET EMC")
+                if hyphen is not None:
+                    out.append(f"/Span <</ActualText {_actual_text('-')}>> BDC BT "
+                               + self._run(hyphen, pw.x, y) + " ET EMC")
         return "q " + "\n".join(out) + " Q" if out else ""
 
     def _run(self, run, x0: float, y0: float) -> str:  # type: ignore[no-untyped-def]

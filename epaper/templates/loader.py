@@ -22,7 +22,9 @@ from epaper.yamlio import Located, load_yaml, read_text
 PAGE_KEYS = {"extends", "width", "height", "margins", "bleed", "columns", "gutter", "baseline",
              "slots"}
 SLOT_KEYS = {"role", "col", "span", "top", "height", "columns", "headline", "photo", "rules",
-             "headline_style"}
+             "headline_style", "title", "bleed"}
+RULE_EDGES = ("top", "bottom", "left", "right", "columns")
+EDGES = ("top", "bottom", "left", "right")
 STYLE_KEYS = {"family", "size", "leading", "bold", "italic", "color", "align", "indent"}
 REQUIRED_STYLES = ("headline", "kicker", "subheadline", "byline", "body", "subhead", "caption",
                    "credit", "folio", "imprint", "masthead", "dateline", "jumpline")
@@ -176,6 +178,8 @@ def _slot(ctx: _Ctx, page: PageTemplate, name: str, owner: str, raw: object,
             min_height=_grid_length(ctx, heights[0], page.grid.baseline, *where, "photo"),
             max_height=_grid_length(ctx, heights[1], page.grid.baseline, *where, "photo"),
         )
+    rules = _edges(ctx, raw.get("rules"), RULE_EDGES, *where, "rules")
+    bleed = _edges(ctx, raw.get("bleed"), EDGES, *where, "bleed")
     hstyle = str(raw.get("headline_style", "headline"))
     if hstyle not in styles:
         raise ctx.error(f"unknown style {hstyle!r}", *where, "headline_style")
@@ -184,9 +188,18 @@ def _slot(ctx: _Ctx, page: PageTemplate, name: str, owner: str, raw: object,
         top=_grid_length(ctx, raw.get("top", 0), page.grid.baseline, *where, "top"),
         height=_grid_length(ctx, raw.get("height", 10), page.grid.baseline, *where, "height"),
         columns=int(raw.get("columns", span)), headline=headline, photo=photo,
-        rules=tuple(raw.get("rules") or ()), headline_style=hstyle,
+        rules=rules, headline_style=hstyle, title=str(raw.get("title") or ""), bleed=bleed,
         line=ctx.meta.line(*where) or 0,
     )
+
+
+def _edges(ctx: _Ctx, value: object, allowed: tuple[str, ...], *where: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or any(v not in allowed for v in value):
+        raise ctx.error(f"must be a list of: {', '.join(allowed)}", *where,
+                        hint=f"e.g. [{allowed[0]}, {allowed[1]}]")
+    return tuple(value)
 
 
 def _check_slots(ctx: _Ctx, page: PageTemplate, slots: tuple[Slot, ...]) -> None:

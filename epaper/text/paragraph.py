@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from epaper.model.edition import Span
 from epaper.model.frame import PlacedWord, Word
 from epaper.text.linebreak import LineBreak, total_fit
-from epaper.text.words import Font, WordMaker, tokenize
+from epaper.text.words import Font, WordMaker, fitted_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def compose(
     align: str = "justify",
     indent: float = 0.0,
 ) -> list[SetLine]:
-    words = [maker.word(p, font) for p in tokenize(spans)]
+    words, _owners = fitted_words(maker, tokenize(spans), font, width, indent)
     return set_words(words, maker.space(font), width, align=align, indent=indent)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import unicodedata
+from dataclasses import dataclass, replace
+
+import pyphen
 
 from epaper.model.edition import Span
 from epaper.model.frame import Glyph, GlyphRun, Word
@@ -99,6 +103,63 @@ class WordMaker:
             found = self._cache[key] = self._make(pieces, font)
         return found
 
+    def fitted(self, pieces: tuple[Piece, ...], font: Font, width: float) -> list[Word]:
+        """The word, or, when it is wider than `width` (a URL, a long compound), its pieces
+        broken at cluster boundaries so that each fits: the last resort before a line
+        runs out of its column. Every piece but the last is `joined` to the next."""
+        whole = self.word(pieces, font)
+        if whole.width <= width:
+            return [whole]
+        chars = [(ch, b, i) for text, b, i in pieces for ch in text]
+        text = "".join(c[0] for c in chars)
+        hyphenated = self._hyphenated(chars, font, width)
+        if hyphenated:
+            return hyphenated
+        cuts = [k for k in range(1, len(text)) if _may_break_inside(text, k)]
+        out: list[Word] = []
+        start = 0
+        while start < len(text):
+            end = len(text)
+            if self._piece_width(chars, start, end, font) > width:
+                fits = [k for k in cuts if k > start
+                        and self._piece_width(chars, start, k, font) <= width]
+                later = [k for k in cuts if k > start]
+                end = fits[-1] if fits else (later[0] if later else len(text))
+            word = self.word(_pieces(chars[start:end]), font)
+            out.append(replace(word, joined=end < len(text)))
+            start = end
+        return out
+
+    def _hyphenated(self, chars: list[Piece], font: Font, width: float) -> list[Word]:
+        """A Latin word broken at dictionary hyphenation points, a hyphen drawn at each
+        break; empty if the word has no points that make every piece fit."""
+        text = "".join(c[0] for c in chars)
+        if not text.isascii() or not text.strip(_WORD_PUNCT).isalpha():
+            return []  # numbers, URLs and codes are never hyphenated
+        points = [p for p in _hyphenator().positions(text)
+                  if text[p - 1].isalpha() and text[p].isalpha()]
+        out: list[Word] = []
+        start = 0
+        while True:
+            rest = self.word(_pieces(chars[start:]), font)
+            if rest.width <= width:
+                out.append(rest)
+                return out
+            fits = [p for p in points if p > start and self._hyphen_width(chars, start, p, font)
+                    <= width]
+            if not fits:
+                return []
+            end = fits[-1]
+            word = self.word(_pieces(chars[start:end] + [("-",) + chars[end - 1][1:]]), font)
+            out.append(replace(word, text=text[start:end], hyphen=True, joined=True))
+            start = end
+
+    def _hyphen_width(self, chars: list[Piece], start: int, end: int, font: Font) -> float:
+        return self.word(_pieces(chars[start:end] + [("-",) + chars[end - 1][1:]]), font).width
+
+    def _piece_width(self, chars: list[Piece], start: int, end: int, font: Font) -> float:
+        return self.word(_pieces(chars[start:end]), font).width
+
     def text_words(self, text: str, font: Font) -> list[Word]:
         return [self.word(p, font) for p in tokenize([Span(text, font.bold, font.italic)])]
 
@@ -120,3 +181,45 @@ class WordMaker:
                 runs.append(GlyphRun(face.key, font.size, tuple(glyphs)))
         text = "".join(p[0] for p in pieces)
         return Word(text=text, width=pen, runs=tuple(runs))
+
+
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US", left=2, right=3)
+
+
+_WORD_PUNCT = "\"'“”‘’()[],.;:!?"
+HASANTA = "\u09cd"
+JOINERS = "\u200c\u200d"
+
+
+def _may_break_inside(text: str, k: int) -> bool:
+    """Between text[k-1] and text[k] lies a cluster boundary: no mark follows, and no
+    hasanta or joiner binds the two letters into a conjunct."""
+    after, before = text[k], text[k - 1]
+    if unicodedata.category(after).startswith("M") or after in JOINERS or after == HASANTA:
+        return False
+    return before not in JOINERS and before != HASANTA
+
+
+def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
+    out: list[Piece] = []
+    for ch, b, i in chars:
+        if out and out[-1][1] == b and out[-1][2] == i:
+            out[-1] = (out[-1][0] + ch, b, i)
+        else:
+            out.append((ch, b, i))
+    return tuple(out)
+
+
+def fitted_words(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font,
+                 width: float, indent: float = 0.0) -> tuple[list[Word], list[int]]:
+    """Shaped words for `tokens`, too-wide ones broken; and for each word its token index.
+    Only the first word has to fit beside the paragraph's indent."""
+    words: list[Word] = []
+    owners: list[int] = []
+    for k, token in enumerate(tokens):
+        for w in maker.fitted(token, font, width - (indent if k == 0 else 0.0)):
+            words.append(w)
+            owners.append(k)
+    return words, owners

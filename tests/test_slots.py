@@ -1,0 +1,155 @@
+"""Slot roles beyond `story`: briefs, photo, column rules, and the desk's --proof marks."""
+
+from __future__ import annotations
+
+import json
+
+import pypdfium2 as pdfium
+import pytest
+
+from epaper.build import build_edition
+from epaper.errors import ContentError
+
+TOL = 0.5
+BRIEFS = ["brief-library", "brief-vaccine", "brief-ferry"]
+
+
+def elements(layout: dict, page: int, **match: str) -> list[dict]:
+    return [e for e in layout["pages"][page - 1]["elements"]
+            if all(e.get(k) == v for k, v in match.items())]
+
+
+def slot_box(layout: dict, page: int, slot: str) -> list[float]:
+    """The union of everything placed in a slot (PDF coordinates)."""
+    boxes = [e["box"] for e in elements(layout, page, slot=slot)]
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def inside(inner: list[float], outer: list[float]) -> bool:
+    return (inner[0] >= outer[0] - TOL and inner[1] >= outer[1] - TOL
+            and inner[2] <= outer[2] + TOL and inner[3] <= outer[3] + TOL)
+
+
+# -- briefs: several short stories stacked in one slot -----------------------------------
+
+def test_briefs_stack_in_edition_order_under_the_slot_title(sample_layout, sample_report):
+    title = elements(sample_layout, 8, role="title", slot="briefs")
+    assert [ln["text"] for e in title for ln in e["lines"]] == ["সংক্ষেপে"]
+    heads = {sid: elements(sample_layout, 8, role="headline", story=sid)[0]["box"]
+             for sid in BRIEFS}
+    tops = [heads[sid][3] for sid in BRIEFS]
+    assert tops == sorted(tops, reverse=True)  # PDF y grows up: each brief lower down
+    assert title[0]["box"][1] >= tops[0] - TOL
+    for above, below in zip(BRIEFS, BRIEFS[1:]):
+        lowest = min(e["box"][1] for e in elements(sample_layout, 8, story=above))
+        assert heads[below][3] <= lowest + TOL
+    for sid in BRIEFS:
+        info = sample_report["stories"][sid]
+        assert info["slots"] == ["briefs"] and not info["overset_words"]
+        for e in elements(sample_layout, 8, story=sid):
+            assert e["slot"] == "briefs"
+
+
+def test_briefs_slot_overflow_is_reported_overset(make_edition, tmp_path):
+    ed = make_edition
+    text = (ed / "edition.yaml").read_text(encoding="utf-8")
+    lines = ["    - template: back", "      section: \"শেষ পাতা\"", "      stories:"]
+    for k in range(5):
+        story = ed / "stories" / f"brief{k}.md"
+        story.write_text("---\nheadline: \"সংক্ষিপ্ত খবর নম্বর " + str(k) + "\"\n---\n"
+                         + "ঢাকায় আজ একটি গুরুত্বপূর্ণ সভা অনুষ্ঠিত হয়েছে। " * 12 + "\n",
+                         encoding="utf-8")
+        lines.append(f"        - {{file: stories/brief{k}.md, slot: briefs}}")
+    (ed / "edition.yaml").write_text(text.replace("pages:\n", "pages:\n" + "\n".join(
+        lines).replace("    - ", "  - ", 1).replace("\n      ", "\n    ") + "\n"),
+        encoding="utf-8")
+    result = build_edition(ed, tmp_path / "out")
+    overset = result.overset
+    assert overset, result.warnings
+    # Everything is accounted for: what is not on the page is listed, nothing is lost.
+    report = result.report["stories"]
+    for k in range(5):
+        info = report[f"brief{k}"]
+        assert info["words_placed"] + len(info["overset_words"]) == 12 * 7
+
+
+# -- photo slots --------------------------------------------------------------------------
+
+def test_photo_slot_fills_its_width_with_caption_below(sample_layout):
+    (photo,) = elements(sample_layout, 8, role="photo", slot="picture")
+    (caption,) = elements(sample_layout, 8, role="caption", slot="picture")
+    (credit,) = elements(sample_layout, 8, role="credit", slot="picture")
+    (head,) = elements(sample_layout, 8, role="headline", slot="picture")
+    # Grid columns 5-6 of the broadsheet: 2 x 35 mm + 4 mm gutter.
+    assert photo["box"][2] - photo["box"][0] == pytest.approx(74 * 72 / 25.4, abs=0.1)
+    assert head["box"][1] >= photo["box"][3] - TOL
+    assert caption["box"][3] <= photo["box"][1] + TOL
+    assert credit["box"][3] <= caption["box"][3] + TOL
+    # It fills the slot: the credit ends within two grid lines of the slot's foot
+    # (rows 79-104 of the type area, top margin 12 mm).
+    foot = 1502.36 - (12 * 72 / 25.4 + 104 * 13)
+    assert foot - TOL <= credit["box"][1] <= foot + 2 * 13
+
+
+def test_photo_slot_refuses_body_text(make_edition, tmp_path):
+    ed = make_edition
+    y = (ed / "edition.yaml").read_text(encoding="utf-8")
+    (ed / "edition.yaml").write_text(y.replace("template: inside", "template: back").replace(
+        "- stories/second.md", "- {file: stories/first.md, slot: picture}").replace(
+        "{file: stories/first.md, slot: top}", "stories/second.md"), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build_edition(ed, tmp_path / "out")
+    message = str(info.value)
+    assert "first.md" in message and "picture" in message and "caption" in message
+    assert not (tmp_path / "out").exists()
+
+
+# -- rules between columns ------------------------------------------------------------------
+
+def test_column_rules_sit_in_the_gutters_of_the_lead(sample_layout):
+    bodies = sorted((e for e in elements(sample_layout, 1, role="body", slot="lead")),
+                    key=lambda e: e["box"][0])
+    rules = [e for e in elements(sample_layout, 1, role="rule", slot="lead")
+             if e["box"][0] == e["box"][2]]
+    gutters = [(a["box"][2] + b["box"][0]) / 2 for a, b in zip(bodies, bodies[1:])
+               if a["box"][3] > b["box"][1]]
+    inner = sorted(r["box"][0] for r in rules if r["box"][0] < bodies[-1]["box"][2])
+    assert len(bodies) >= 3
+    assert inner == pytest.approx(gutters, abs=0.01)
+
+
+# -- proof marks -------------------------------------------------------------------------
+
+def _magenta_pixels(pdf_path, page: int = 0) -> int:
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:
+        img = pdf[page].render(scale=0.5).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    r, g, b = (band.point(lambda v, t=t: 255 if t(v) else 0) for band, t in zip(
+        img.split(), (lambda v: v > 200, lambda v: v < 90, lambda v: v > 120)))
+    from PIL import ImageChops
+
+    both = ImageChops.multiply(ImageChops.multiply(r, g), b)
+    return both.histogram()[255]
+
+
+def test_proof_build_frames_overset_story_in_magenta(make_edition, tmp_path):
+    story = make_edition / "stories" / "second.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n"
+                     + "More rain is expected in the coming days. " * 300 + "\n",
+                     encoding="utf-8")
+    plain = build_edition(make_edition, tmp_path / "plain")
+    proof = build_edition(make_edition, tmp_path / "proof", proof=True)
+    assert plain.overset and proof.overset == plain.overset
+    layout = json.loads((tmp_path / "proof" / "layout.json").read_text(encoding="utf-8"))
+    marks = [e for e in layout["pages"][0]["elements"] if e["role"] == "proof"]
+    label = [ln["text"] for e in marks for ln in e.get("lines", [])]
+    assert label and "OVERSET second" in label[0]
+    assert f"{len(proof.overset['second'])} words" in label[0]
+    plain_layout = json.loads((tmp_path / "plain" / "layout.json").read_text(encoding="utf-8"))
+    assert not [e for p in plain_layout["pages"] for e in p["elements"] if e["role"] == "proof"]
+    # The test photo is random noise with some magenta in it: compare with the plain build.
+    assert (_magenta_pixels(tmp_path / "proof" / "edition.pdf")
+            - _magenta_pixels(tmp_path / "plain" / "edition.pdf")) > 200
