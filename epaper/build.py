@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -20,7 +21,11 @@ from epaper.model.frame import PageFrame
 from epaper.model.template import TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.render.images import PreparedImage, prepare
-from epaper.render.pdf import PdfResources, PdfWriter
+from epaper.layout.typeset import Typesetter, place
+from epaper.model.frame import Line
+from epaper.render.finish import finish_print
+from epaper.render.pdf import PdfResources, PdfWriter, Sheet
+from epaper.text.words import WordMaker
 from epaper.templates.loader import fonts_dir, load_template_set
 from epaper.text.fonts import FontBook
 
@@ -73,12 +78,19 @@ def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], Lay
     return EditionLayout(loaded.edition, loaded.templates, loaded.fonts, proof=proof).run()
 
 
+VARIANTS = ("print", "screen")
+VARIANT_DIRS = {"print": "", "screen": "screen"}
+
+
 def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool = False,
-                  proof: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build `edition_dir` into `out_dir`: edition.pdf, pages/NN.pdf, layout.json, report.json.
+                  proof: bool = False, variants: tuple[str, ...] = ("print",),
+                  preflight: bool = True, progress: Progress | None = None) -> BuildResult:
+    """Build `edition_dir` into `out_dir`: edition.pdf and pages/NN.pdf (print),
+    screen/edition.pdf and screen/pages/NN.pdf (screen), layout.json, report.json and,
+    for print, preflight.json.
 
     Nothing is written unless the whole edition builds (and, with `strict`, has no
-    warnings); existing outputs are replaced only at the end.
+    warnings; for print, passes preflight); existing outputs are replaced only at the end.
     """
     say = progress or (lambda _msg: None)
     loaded = load(edition_dir)
@@ -88,14 +100,34 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     if strict and report["warnings"]:
         raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
                           f"{report['warnings'][0]}", file=loaded.edition.source)
-    say("images")
-    images = _prepare_images(frames, loaded.templates.target_ppi)
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".epaper-build-", dir=out.parent))
     try:
-        files = _render_all(loaded, frames, images, staging, say)
+        files: list[Path] = []
+        for variant in variants:
+            say(f"{variant}: images")
+            ppi = (loaded.templates.target_ppi if variant == "print"
+                   else loaded.templates.screen_ppi)
+            images = _prepare_images(frames, ppi, variant, loaded.templates.print.profile)
+            files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
+                                 variant, say)
         _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
+        files += [staging / "layout.json", staging / "report.json"]
+        if "print" in variants and preflight:
+            say("preflight")
+            from epaper.preflight import preflight_file
+
+            pf = preflight_file(staging / "edition.pdf", loaded.templates.print,
+                                min_ppi=loaded.templates.min_ppi,
+                                floor_ppi=loaded.templates.floor_ppi)
+            _write_json(staging / "preflight.json", pf.to_json())
+            files.append(staging / "preflight.json")
+            report["preflight"] = {"errors": len(pf.errors), "warnings": len(pf.warnings)}
+            if pf.errors:
+                raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
+                                  f"first: {pf.errors[0]}", file=loaded.edition.source,
+                                  hint="nothing was written; fix the template or content")
         _write_json(staging / "report.json", report)
         _publish(staging, out)
     finally:
@@ -103,38 +135,63 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     return BuildResult(report, out, [out / f.relative_to(staging) for f in files])
 
 
-def _prepare_images(frames: list[PageFrame], ppi: float) -> dict[str, PreparedImage]:
+def _prepare_images(frames: list[PageFrame], ppi: float, variant: str,
+                    profile: Path | None) -> dict[str, PreparedImage]:
     prepared: dict[str, PreparedImage] = {}
     for frame in frames:
         for el in frame.elements:
             if el.image is not None:
                 key = el.image.digest + repr(el.image.crop)
                 if key not in prepared:
-                    prepared[key] = prepare(el.image, el.box.width, el.box.height, ppi)
+                    prepared[key] = prepare(el.image, el.box.width, el.box.height, ppi,
+                                            variant=variant, profile=profile)
     return prepared
 
 
-def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, PreparedImage],
-                staging: Path, say: Progress) -> list[Path]:
+def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant: str,
+          bleed: float) -> tuple[Line, ...]:
+    """The line outside the bleed that tells the press what this plate is."""
     ed = loaded.edition
     paper = paper_of(ed, loaded.templates)
+    text = (f"{paper.name_en or paper.name}  {ed.date.isoformat()}  page {frame.number}/"
+            f"{pages}  {frame.section}  {frame.template}  {variant}  epaper")
+    style = loaded.templates.style("credit")
+    lines = ts.set(text, style, frame.width, "en", align="left")[:1]
+    return place(lines, 0.0, frame.height + bleed + style.size * 1.6, style.leading, style)
+
+
+def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, PreparedImage],
+                staging: Path, variant: str, say: Progress) -> list[Path]:
+    ed = loaded.edition
+    tset = loaded.templates
+    paper = paper_of(ed, tset)
     fonts = {p.stem: p for p in loaded.fonts.dir.glob("*.ttf")}
     res = PdfResources(fonts)
     title = f"{paper.name_en or paper.name} {ed.date.isoformat()}"
+    bleed = max((f.bleed for f in frames), default=0.0)
+    sheet = Sheet(variant, bleed=bleed, slug=tset.print.slug)
+    finish = None
+    ts = Typesetter(WordMaker(loaded.fonts))
+    if variant == "print":
+        profile = tset.print.profile
+        name = profile.stem if profile else ""
+        finish = functools.partial(finish_print, profile=profile, profile_name=name,
+                                   day=ed.date)
     files = []
-    whole = PdfWriter(res, images, title=title, author=paper.name)
+    whole = PdfWriter(res, images, title=title, author=paper.name, sheet=sheet)
     for frame in frames:
-        say(f"page {frame.number}")
-        whole.add_page(frame)
+        say(f"{variant}: page {frame.number}")
+        slug = _slug(ts, loaded, frame, len(frames), variant, bleed) if sheet.print else ()
+        whole.add_page(frame, slug)
         single = PdfWriter(res, images, title=f"{title} page {frame.number}",
-                           author=paper.name)
-        single.add_page(frame)
+                           author=paper.name, sheet=sheet)
+        single.add_page(frame, slug)
         path = staging / "pages" / f"{frame.number:02d}.pdf"
-        single.save(path)
+        single.save(path, finish)
         files.append(path)
-    whole.save(staging / "edition.pdf")
+    whole.save(staging / "edition.pdf", finish)
     files.insert(0, staging / "edition.pdf")
-    return files + [staging / "layout.json", staging / "report.json"]
+    return files
 
 
 def _write_json(path: Path, data: object) -> None:
@@ -143,15 +200,14 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def _publish(staging: Path, out: Path) -> None:
-    """Move finished files into `out`; the pages folder is swapped whole."""
+    """Move finished files into `out`; folders (pages/, screen/) are swapped whole."""
     out.mkdir(parents=True, exist_ok=True)
-    old_pages = out / "pages"
-    if old_pages.exists():
-        trash = Path(tempfile.mkdtemp(prefix=".epaper-old-", dir=out.parent))
-        os.replace(old_pages, trash / "pages")
-        os.replace(staging / "pages", old_pages)
+    trash = Path(tempfile.mkdtemp(prefix=".epaper-old-", dir=out.parent))
+    try:
+        for item in sorted(staging.iterdir()):
+            target = out / item.name
+            if item.is_dir() and target.exists():
+                os.replace(target, trash / item.name)
+            os.replace(item, target)
+    finally:
         shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(staging / "pages", old_pages)
-    for name in ("edition.pdf", "layout.json", "report.json"):
-        os.replace(staging / name, out / name)

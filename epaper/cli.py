@@ -48,8 +48,13 @@ def main() -> None:
               "photo, …) as an error: exit 1 and write nothing.")
 @click.option("--proof", is_flag=True, help="Desk proof: frame overset stories in magenta "
               "on the page, with the number of words that did not fit.")
+@click.option("--variant", type=click.Choice(["print", "screen", "both"]), default="print",
+              show_default=True, help="print: CMYK with bleed, marks and an OutputIntent "
+              "(edition.pdf, pages/), checked by preflight; screen: light RGB pages for the "
+              "e-paper (screen/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, quiet: bool) -> None:
+def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
+          quiet: bool) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
 
@@ -57,8 +62,9 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, quiet: bo
         if not quiet:
             click.echo(f"  {step}", err=True)
 
+    variants = ("print", "screen") if variant == "both" else (variant,)
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
-                                        proof=proof, progress=progress))
+                                        proof=proof, variants=variants, progress=progress))
     if quiet:
         return
     s = result.report["summary"]
@@ -70,6 +76,10 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, quiet: bo
     for w in result.warnings:
         if "OVERSET" not in w:
             click.echo(f"  warning: {w}")
+    pf = result.report.get("preflight")
+    if pf is not None:
+        click.echo(f"  preflight: passed with {pf['warnings']} warning(s) "
+                   f"(see {out_dir}/preflight.json)")
 
 
 @main.command()
@@ -82,6 +92,42 @@ def check(edition_dir: Path) -> None:
     ed = loaded.edition
     click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
                f"layout {loaded.templates.name}")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ink-limit", type=float, default=240.0, show_default=True,
+              help="Highest total ink coverage allowed, percent.")
+@click.option("--min-text", type=float, default=5.0, show_default=True,
+              help="Smallest text size allowed, pt.")
+@click.option("--hairline", type=float, default=0.25, show_default=True,
+              help="Thinnest stroke allowed, pt.")
+@click.option("--min-ppi", type=float, default=150.0, show_default=True,
+              help="Images below this effective resolution get a warning.")
+@click.option("--floor-ppi", type=float, default=50.0, show_default=True,
+              help="Images below this effective resolution are an error.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full report as JSON here.")
+def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min_ppi: float,
+              floor_ppi: float, json_out: Path | None) -> None:
+    """Check PDF against a newsprint press's rules (PDF/X-1a, CMYK, ink, fonts, boxes).
+
+    Exit 0 when it passes, 1 on any error."""
+    import json
+
+    from epaper.model.template import PrintSpec
+    from epaper.preflight import preflight_file
+
+    if not pdf.is_file():
+        click.echo(f"error: {pdf}: no such file", err=True)
+        sys.exit(1)
+    spec = PrintSpec(ink_limit=ink_limit, min_text=min_text, hairline=hairline)
+    result = preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi)
+    click.echo(result.summary())
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    sys.exit(1 if result.errors else 0)
 
 
 if __name__ == "__main__":

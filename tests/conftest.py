@@ -83,7 +83,7 @@ def write_photo(path: Path, size: tuple[int, int] = (800, 600), seed: int = 7) -
 
 
 def _build_sample(out: Path) -> BuildResult:
-    return build_edition(SAMPLES, out)
+    return build_edition(SAMPLES, out, variants=("print", "screen"))
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +112,8 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildR
             fcntl.flock(lock, fcntl.LOCK_UN)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     files = [out / "edition.pdf", *sorted((out / "pages").glob("*.pdf")),
-             out / "layout.json", out / "report.json"]
+             out / "screen" / "edition.pdf", *sorted((out / "screen" / "pages").glob("*.pdf")),
+             out / "layout.json", out / "report.json", out / "preflight.json"]
     return out, BuildResult(report, out, files)
 
 

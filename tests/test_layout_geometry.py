@@ -14,6 +14,7 @@ SOLID = {"headline", "kicker", "subheadline", "byline", "photo", "caption", "cre
 TOL = 0.5
 GRID = 13.0  # broadsheet baseline grid, pt
 MM = 72 / 25.4
+BLEED = 3 * MM
 
 
 def overlap(a: list[float], b: list[float], tol: float = TOL) -> bool:
@@ -69,9 +70,23 @@ def test_every_element_lies_within_the_page(sample_layout):
         w, h = page["width"], page["height"]
         for e in page["elements"]:
             x0, y0, x1, y1 = e["box"]
+            # Only fills the template marks as bleeding run past the trim, to the bleed.
+            out = BLEED if e["role"] == "fill" else 0.0
             assert x0 <= x1 and y0 <= y1, (page["number"], e["role"], e["box"])
-            assert -TOL <= x0 and x1 <= w + TOL, (page["number"], e["role"], e["box"])
-            assert -TOL <= y0 and y1 <= h + TOL, (page["number"], e["role"], e["box"])
+            assert -out - TOL <= x0 and x1 <= w + out + TOL, (page["number"], e["role"])
+            assert -out - TOL <= y0 and y1 <= h + out + TOL, (page["number"], e["role"])
+
+
+def test_masthead_panel_bleeds_on_three_sides(sample_layout):
+    page = sample_layout["pages"][0]
+    (panel,) = [e for e in page["elements"] if e["role"] == "fill"]
+    (masthead,) = [e for e in page["elements"] if e["role"] == "masthead"]
+    x0, y0, x1, y1 = panel["box"]
+    assert (x0, x1, y1) == pytest.approx((-BLEED, page["width"] + BLEED,
+                                          page["height"] + BLEED), abs=0.01)
+    # Down to the foot of the masthead slot (10 grid lines below the 12 mm margin), no further.
+    assert y0 == pytest.approx(page["height"] - 12 * MM - 10 * GRID, abs=0.01)
+    assert y0 <= masthead["box"][1]
 
 
 def test_every_element_lies_within_the_margins(sample_layout):
@@ -79,6 +94,8 @@ def test_every_element_lies_within_the_margins(sample_layout):
     for page in sample_layout["pages"]:
         w, h = page["width"], page["height"]
         for e in page["elements"]:
+            if e["role"] == "fill":
+                continue
             x0, y0, x1, y1 = e["box"]
             assert x0 >= left - TOL and x1 <= w - right + TOL, (page["number"], e["role"])
             assert y0 >= bottom - TOL and y1 <= h - top + TOL, (page["number"], e["role"])
@@ -278,8 +295,10 @@ def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_
     pdf = pdfium.PdfDocument(out / "edition.pdf")
     try:
         tp = pdf[0].get_textpage()
+        dx, dy = pdf[0].get_trimbox()[:2]
         for e in columns:
             x0, y0, x1, y1 = e["box"]
+            x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
             # Every glyph of the column, URL pieces included, lies inside the column box.
             inside = tp.get_text_bounded(x0 - TOL, y0 - TOL, x1 + TOL, y1 + TOL)
             wider = tp.get_text_bounded(x0 - TOL, y0 - TOL, x1 + 8, y1 + TOL)  # gutter 11 pt

@@ -140,7 +140,8 @@ def test_page_size_is_broadsheet_trim(sample_build, sample_layout):
     pdf = pdfium.PdfDocument(out / "edition.pdf")
     try:
         for page, spec in zip(pdf, sample_layout["pages"], strict=True):
-            w, h = page.get_size()
+            x0, y0, x1, y1 = page.get_trimbox()
+            w, h = x1 - x0, y1 - y0
             assert (w, h) == pytest.approx((spec["width"], spec["height"]), abs=0.01)
             assert w == pytest.approx(330 / 25.4 * 72, abs=0.01)
             assert h == pytest.approx(530 / 25.4 * 72, abs=0.01)
@@ -152,8 +153,10 @@ def test_outputs_listed_in_result(sample_build):
     out, result = sample_build
     assert result.out_dir == out
     assert sorted(p.relative_to(out).as_posix() for p in result.files) == sorted(
-        ["edition.pdf", "layout.json", "report.json"]
-        + [f"pages/{n:02d}.pdf" for n in range(1, 9)])
+        ["edition.pdf", "layout.json", "report.json", "preflight.json",
+         "screen/edition.pdf"]
+        + [f"pages/{n:02d}.pdf" for n in range(1, 9)]
+        + [f"screen/pages/{n:02d}.pdf" for n in range(1, 9)])
     assert all(p.is_file() for p in result.files)
 
 
@@ -167,7 +170,8 @@ def test_output_files_are_readable_by_the_desk(sample_build):
 def test_no_stray_files_in_output(sample_build):
     out, _ = sample_build
     assert sorted(p.name for p in out.iterdir()) == ["edition.pdf", "layout.json", "pages",
-                                                    "report.json"]
+                                                    "preflight.json", "report.json",
+                                                    "screen"]
     assert not list(out.parent.glob(".epaper-*"))
 
 

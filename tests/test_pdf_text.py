@@ -31,14 +31,17 @@ class PdfText:
     def __init__(self, path: Path) -> None:
         self.doc = pdfium.PdfDocument(path)
         self.pages = [self.doc[i].get_textpage() for i in range(len(self.doc))]
+        # layout.json is in the trimmed page's space; the print sheet adds bleed and slug.
+        self.origin = [self.doc[i].get_trimbox()[:2] for i in range(len(self.doc))]
         self.full = [tp.get_text_range() for tp in self.pages]
 
     def page(self, number: int) -> str:
         return self.full[number - 1].replace("\ufffe\r\n", "").replace("\ufffe", "")
 
     def within(self, number: int, box: list[float]) -> str:
+        dx, dy = self.origin[number - 1]
         x0, y0, x1, y1 = box
-        return self.pages[number - 1].get_text_bounded(x0, y0, x1, y1)
+        return self.pages[number - 1].get_text_bounded(x0 + dx, y0 + dy, x1 + dx, y1 + dy)
 
     def close(self) -> None:
         for tp in self.pages:

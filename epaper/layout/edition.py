@@ -189,7 +189,7 @@ class EditionLayout:
     def _page(self, p: PagePlan, plans: list[PagePlan],
               pending: dict[int, tuple[Block, ...]]) -> PageFrame:
         tpl = p.template
-        els: list[Element] = []
+        els: list[Element] = [_fill(tpl, slot) for slot in tpl.slots if slot.fill]
         for slot in tpl.slots:
             reg = region(tpl, slot)
             if slot.role == "masthead":
@@ -339,3 +339,13 @@ class EditionLayout:
 def _sub_region(reg: Region, top: float) -> Region:
     box = replace(reg.box, y0=top)
     return replace(reg, box=box, row0=reg.row_at_or_below(top))
+
+
+def _fill(tpl: PageTemplate, slot: Slot) -> Element:
+    """A slot's background tint; on edges the template marks, it runs out to the bleed."""
+    b = region(tpl, slot).box
+    x0 = -tpl.bleed if "left" in slot.bleed else b.x0
+    y0 = -tpl.bleed if "top" in slot.bleed else b.y0
+    x1 = tpl.width + tpl.bleed if "right" in slot.bleed else b.x1
+    y1 = tpl.height + tpl.bleed if "bottom" in slot.bleed else b.y1
+    return Element("fill", Box(x0, y0, x1, y1), slot=slot.name, fill=slot.fill)

@@ -53,7 +53,8 @@ class Slot:
     rules: tuple[str, ...] = ()  # edges that get a rule: bottom, right, top, left
     headline_style: str = "headline"
     title: str = ""  # a briefs slot's heading ("সংক্ষেপে")
-    bleed: tuple[str, ...] = ()  # page edges this slot's fills and photos run out to
+    bleed: tuple[str, ...] = ()  # page edges this slot's background fill runs out to
+    fill: CMYK | None = None  # background tint of the slot
     line: int = 0  # line in the template file, for messages
 
 
@@ -102,6 +103,17 @@ class PageTemplate:
 
 
 @dataclass(frozen=True)
+class PrintSpec:
+    """What the press asks of the print PDF, and what preflight holds it to."""
+
+    profile: Path | None = None  # CMYK output profile (ICC): image conversion, OutputIntent
+    ink_limit: float = 240.0  # total area coverage, percent
+    slug: float = 34.0  # pt beyond the bleed for crop/registration marks and the slug line
+    min_text: float = 5.0  # pt: smaller text is an error in preflight
+    hairline: float = 0.25  # pt: thinner strokes are an error in preflight
+
+
+@dataclass(frozen=True)
 class TemplateSet:
     name: str
     path: Path
@@ -112,6 +124,8 @@ class TemplateSet:
     floor_ppi: float = 50.0
     target_ppi: float = 200.0
     underset_tolerance: int = 2  # empty grid lines at a story's foot before we report it
+    screen_ppi: float = 110.0  # e-paper/screen images
+    print: PrintSpec = PrintSpec()
 
     def style(self, name: str) -> Style:
         for s in self.styles:

@@ -1,16 +1,20 @@
-"""Prepare photos for a PDF: crop to the frame, downsample to the target resolution, JPEG."""
+"""Prepare photos for a PDF variant: crop to the frame, scale to the variant's resolution,
+convert colour (print: the press's CMYK profile; screen: sRGB), JPEG once."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image as PILImage
+from PIL import ImageCms
 
 from epaper.model.frame import Image
 
-JPEG_QUALITY = 85
+JPEG_QUALITY = {"print": 85, "screen": 72}
 
 
 @dataclass(frozen=True)
@@ -22,23 +26,46 @@ class PreparedImage:
     color_space: str
 
 
-def prepare(image: Image, placed_w: float, placed_h: float, target_ppi: float) -> PreparedImage:
-    """Crop `image` to its frame and scale it to `target_ppi` at placed size (never up)."""
+@functools.cache
+def _to_cmyk(profile: Path) -> ImageCms.ImageCmsTransform:
+    """sRGB → the press's CMYK. Perceptual with black-point compensation keeps shadow
+    detail and stays under the profile's ink limit; relative colorimetric clips shadows."""
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+        renderingIntent=ImageCms.Intent.PERCEPTUAL,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+
+
+def prepare(image: Image, placed_w: float, placed_h: float, ppi: float, *,
+            variant: str = "print", profile: Path | None = None) -> PreparedImage:
+    """Crop `image` to its frame, scale it to `ppi` at placed size (never up) and convert
+    it for `variant`. A source JPEG that already suits the variant is embedded as is."""
     with PILImage.open(image.path) as src:
         src.load()
         im = src
+        fmt = src.format
+        left, top, right, bottom = (round(v) for v in image.crop)
+        whole = (left, top, right, bottom) == (0, 0, src.width, src.height)
+        want_w = max(1, round(placed_w / 72.0 * ppi))
+        want_h = max(1, round(placed_h / 72.0 * ppi))
+        shrink = want_w < right - left and want_h < bottom - top
+        modes = ("L", "CMYK") if variant == "print" else ("L", "RGB")
+        if fmt == "JPEG" and whole and not shrink and im.mode in modes:
+            return _prepared(image.path.read_bytes(), im.width, im.height, im.mode)
         if im.mode not in ("RGB", "L", "CMYK"):
             im = im.convert("RGB")
-        left, top, right, bottom = image.crop
-        box = (round(left), round(top), round(right), round(bottom))
-        im = im.crop(box)
-        want_w = max(1, round(placed_w / 72.0 * target_ppi))
-        want_h = max(1, round(placed_h / 72.0 * target_ppi))
-        if want_w < im.width and want_h < im.height:
+        im = im.crop((left, top, right, bottom))
+        if shrink:
             im = im.resize((want_w, want_h), PILImage.Resampling.BILINEAR, reducing_gap=2.0)
+        if variant == "print" and im.mode == "RGB":
+            im = ImageCms.applyTransform(im, _to_cmyk(profile)) if profile else im.convert("CMYK")
+        elif variant == "screen" and im.mode == "CMYK":
+            im = im.convert("RGB")
         out = io.BytesIO()
-        im.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        data = out.getvalue()
-        space = {"RGB": "DeviceRGB", "L": "DeviceGray", "CMYK": "DeviceCMYK"}[im.mode]
-        key = hashlib.sha256(data).hexdigest()[:16]
-        return PreparedImage(key, data, im.width, im.height, space)
+        im.save(out, "JPEG", quality=JPEG_QUALITY[variant], optimize=True)
+        return _prepared(out.getvalue(), im.width, im.height, im.mode)
+
+
+def _prepared(data: bytes, width: int, height: int, mode: str) -> PreparedImage:
+    space = {"RGB": "DeviceRGB", "L": "DeviceGray", "CMYK": "DeviceCMYK"}[mode]
+    return PreparedImage(hashlib.sha256(data).hexdigest()[:16], data, width, height, space)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -47,6 +47,15 @@ def _num(v: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
+def _circle(cx: float, cy: float, r: float) -> str:
+    k = 0.5523 * r  # Bézier quarter circles
+    return (f"{_num(cx + r)} {_num(cy)} m "
+            f"{_num(cx + r)} {_num(cy + k)} {_num(cx + k)} {_num(cy + r)} {_num(cx)} {_num(cy + r)} c "
+            f"{_num(cx - k)} {_num(cy + r)} {_num(cx - r)} {_num(cy + k)} {_num(cx - r)} {_num(cy)} c "
+            f"{_num(cx - r)} {_num(cy - k)} {_num(cx - k)} {_num(cy - r)} {_num(cx)} {_num(cy - r)} c "
+            f"{_num(cx + k)} {_num(cy - r)} {_num(cx + r)} {_num(cy - k)} {_num(cx + r)} {_num(cy)} c")
+
+
 def _actual_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
@@ -54,6 +63,47 @@ def _actual_text(text: str) -> str:
 def _cmyk(color: CMYK, stroke: bool = False) -> str:
     op = "K" if stroke else "k"
     return " ".join(_num(c) for c in color) + " " + op
+
+
+def _rgb(color: CMYK, stroke: bool = False) -> str:
+    """Screen colour: the naive conversion is right for the few flat colours we use."""
+    c, m, y, k = color
+    op = "RG" if stroke else "rg"
+    return " ".join(_num((1 - v) * (1 - k)) for v in (c, m, y)) + " " + op
+
+
+class _Pen:
+    """Where the PDF's own glyph advances leave the next glyph inside a text object."""
+
+    def __init__(self) -> None:
+        self.x: float | None = None
+        self.y = 0.0
+        self.font: tuple[str, float] | None = None
+
+
+REGISTRATION: CMYK = (1.0, 1.0, 1.0, 1.0)  # marks print on every plate
+OVERPRINT_GS = "EPop"  # ExtGState added by the print finishing step (finish.py)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """How a variant puts the trimmed page on its sheet.
+
+    `print`: the MediaBox adds bleed and a slug area for crop and registration marks;
+    colours stay CMYK and solid black overprints. `screen`: the trimmed page only, RGB.
+    """
+
+    variant: str = "print"
+    bleed: float = 8.5  # pt
+    slug: float = 34.0  # pt beyond the bleed
+
+    @property
+    def print(self) -> bool:
+        return self.variant == "print"
+
+    @property
+    def margin(self) -> float:
+        return self.bleed + self.slug if self.print else 0.0
 
 
 class PdfResources:
@@ -75,9 +125,10 @@ class PdfWriter:
     """One PDF document; add pages, then `save()`."""
 
     def __init__(self, resources: PdfResources, images: dict[str, PreparedImage],
-                 title: str = "", author: str = "") -> None:
+                 title: str = "", author: str = "", sheet: Sheet = Sheet()) -> None:
         self.res = resources
         self.images = images
+        self.sheet = sheet
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, invariant=1, pageCompression=1,
                              initialFontName=_no_initial_font())
@@ -99,10 +150,20 @@ class PdfWriter:
         return found
 
     # -- pages -------------------------------------------------------------------------
-    def add_page(self, frame: PageFrame) -> None:
+    def _color(self, color: CMYK, stroke: bool = False) -> str:
+        return _cmyk(color, stroke) if self.sheet.print else _rgb(color, stroke)
+
+    def _overprint(self, color: CMYK | None) -> bool:
+        """Only solid black overprints: no white halo round text and rules on a tint."""
+        return self.sheet.print and color == (0.0, 0.0, 0.0, 1.0)
+
+    def add_page(self, frame: PageFrame, slug: Iterable[Line] = ()) -> None:
         c = self.canvas
-        c.setPageSize((frame.width, frame.height))
+        m = self.sheet.margin
+        w, h = frame.width + 2 * m, frame.height + 2 * m
+        c.setPageSize((w, h))
         code = c._code
+        code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
         for el in frame.elements:
             if el.fill is not None:
                 self._fill(el, frame.height, code)
@@ -112,13 +173,46 @@ class PdfWriter:
                 self._stroke(el, frame.height, code)
             if el.lines:
                 code.append(self._text(el.lines, frame.height))
-        c.setTrimBox((0, 0, frame.width, frame.height))
+        code.append("Q")
+        if self.sheet.print:
+            b = self.sheet.bleed
+            code.append(self._marks(frame, m))
+            code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
+            code.append(self._text(slug, frame.height))
+            code.append("Q")
+            c.setTrimBox((m, m, m + frame.width, m + frame.height))
+            c.setBleedBox((m - b, m - b, m + frame.width + b, m + frame.height + b))
+        else:
+            c.setTrimBox((0, 0, frame.width, frame.height))
         c.showPage()
+
+    def _marks(self, frame: PageFrame, m: float) -> str:
+        """Crop marks at the trim corners, starting outside the bleed; registration targets
+        centred on each side. Registration colour: they must show on every plate."""
+        b = self.sheet.bleed + 1.5  # clear of the bleed: none of the mark prints on the sheet
+        length = min(self.sheet.slug - 4, 17.0)
+        x0, y0, x1, y1 = m, m, m + frame.width, m + frame.height
+        out = [f"q {_cmyk(REGISTRATION, stroke=True)} 0.25 w 0 J"]
+        for x, sx in ((x0, -1), (x1, 1)):
+            for y, sy in ((y0, -1), (y1, 1)):
+                out.append(f"{_num(x + sx * b)} {_num(y)} m {_num(x + sx * (b + length))} "
+                           f"{_num(y)} l S")
+                out.append(f"{_num(x)} {_num(y + sy * b)} m {_num(x)} "
+                           f"{_num(y + sy * (b + length))} l S")
+        r = min(5.0, length / 3)
+        off = b + length / 2
+        for cx, cy in (((x0 + x1) / 2, y0 - off), ((x0 + x1) / 2, y1 + off),
+                       (x0 - off, (y0 + y1) / 2), (x1 + off, (y0 + y1) / 2)):
+            out.append(_circle(cx, cy, r) + " S")
+            out.append(f"{_num(cx - 1.6 * r)} {_num(cy)} m {_num(cx + 1.6 * r)} {_num(cy)} l S "
+                       f"{_num(cx)} {_num(cy - 1.6 * r)} m {_num(cx)} {_num(cy + 1.6 * r)} l S")
+        out.append("Q")
+        return " ".join(out)
 
     def _fill(self, el: Element, page_h: float, code: list[str]) -> None:
         b = el.box
         assert el.fill is not None
-        code.append(f"q {_cmyk(el.fill)} {_num(b.x0)} {_num(page_h - b.y1)} "
+        code.append(f"q {self._color(el.fill)} {_num(b.x0)} {_num(page_h - b.y1)} "
                     f"{_num(b.width)} {_num(b.height)} re f Q")
 
     def _stroke(self, el: Element, page_h: float, code: list[str]) -> None:
@@ -126,7 +220,8 @@ class PdfWriter:
         assert el.stroke is not None
         # A rule is a box of zero height (horizontal) or zero width (vertical); any other
         # box is outlined (proof frames).
-        head = f"q {_cmyk(el.stroke, stroke=True)} {_num(el.stroke_width)} w 0 J "
+        op = f"/{OVERPRINT_GS} gs " if self._overprint(el.stroke) else ""
+        head = f"q {op}{self._color(el.stroke, stroke=True)} {_num(el.stroke_width)} w 0 J "
         if b.width > 1e-6 and b.height > 1e-6:
             code.append(head + f"{_num(b.x0)} {_num(page_h - b.y1)} {_num(b.width)} "
                         f"{_num(b.height)} re S Q")
@@ -155,19 +250,28 @@ class PdfWriter:
             doc.Reference(obj, reg)
             doc.addForm(name, obj)
         b = el.box
-        c._code.append(f"q {_num(b.width)} 0 0 {_num(b.height)} {_num(b.x0)} "
+        self.canvas._code.append(f"q {_num(b.width)} 0 0 {_num(b.height)} {_num(b.x0)} "
                        f"{_num(page_h - b.y1)} cm /{reg} Do Q")
         c._formsinuse.append(name)
         c._currentPageHasImages = 1
 
     def _text(self, lines: Iterable[Line], page_h: float) -> str:
+        """One text object for a block of lines. Within a line the pen runs on from word
+        to word and each gap is a TJ adjustment, so a word costs its glyphs, one number
+        and its ActualText span: positions are not repeated word by word."""
         out: list[str] = []
         color = None
+        overprint = False
+        pen = _Pen()
         for line in lines:
             if line.color != color:
                 color = line.color
-                out.append(_cmyk(color))
+                if self._overprint(color) != overprint:
+                    overprint = not overprint
+                    out.append(f"/{OVERPRINT_GS} gs" if overprint else "/EPknockout gs")
+                out.append(self._color(color))
             y = page_h - line.baseline
+            pen.x = None  # a new line starts with a Tm
             last = len(line.words) - 1
             for k, pw in enumerate(line.words):
                 word = pw.word
@@ -180,45 +284,51 @@ class PdfWriter:
                     *head, tail = runs  # line-end hyphen and join the word back up
                     runs = (*head, replace(tail, glyphs=tail.glyphs[:-1]))
                     hyphen = replace(tail, glyphs=tail.glyphs[-1:])
-                out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC BT")
+                out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC")
                 for run in runs:
                     if run.glyphs:
-                        out.append(self._run(run, pw.x, y))
-                out.append("ET EMC")
+                        out.append(self._run(run, pw.x, y, pen))
+                out.append("EMC")
                 if hyphen is not None:
-                    out.append(f"/Span <</ActualText {_actual_text('-')}>> BDC BT "
-                               + self._run(hyphen, pw.x, y) + " ET EMC")
-        return "q " + "\n".join(out) + " Q" if out else ""
+                    out.append(f"/Span <</ActualText {_actual_text('-')}>> BDC "
+                               + self._run(hyphen, pw.x, y, pen) + " EMC")
+        return "q BT " + "\n".join(out) + " ET Q" if out else ""
 
-    def _run(self, run, x0: float, y0: float) -> str:  # type: ignore[no-untyped-def]
+    def _run(self, run, x0: float, y0: float, pen: _Pen) -> str:  # type: ignore[no-untyped-def]
         font = self._font(run.font)
         adv = font.metrics.advances
         size = run.size
-        parts = [f"/{font.name} {_num(size)} Tf"]
+        parts = []
+        if pen.font != (font.name, size):
+            parts.append(f"/{font.name} {_num(size)} Tf")
+            pen.font = (font.name, size)
         tj: list[str] = []
-        pen = None  # where the PDF's own advance leaves the next glyph
-        cur_y = None
         for g in run.glyphs:
             font.used.add(g.gid)
             gx, gy = x0 + g.x, y0 + g.y
-            if cur_y is None or abs(gy - cur_y) > 1e-4 or pen is None:
+            if pen.x is None or abs(gy - pen.y) > 1e-4:
                 if tj:
                     parts.append("[" + "".join(tj) + "] TJ")
                     tj = []
                 parts.append(f"1 0 0 1 {_num(gx)} {_num(gy)} Tm")
-                cur_y = gy
-            elif abs(gx - pen) > 1e-4:
-                tj.append(_num(-(gx - pen) * 1000.0 / size))
-            tj.append(f"<{g.gid:04X}>")
-            pen = gx + adv[g.gid] * size / 1000.0
+                pen.y = gy
+            elif abs(gx - pen.x) > 1e-4:
+                tj.append(_num(-(gx - pen.x) * 1000.0 / size))
+            if tj and tj[-1].endswith(">"):
+                tj[-1] = tj[-1][:-1] + f"{g.gid:04X}>"
+            else:
+                tj.append(f"<{g.gid:04X}>")
+            pen.x = gx + adv[g.gid] * size / 1000.0
         if tj:
             parts.append("[" + "".join(tj) + "] TJ")
         return " ".join(parts)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, finish: Callable[[bytes], bytes] | None = None) -> None:
         """Write atomically: a temporary file in the same folder, then rename."""
         self.canvas.save()
         data = self.buffer.getvalue()
+        if finish is not None:
+            data = finish(data)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from epaper.model.template import (
     HeadlineFit,
     PageTemplate,
     PhotoSpec,
+    PrintSpec,
     Slot,
     Style,
     TemplateSet,
@@ -22,7 +24,7 @@ from epaper.yamlio import Located, load_yaml, read_text
 PAGE_KEYS = {"extends", "width", "height", "margins", "bleed", "columns", "gutter", "baseline",
              "slots"}
 SLOT_KEYS = {"role", "col", "span", "top", "height", "columns", "headline", "photo", "rules",
-             "headline_style", "title", "bleed"}
+             "headline_style", "title", "bleed", "fill"}
 RULE_EDGES = ("top", "bottom", "left", "right", "columns")
 EDGES = ("top", "bottom", "left", "right")
 STYLE_KEYS = {"family", "size", "leading", "bold", "italic", "color", "align", "indent"}
@@ -63,13 +65,57 @@ def load_template_set(path: Path) -> TemplateSet:
                   for name in raw_pages if not str(name).startswith("_"))
     images = data.get("images") or {}
     paper = tuple((str(k), str(v)) for k, v in (data.get("paper") or {}).items())
+    print_spec = _print_spec(ctx, path, data.get("print"))
     return TemplateSet(
         name=str(data.get("name") or path.stem), path=path, paper=paper, styles=styles,
         pages=pages, min_ppi=float(images.get("min_ppi", 150)),
         floor_ppi=float(images.get("floor_ppi", 50)),
         target_ppi=float(images.get("target_ppi", 200)),
         underset_tolerance=int(data.get("underset_tolerance", 2)),
+        screen_ppi=float(images.get("screen_ppi", 110)), print=print_spec,
     )
+
+
+PRINT_KEYS = {"profile", "ink_limit", "slug", "min_text_size", "hairline"}
+
+
+def _print_spec(ctx: _Ctx, path: Path, raw: object) -> PrintSpec:
+    if raw is None:
+        return PrintSpec()
+    if not isinstance(raw, dict):
+        raise ctx.error("print must be a mapping (profile:, ink_limit:, …)", "print")
+    for key in raw:
+        if key not in PRINT_KEYS:
+            raise ctx.error(f"unknown field {key!r}", "print", key,
+                            hint=f"known: {', '.join(sorted(PRINT_KEYS))}")
+    profile = None
+    if raw.get("profile"):
+        profile = (path.parent / str(raw["profile"])).resolve()
+        check_profile(profile, lambda msg: ctx.error(msg, "print", "profile"))
+    ink = raw.get("ink_limit", 240)
+    if not isinstance(ink, int | float) or not 100 <= ink <= 400:
+        raise ctx.error("ink_limit is a total coverage in percent, 100-400", "print",
+                        "ink_limit")
+    return PrintSpec(profile=profile, ink_limit=float(ink),
+                     slug=ctx.length(raw.get("slug", 12), "mm", "print", "slug"),
+                     min_text=ctx.length(raw.get("min_text_size", 5), "pt", "print",
+                                         "min_text_size"),
+                     hairline=ctx.length(raw.get("hairline", 0.25), "pt", "print", "hairline"))
+
+
+def check_profile(profile: Path, error: Callable[[str], Exception]) -> None:
+    """A readable ICC output profile for CMYK (the press's characterisation)."""
+    from PIL import ImageCms
+
+    if not profile.is_file():
+        raise error(f"ICC profile {profile} does not exist")
+    try:
+        prof = ImageCms.getOpenProfile(str(profile))
+    except (OSError, ImageCms.PyCMSError) as exc:
+        raise error(f"{profile.name} is not a readable ICC profile ({exc})") from None
+    if prof.profile.xcolor_space.strip() != "CMYK":
+        raise error(f"{profile.name} is a {prof.profile.xcolor_space.strip()} profile; "
+                    "print needs a CMYK output profile")
 
 
 def fonts_dir(path: Path) -> Path:
@@ -180,6 +226,13 @@ def _slot(ctx: _Ctx, page: PageTemplate, name: str, owner: str, raw: object,
         )
     rules = _edges(ctx, raw.get("rules"), RULE_EDGES, *where, "rules")
     bleed = _edges(ctx, raw.get("bleed"), EDGES, *where, "bleed")
+    fill = None
+    if raw.get("fill") is not None:
+        c = raw["fill"]
+        if not (isinstance(c, list) and len(c) == 4
+                and all(isinstance(v, int | float) and 0 <= v <= 100 for v in c)):
+            raise ctx.error("fill is CMYK in percent: [c, m, y, k]", *where, "fill")
+        fill = (c[0] / 100, c[1] / 100, c[2] / 100, c[3] / 100)
     hstyle = str(raw.get("headline_style", "headline"))
     if hstyle not in styles:
         raise ctx.error(f"unknown style {hstyle!r}", *where, "headline_style")
@@ -189,6 +242,7 @@ def _slot(ctx: _Ctx, page: PageTemplate, name: str, owner: str, raw: object,
         height=_grid_length(ctx, raw.get("height", 10), page.grid.baseline, *where, "height"),
         columns=int(raw.get("columns", span)), headline=headline, photo=photo,
         rules=rules, headline_style=hstyle, title=str(raw.get("title") or ""), bleed=bleed,
+        fill=fill,
         line=ctx.meta.line(*where) or 0,
     )
 

@@ -1,0 +1,430 @@
+"""Preflight a print PDF: check every rule the press needs and every claim the file makes.
+
+Reads the file back with pikepdf (structure, fonts, colour operators, image placements)
+and measures ink by rasterising each page in CMYK with Ghostscript. Works on any PDF, not
+only ours: the tests feed it files built to break each rule.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from epaper.model.template import PrintSpec
+
+RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab"}
+INK_DPI = 150  # below ~100 dpi the maxima of photos are under-read
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
+
+
+def _mul(a: Matrix, b: Matrix) -> Matrix:
+    """a then b (PDF's row-vector convention: a × b)."""
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+def _scale(m: Matrix) -> float:
+    """How much the matrix scales lengths (geometric mean of its axes)."""
+    return math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
+
+
+@dataclass
+class Finding:
+    level: str  # error | warning
+    check: str
+    message: str
+    page: int | None = None
+
+    def __str__(self) -> str:
+        where = f"page {self.page}: " if self.page else ""
+        return f"{where}{self.check}: {self.message}"
+
+
+@dataclass
+class PageInfo:
+    number: int
+    boxes: dict[str, list[float]] = field(default_factory=dict)
+    fonts: list[dict[str, Any]] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    color_spaces: set[str] = field(default_factory=set)
+    min_text: float | None = None
+    thinnest_stroke: float | None = None
+    max_ink: float | None = None
+
+
+@dataclass
+class Preflight:
+    file: Path
+    spec: PrintSpec
+    pages: list[PageInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    pdfx: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+    def add(self, level: str, check: str, message: str, page: int | None = None) -> None:
+        self.findings.append(Finding(level, check, message, page))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file.name, "pdfx": self.pdfx,
+            "limits": {"ink_limit": self.spec.ink_limit, "min_text": self.spec.min_text,
+                       "hairline": self.spec.hairline},
+            "ok": not self.errors,
+            "errors": [_finding(f) for f in self.errors],
+            "warnings": [_finding(f) for f in self.warnings],
+            "pages": [{"number": p.number, "boxes": p.boxes, "fonts": p.fonts,
+                       "images": p.images, "color_spaces": sorted(p.color_spaces),
+                       "min_text_pt": p.min_text, "thinnest_stroke_pt": p.thinnest_stroke,
+                       "max_ink_percent": p.max_ink} for p in self.pages],
+        }
+
+    def summary(self) -> str:
+        out = [f"{self.file}: {len(self.pages)} page(s), "
+               f"{self.pdfx or 'no PDF/X claim'}"]
+        for p in self.pages:
+            fonts = len(p.fonts)
+            embedded = sum(1 for f in p.fonts if f["embedded"])
+            ppi = min((i["ppi"] for i in p.images), default=None)
+            bits = [f"fonts {embedded}/{fonts} embedded",
+                    f"images {len(p.images)}" + (f" (lowest {ppi:.0f} ppi)" if ppi else ""),
+                    "colour " + ("/".join(sorted(s.lstrip("/") for s in p.color_spaces))
+                                 or "none")]
+            if p.max_ink is not None:
+                bits.append(f"max ink {p.max_ink:.0f}%")
+            if p.min_text is not None:
+                bits.append(f"smallest text {p.min_text:.1f}pt")
+            out.append(f"  page {p.number}: " + ", ".join(bits))
+        for f in self.errors:
+            out.append(f"  ERROR {f}")
+        for f in self.warnings:
+            out.append(f"  warning {f}")
+        out.append("preflight: " + ("FAILED" if self.errors else "passed") +
+                   f" ({len(self.errors)} errors, {len(self.warnings)} warnings)")
+        return "\n".join(out)
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"page": f.page, "check": f.check, "message": f.message}
+
+
+def preflight_file(path: Path, spec: PrintSpec = PrintSpec(), *, min_ppi: float = 150.0,
+                   floor_ppi: float = 50.0, ink: bool = True) -> Preflight:
+    pf = Preflight(Path(path), spec)
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        pf.add("error", "encryption", "the file is encrypted; PDF/X forbids encryption")
+        return pf
+    except pikepdf.PdfError as exc:
+        pf.add("error", "structure", f"not a readable PDF ({exc})")
+        return pf
+    with pdf:
+        if pdf.is_encrypted:
+            pf.add("error", "encryption", "the file is encrypted; PDF/X forbids encryption")
+        _document(pf, pdf)
+        for number, page in enumerate(pdf.pages, start=1):
+            info = PageInfo(number)
+            pf.pages.append(info)
+            _boxes(pf, info, page)
+            _Walker(pf, info, min_ppi, floor_ppi).walk(page.obj, IDENTITY)
+            _page_font_checks(pf, info)
+    if ink:
+        _ink(pf)
+    return pf
+
+
+def _document(pf: Preflight, pdf: pikepdf.Pdf) -> None:
+    info = pdf.docinfo
+    version = str(info.get("/GTS_PDFXVersion", ""))
+    pf.pdfx = version
+    if not version:
+        pf.add("error", "pdfx", "no GTS_PDFXVersion: the file does not claim PDF/X-1a")
+        return
+    if not version.startswith("PDF/X-1"):
+        pf.add("error", "pdfx", f"claims {version}; the press needs PDF/X-1a")
+    trapped = info.get("/Trapped")
+    if trapped is None or str(trapped) not in ("/True", "/False"):
+        pf.add("error", "pdfx", "Trapped must be /True or /False in the document info")
+    intents = pdf.Root.get("/OutputIntents")
+    pdfx = [oi for oi in (intents or []) if str(oi.get("/S")) == "/GTS_PDFX"]
+    if not pdfx:
+        pf.add("error", "pdfx", "no GTS_PDFX OutputIntent")
+        return
+    profile = pdfx[0].get("/DestOutputProfile")
+    if profile is None:
+        pf.add("error", "pdfx", "the OutputIntent has no DestOutputProfile (ICC)")
+    elif int(profile.get("/N", 0)) != 4:
+        pf.add("error", "pdfx", "the OutputIntent's profile is not CMYK (N must be 4)")
+
+
+def _box(page: pikepdf.Page, name: str) -> list[float] | None:
+    raw = page.obj.get(name)
+    if raw is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in raw)
+    return [round(min(x0, x1), 2), round(min(y0, y1), 2), round(max(x0, x1), 2),
+            round(max(y0, y1), 2)]
+
+
+def _within(inner: list[float], outer: list[float], eps: float = 0.01) -> bool:
+    return (inner[0] >= outer[0] - eps and inner[1] >= outer[1] - eps
+            and inner[2] <= outer[2] + eps and inner[3] <= outer[3] + eps)
+
+
+def _boxes(pf: Preflight, info: PageInfo, page: pikepdf.Page) -> None:
+    media = _box(page, "/MediaBox") or [0, 0, 0, 0]
+    info.boxes["media"] = media
+    trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+    if trim is None:
+        pf.add("error", "boxes", "no TrimBox: the press cannot know the page size", info.number)
+    else:
+        info.boxes["trim"] = trim
+    if bleed is None:
+        pf.add("warning", "boxes", "no BleedBox", info.number)
+    else:
+        info.boxes["bleed"] = bleed
+    if trim and bleed and not _within(trim, bleed):
+        pf.add("error", "boxes", "TrimBox lies outside the BleedBox", info.number)
+    for name, box in (("TrimBox", trim), ("BleedBox", bleed)):
+        if box and not _within(box, media):
+            pf.add("error", "boxes", f"{name} lies outside the MediaBox", info.number)
+
+
+def _space_name(cs: object, resources: pikepdf.Dictionary | None) -> str:
+    """A colour space's family: /DeviceRGB, /DeviceCMYK, /ICCBased-RGB, /Indexed-RGB, …"""
+    if isinstance(cs, pikepdf.Name):
+        name = str(cs)
+        if name.startswith("/Device") or name == "/Pattern":
+            return name
+        spaces = resources.get("/ColorSpace") if resources is not None else None
+        if spaces is not None and name in spaces:
+            return _space_name(spaces[name], None)
+        return name
+    if isinstance(cs, pikepdf.Array) and len(cs):
+        family = str(cs[0])
+        if family == "/ICCBased":
+            n = int(cs[1].get("/N", 0))
+            return {1: "/ICCBased-Gray", 3: "/ICCBased-RGB", 4: "/ICCBased-CMYK"}.get(n, family)
+        if family == "/Indexed":
+            return "/Indexed-" + _space_name(cs[1], None).lstrip("/")
+        if family in ("/Separation", "/DeviceN"):
+            return family
+        return family
+    return "/Unknown"
+
+
+def _is_rgb(space: str) -> bool:
+    return space in RGB_SPACES or space.endswith("RGB") or space.endswith("-Lab")
+
+
+class _Walker:
+    """Follows a content stream's graphics state far enough to size text, strokes and
+    images, and to see every colour space it paints with."""
+
+    def __init__(self, pf: Preflight, info: PageInfo, min_ppi: float, floor_ppi: float) -> None:
+        self.pf, self.info = pf, info
+        self.min_ppi, self.floor_ppi = min_ppi, floor_ppi
+        self.seen_fonts: set[int] = set()
+        self.flagged: set[str] = set()
+
+    def flag(self, level: str, check: str, message: str) -> None:
+        if (check, message) not in self.flagged:  # once per page and kind
+            self.flagged.add((check, message))  # type: ignore[arg-type]
+            self.pf.add(level, check, message, self.info.number)
+
+    def walk(self, obj: pikepdf.Object, ctm: Matrix) -> None:
+        resources = obj.get("/Resources") or pikepdf.Dictionary()
+        self._resources(resources)
+        stack: list[tuple[Matrix, float]] = []
+        line_width = 1.0
+        tm: Matrix = IDENTITY
+        tlm: Matrix = IDENTITY
+        size = 0.0
+        font = None
+        for operands, op in pikepdf.parse_content_stream(obj):
+            name = str(op)
+            if name == "q":
+                stack.append((ctm, line_width))
+            elif name == "Q" and stack:
+                ctm, line_width = stack.pop()
+            elif name == "cm":
+                ctm = _mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+            elif name == "w":
+                line_width = float(operands[0])
+            elif name in ("S", "s", "B", "B*", "b", "b*"):
+                width = line_width * _scale(ctm)
+                t = self.info.thinnest_stroke
+                self.info.thinnest_stroke = width if t is None else min(t, width)
+                if width < self.pf.spec.hairline - 1e-6:
+                    self.flag("error", "hairline", f"a stroke of {width:.2f}pt is thinner "
+                              f"than {self.pf.spec.hairline}pt and may not print")
+            elif name in ("rg", "RG"):
+                self._space("/DeviceRGB")
+            elif name in ("k", "K"):
+                self._space("/DeviceCMYK")
+            elif name in ("g", "G"):
+                self._space("/DeviceGray")
+            elif name in ("cs", "CS"):
+                self._space(_space_name(operands[0], resources))
+            elif name == "BT":
+                tm = tlm = IDENTITY
+            elif name == "Tf":
+                font, size = operands[0], float(operands[1])
+                self._font(resources, font)
+            elif name == "Tm":
+                tm = tlm = tuple(float(v) for v in operands)  # type: ignore[assignment]
+            elif name in ("Td", "TD"):
+                tlm = _mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
+                tm = tlm
+            elif name in ("Tj", "TJ", "'", '"'):
+                effective = size * _scale(_mul(tm, ctm))
+                t = self.info.min_text
+                self.info.min_text = effective if t is None else min(t, effective)
+                if effective < self.pf.spec.min_text - 1e-6:
+                    self.flag("error", "text", f"text at {effective:.1f}pt is smaller than "
+                              f"the {self.pf.spec.min_text:g}pt minimum")
+            elif name == "gs":
+                self._gstate(resources, operands[0])
+            elif name == "Do":
+                self._xobject(resources, operands[0], ctm)
+            elif name == "BI":
+                self.flag("warning", "images", "inline image (not checked for resolution)")
+        del font
+
+    def _space(self, space: str) -> None:
+        self.info.color_spaces.add(space)
+        if _is_rgb(space):
+            self.flag("error", "colour", f"{space.lstrip('/')} colour in a print file "
+                      "(CMYK or gray only)")
+
+    def _resources(self, resources: pikepdf.Dictionary) -> None:
+        for name in (resources.get("/ExtGState") or {}).keys():
+            self._gstate(resources, pikepdf.Name(name))
+
+    def _gstate(self, resources: pikepdf.Dictionary, name: pikepdf.Name) -> None:
+        gs = (resources.get("/ExtGState") or {}).get(str(name))
+        if gs is None:
+            return
+        smask = gs.get("/SMask")
+        if smask is not None and str(smask) != "/None":
+            self.flag("error", "transparency", "soft mask in an ExtGState (PDF/X-1a forbids it)")
+        for key in ("/CA", "/ca"):
+            if key in gs and float(gs[key]) < 1:
+                self.flag("error", "transparency", f"{key[1:]} {float(gs[key]):g} "
+                          "(PDF/X-1a forbids transparency)")
+        bm = gs.get("/BM")
+        if bm is not None and str(bm) not in ("/Normal", "/Compatible"):
+            self.flag("error", "transparency", f"blend mode {bm}")
+
+    def _font(self, resources: pikepdf.Dictionary, name: pikepdf.Name) -> None:
+        font = (resources.get("/Font") or {}).get(str(name))
+        if font is None or font.objgen in self.seen_fonts:
+            return
+        self.seen_fonts.add(font.objgen)
+        base = str(font.get("/BaseFont", "")).lstrip("/")
+        desc = font.get("/FontDescriptor")
+        if str(font.get("/Subtype")) == "/Type0":
+            kids = font.get("/DescendantFonts") or []
+            desc = kids[0].get("/FontDescriptor") if len(kids) else None
+        embedded = desc is not None and any(k in desc for k in ("/FontFile", "/FontFile2",
+                                                                  "/FontFile3"))
+        if str(font.get("/Subtype")) == "/Type3":
+            embedded = True
+        subset = len(base) > 7 and base[6] == "+" and base[:6].isupper()
+        self.info.fonts.append({"name": base, "type": str(font.get("/Subtype", "")).lstrip("/"),
+                                "embedded": embedded, "subset": subset})
+
+    def _xobject(self, resources: pikepdf.Dictionary, name: pikepdf.Name, ctm: Matrix) -> None:
+        xo = (resources.get("/XObject") or {}).get(str(name))
+        if xo is None:
+            return
+        kind = str(xo.get("/Subtype"))
+        if kind == "/Form":
+            matrix = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+            if xo.get("/Group") is not None:
+                self.flag("error", "transparency", "transparency group (PDF/X-1a forbids it)")
+            self.walk(xo, _mul(matrix, ctm))  # type: ignore[arg-type]
+            return
+        if kind != "/Image":
+            return
+        space = _space_name(xo.get("/ColorSpace", pikepdf.Name.DeviceGray), resources)
+        if xo.get("/ImageMask"):
+            space = "/ImageMask"
+        else:
+            self._space(space)
+        if xo.get("/SMask") is not None:
+            self.flag("error", "transparency", "image with a soft mask (PDF/X-1a forbids it)")
+        w_px, h_px = int(xo.get("/Width", 0)), int(xo.get("/Height", 0))
+        placed_w = math.hypot(ctm[0], ctm[1])
+        placed_h = math.hypot(ctm[2], ctm[3])
+        ppi = min(w_px / (placed_w / 72) if placed_w else 0, h_px / (placed_h / 72)
+                  if placed_h else 0)
+        self.info.images.append({"name": str(name).lstrip("/"), "color_space": space.lstrip("/"),
+                                 "pixels": [w_px, h_px], "ppi": round(ppi, 1),
+                                 "placed_mm": [round(placed_w / 72 * 25.4, 1),
+                                               round(placed_h / 72 * 25.4, 1)]})
+        if ppi < self.floor_ppi:
+            self.pf.add("error", "resolution", f"image {str(name).lstrip('/')} at {ppi:.0f} ppi "
+                        f"(floor {self.floor_ppi:.0f})", self.info.number)
+        elif ppi < self.min_ppi:
+            self.pf.add("warning", "resolution", f"image {str(name).lstrip('/')} at {ppi:.0f} "
+                        f"ppi (minimum {self.min_ppi:.0f})", self.info.number)
+
+
+def _page_font_checks(pf: Preflight, info: PageInfo) -> None:
+    for f in info.fonts:
+        if not f["embedded"]:
+            pf.add("error", "fonts", f"font {f['name']} is not embedded", info.number)
+        elif not f["subset"]:
+            pf.add("warning", "fonts", f"font {f['name']} is embedded whole, not subset",
+                   info.number)
+
+
+def _ink(pf: Preflight) -> None:
+    """Rasterise every page's bleed area in CMYK and take the highest total coverage."""
+    gs = shutil.which("gs")
+    if gs is None:
+        pf.add("warning", "ink", "ink coverage not measured: Ghostscript (gs) is not "
+               "installed (apt-get install ghostscript)")
+        return
+    from PIL import Image, ImageMath
+
+    with tempfile.TemporaryDirectory(prefix="epaper-ink-") as tmp:
+        cmd = [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc",
+               f"-r{INK_DPI}", "-dUseBleedBox", "-dOverprint=/simulate",
+               f"-sOutputFile={tmp}/p%04d.tif", str(pf.file)]
+        run = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            pf.add("error", "ink", f"Ghostscript could not render the file: "
+                   f"{(run.stderr or run.stdout).strip()[:200]}")
+            return
+        for info in pf.pages:
+            tif = Path(tmp) / f"p{info.number:04d}.tif"
+            if not tif.exists():
+                continue
+            with Image.open(tif) as im:
+                c, m, y, k = im.split()
+                total = ImageMath.lambda_eval(
+                    lambda a: a["c"] + a["m"] + a["y"] + a["k"],
+                    c=c, m=m, y=y, k=k)
+                high = total.getextrema()[1] * 100 / 255
+            info.max_ink = round(high, 1)
+            if high > pf.spec.ink_limit + 0.5:
+                pf.add("error", "ink", f"total ink reaches {high:.0f}% (limit "
+                       f"{pf.spec.ink_limit:.0f}%)", info.number)
