@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from epaper.model.edition import Edition
 from epaper.model.frame import PageFrame
 from epaper.model.template import TemplateSet
 from epaper.outputs import layout_json, report_json
+from epaper.preflight import Preflight, preflight_file
 from epaper.render.images import PreparedImage, prepare
 from epaper.layout.typeset import Typesetter, place
 from epaper.model.frame import Line
@@ -61,6 +63,8 @@ def load(edition_dir: str | Path) -> Loaded:
     """Read and validate everything an edition needs, without composing a line."""
     ed = load_edition(Path(edition_dir))
     tset = load_template_set(ed.layout)
+    if ed.profile is not None:
+        tset = replace(tset, print=replace(tset.print, profile=ed.profile))
     fonts = FontBook(fonts_dir(ed.layout))
     for style in tset.styles:
         fonts.stack(style.family, style.bold, style.italic)
@@ -105,29 +109,35 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     staging = Path(tempfile.mkdtemp(prefix=".epaper-build-", dir=out.parent))
     try:
         files: list[Path] = []
-        for variant in variants:
-            say(f"{variant}: images")
-            ppi = (loaded.templates.target_ppi if variant == "print"
-                   else loaded.templates.screen_ppi)
-            images = _prepare_images(frames, ppi, variant, loaded.templates.print.profile)
-            files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
-                                 variant, say)
-        _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
-        files += [staging / "layout.json", staging / "report.json"]
-        if "print" in variants and preflight:
-            say("preflight")
-            from epaper.preflight import preflight_file
-
-            pf = preflight_file(staging / "edition.pdf", loaded.templates.print,
-                                min_ppi=loaded.templates.min_ppi,
-                                floor_ppi=loaded.templates.floor_ppi)
-            _write_json(staging / "preflight.json", pf.to_json())
-            files.append(staging / "preflight.json")
-            report["preflight"] = {"errors": len(pf.errors), "warnings": len(pf.warnings)}
-            if pf.errors:
-                raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
-                                  f"first: {pf.errors[0]}", file=loaded.edition.source,
-                                  hint="nothing was written; fix the template or content")
+        # Both variants draw the same glyphs: one set of font subsets serves them.
+        res = PdfResources({p.stem: p for p in loaded.fonts.dir.glob("*.ttf")})
+        checking: Future[Preflight] | None = None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for variant in variants:
+                say(f"{variant}: images")
+                ppi = (loaded.templates.target_ppi if variant == "print"
+                       else loaded.templates.screen_ppi)
+                images = _prepare_images(frames, ppi, variant, loaded.templates.print.profile)
+                files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
+                                     variant, res, say)
+                if variant == "print" and preflight:
+                    # Ghostscript rasterises for the ink check while the screen pages render.
+                    say("preflight")
+                    checking = pool.submit(preflight_file, staging / "edition.pdf",
+                                           loaded.templates.print,
+                                           min_ppi=loaded.templates.min_ppi,
+                                           floor_ppi=loaded.templates.floor_ppi)
+            _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
+            files += [staging / "layout.json", staging / "report.json"]
+            if checking is not None:
+                pf = checking.result()
+                _write_json(staging / "preflight.json", pf.to_json())
+                files.append(staging / "preflight.json")
+                report["preflight"] = {"errors": len(pf.errors), "warnings": len(pf.warnings)}
+                if pf.errors:
+                    raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
+                                      f"first: {pf.errors[0]}", file=loaded.edition.source,
+                                      hint="nothing was written; fix the template or content")
         _write_json(staging / "report.json", report)
         _publish(staging, out)
     finally:
@@ -161,12 +171,10 @@ def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant:
 
 
 def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, PreparedImage],
-                staging: Path, variant: str, say: Progress) -> list[Path]:
+                staging: Path, variant: str, res: PdfResources, say: Progress) -> list[Path]:
     ed = loaded.edition
     tset = loaded.templates
     paper = paper_of(ed, tset)
-    fonts = {p.stem: p for p in loaded.fonts.dir.glob("*.ttf")}
-    res = PdfResources(fonts)
     title = f"{paper.name_en or paper.name} {ed.date.isoformat()}"
     bleed = max((f.bleed for f in frames), default=0.0)
     sheet = Sheet(variant, bleed=bleed, slug=tset.print.slug)

@@ -11,7 +11,7 @@ from epaper.errors import ContentError
 from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placement, Story
 from epaper.yamlio import Located, load_yaml, read_text
 
-KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset"}
+KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
 PAGE_KNOWN = {"template", "section", "stories", "ads"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
 LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
@@ -55,11 +55,29 @@ def load_edition(folder: Path) -> Edition:
         raise ContentError("hijri_offset must be a whole number of days between -3 and 3",
                            file=source, line=meta.line("hijri_offset"), field="hijri_offset")
     paper = _paper(data.get("paper") or {}, meta)
+    profile = _profile(data.get("print"), meta, root)
     stories: dict[Path, Story] = {}
     pages = _pages(data.get("pages"), meta, root, lang, stories)
     return Edition(root=root, source=source, date=date, lang=lang, layout=layout,
                    paper=paper, pages=pages, hijri_offset=offset,
-                   stories=tuple(stories.values()))
+                   stories=tuple(stories.values()), profile=profile)
+
+
+def _profile(raw: object, meta: Located, root: Path) -> Path | None:
+    """The printer's own CMYK profile, when the edition names one (print: {profile: …})."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"profile"}:
+        raise ContentError("print takes one field: profile (the printer's ICC file)",
+                           file=meta.file, line=meta.line("print"), field="print")
+    from epaper.templates.loader import check_profile
+
+    path = inside(root, root, raw.get("profile"), file=meta.file,
+                  line=meta.line("print", "profile"), field="print.profile")
+    check_profile(path, lambda msg: ContentError(
+        msg, file=meta.file, line=meta.line("print", "profile"), field="print.profile",
+        hint="name a CMYK output profile (.icc) inside the edition folder"))
+    return path
 
 
 def _date(value: object, meta: Located) -> dt.date:

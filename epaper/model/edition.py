@@ -121,6 +121,7 @@ class Edition:
     pages: tuple[PageSpec, ...]
     hijri_offset: int = 0
     stories: tuple[Story, ...] = field(default=())
+    profile: Path | None = None  # the printer's CMYK profile, over the template set's
 
     def page(self, number: int) -> PageSpec | None:
         for p in self.pages:
