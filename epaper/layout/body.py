@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from epaper.model.edition import Block, Span
 from epaper.model.template import Style
 from epaper.text.paragraph import SetLine, set_words
-from epaper.text.words import Piece, WordMaker, fitted_words, tokenize
+from epaper.text.words import Piece, WordMaker, fragments, tokenize
 from epaper.layout.typeset import font_for
 
 
@@ -41,20 +41,21 @@ def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead:
         font = font_for(style, lang)
         tokens = tokenize(block.spans)
         indent = body.indent if indent_next and block.kind != "subhead" else 0.0
-        words, owners = fitted_words(maker, tokens, font, width, indent)
+        words, owners = fragments(maker, tokens, font, width, indent, style.hyphenate)
         if block.kind == "subhead":
             if rows:
                 rows.append(Row("space", None, b, 0, 0, style))
-            lines = set_words(words, maker.space(font), width, align="left")
+            lines = set_words(maker, font, words, width, align="left")
             indent_next = False
         else:
-            lines = set_words(words, maker.space(font), width, align=style.align, indent=indent)
+            lines = set_words(maker, font, words, width, align=style.align, indent=indent)
             indent_next = True
         # Rows count whole tokens: a token broken across rows belongs to the row where it
         # starts, so overflow restarts with the whole token rather than losing a piece.
         k = 0
         for line in lines:
-            first, k = k, k + len(line.words)
+            # A line's words may be several pieces joined again: count them in pieces.
+            first, k = k, k + line.pieces
             start = owners[first]
             end = owners[k - 1] + (0 if line.words[-1].word.joined else 1)
             rows.append(Row(block.kind, line, b, start, max(start, end), style))
@@ -74,9 +75,45 @@ def remaining_blocks(blocks: tuple[Block, ...], rows: list[Row], first: int) -> 
     return tuple([Block(block.kind, spans_from_tokens(tokens), block.line)] + rest)
 
 
-def _keeps(rows: list[Row], k: int) -> bool:
-    """May a column end after row k-1? Not after a subhead or the space before one."""
-    return k <= 0 or k >= len(rows) or rows[k - 1].kind == "para"
+def _hard_keep(rows: list[Row], k: int) -> bool:
+    """May a column end after row k-1? Never after a subhead or the space before one, nor
+    after a line whose last word runs on (hyphenated): a hyphen never crosses a column."""
+    if k <= 0 or k >= len(rows):
+        return True
+    prev = rows[k - 1]
+    if prev.kind != "para":
+        return False
+    return not (prev.line is not None and prev.line.words and prev.line.words[-1].word.joined)
+
+
+def widow_or_orphan(rows: list[Row], k: int) -> str:
+    """What a column end after row k-1 leaves alone: "orphan" (a paragraph's first line at
+    the foot), "widow" (its last line at the head of the next column) or ""."""
+    if k <= 0 or k >= len(rows):
+        return ""
+    prev, nxt = rows[k - 1], rows[k]
+    if prev.kind != "para" or nxt.kind != "para" or prev.block != nxt.block:
+        return ""
+    if prev.start == 0 and (k < 2 or rows[k - 2].block != prev.block):
+        return "orphan"
+    if k + 1 >= len(rows) or rows[k + 1].block != nxt.block:
+        return "widow"
+    return ""
+
+
+def _column_end(rows: list[Row], k: int, end: int) -> int:
+    """The column ends at `end` or a little before: hard rules always, widow and orphan
+    rules while that costs at most WIDOW_SLACK rows."""
+    for e in range(end, max(k, end - WIDOW_SLACK) - 1, -1):
+        if e > k and _hard_keep(rows, e) and not widow_or_orphan(rows, e):
+            return e
+    for e in range(end, k, -1):
+        if _hard_keep(rows, e):
+            return e
+    return end
+
+
+WIDOW_SLACK = 2  # rows a column may give up to avoid a widow or an orphan
 
 
 def _fill(rows: list[Row], starts: list[int], limits: list[int]) -> tuple[list[list[Row]], int]:
@@ -87,8 +124,8 @@ def _fill(rows: list[Row], starts: list[int], limits: list[int]) -> tuple[list[l
             k += 1  # no blank row at the top of a column
         take = max(0, limit - start)
         end = min(len(rows), k + take)
-        while end > k and end < len(rows) and not _keeps(rows, end):
-            end -= 1
+        if end < len(rows):
+            end = _column_end(rows, k, end)
         columns.append(rows[k:end])
         k = end
     return columns, k

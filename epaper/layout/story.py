@@ -255,8 +255,7 @@ class StoryComposer:
         if placed < len(rows) and jump is not None:
             cols, placed = flow(rows, starts, reg.row_end, reserve=1)
         out.rows, out.placed = rows, placed
-        broken = [w.word.text for r in rows if r.line for w in r.line.words
-                  if w.word.joined and not w.word.hyphen]
+        broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
         if broken:
             out.warnings.append(f"{story.id}: a word is wider than the {width / 72 * 25.4:.0f} mm "
                                 f"column and was broken across lines (starts "

@@ -24,7 +24,7 @@ class Typesetter:
             indent: float = 0.0) -> list[SetLine]:
         spans = (Span(text),) if isinstance(text, str) else text
         return compose(self.maker, spans, font_for(style, lang, size), width,
-                       align=align or style.align, indent=indent)
+                       align=align or style.align, indent=indent, hyphenate=style.hyphenate)
 
 
 def place(lines: list[SetLine], x0: float, first_baseline: float, leading: float,

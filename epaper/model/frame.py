@@ -71,6 +71,7 @@ class Word:
     runs: tuple[GlyphRun, ...]
     hyphen: bool = False  # drawn with a trailing hyphen that is not part of `text`
     joined: bool = False  # the next word continues this one: no space in the text layer
+    forced: bool = False  # broken only because it is wider than the column (no hyphen)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class Style:
     color: CMYK = BLACK
     align: str = "left"  # left | justify | center | right
     indent: float = 0.0  # first-line indent of following paragraphs
+    hyphenate: tuple[str, ...] = ()  # languages whose words may be hyphenated (en, bn)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from epaper.model.frame import Element, Line, PageFrame
+from epaper.model.frame import Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
 from epaper.render.images import PreparedImage
@@ -272,26 +272,31 @@ class PdfWriter:
                 out.append(self._color(color))
             y = page_h - line.baseline
             pen.x = None  # a new line starts with a Tm
-            last = len(line.words) - 1
-            for k, pw in enumerate(line.words):
-                word = pw.word
+            # A word broken into pieces that stayed on one line is one span again:
+            # pdfium puts a space between neighbouring spans.
+            groups: list[list[PlacedWord]] = []
+            for pw in line.words:
+                if groups and groups[-1][-1].word.joined:
+                    groups[-1].append(pw)
+                else:
+                    groups.append([pw])
+            for k, group in enumerate(groups):
+                tail = group[-1].word
                 # The space after a word belongs to its ActualText: extractors then give
                 # back the desk's spaces whatever the justified gap looks like.
-                text = word.text if k == last or word.joined else word.text + " "
-                runs = word.runs
-                hyphen = None
-                if word.hyphen:  # the hyphen is drawn outside the span: extractors see a
-                    *head, tail = runs  # line-end hyphen and join the word back up
-                    runs = (*head, replace(tail, glyphs=tail.glyphs[:-1]))
-                    hyphen = replace(tail, glyphs=tail.glyphs[-1:])
+                text = "".join(pw.word.text for pw in group)
+                if k < len(groups) - 1 and not tail.joined:
+                    text += " "
+                if tail.hyphen:
+                    # The line-end hyphen belongs to the span: pdfium reports it as its
+                    # soft-hyphen mark (U+FFFE), poppler joins the word back up.
+                    text += "-"
                 out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC")
-                for run in runs:
-                    if run.glyphs:
-                        out.append(self._run(run, pw.x, y, pen))
+                for pw in group:
+                    for run in pw.word.runs:
+                        if run.glyphs:
+                            out.append(self._run(run, pw.x, y, pen))
                 out.append("EMC")
-                if hyphen is not None:
-                    out.append(f"/Span <</ActualText {_actual_text('-')}>> BDC "
-                               + self._run(hyphen, pw.x, y, pen) + " EMC")
         return "q BT " + "\n".join(out) + " ET Q" if out else ""
 
     def _run(self, run, x0: float, y0: float, pen: _Pen) -> str:  # type: ignore[no-untyped-def]

@@ -27,7 +27,8 @@ SLOT_KEYS = {"role", "col", "span", "top", "height", "columns", "headline", "pho
              "headline_style", "title", "bleed", "fill"}
 RULE_EDGES = ("top", "bottom", "left", "right", "columns")
 EDGES = ("top", "bottom", "left", "right")
-STYLE_KEYS = {"family", "size", "leading", "bold", "italic", "color", "align", "indent"}
+STYLE_KEYS = {"family", "size", "leading", "bold", "italic", "color", "align", "indent",
+              "hyphenate"}
 REQUIRED_STYLES = ("headline", "kicker", "subheadline", "byline", "body", "subhead", "caption",
                    "credit", "folio", "imprint", "masthead", "dateline", "jumpline")
 
@@ -283,4 +284,5 @@ def _style(ctx: _Ctx, name: str, spec: object) -> Style:
         color=(color[0], color[1], color[2], color[3]),
         align=str(spec.get("align", "left")),
         indent=ctx.length(spec.get("indent", 0), "mm", *where, "indent"),
+        hyphenate=_edges(ctx, spec.get("hyphenate"), ("en", "bn"), *where, "hyphenate"),
     )

@@ -1,38 +1,52 @@
-"""Line breaking: total-fit (Knuth–Plass) over words and spaces, first-fit as the fallback."""
+"""Line breaking: total-fit (Knuth–Plass) over items and their breaks, first-fit fallback.
+
+A paragraph is a list of items — words, or the pieces of a word between its hyphenation
+points — each saying what follows it: a word space (stretches and shrinks, a line may end
+there), a hyphenation point (a line may end there and then gets a hyphen, at a price) or
+a plain break (after a piece of a word too wide for any line). Bengali is never
+letter-spaced, so word spaces carry all of the justification.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+SPACE, HYPHEN, BREAK = "space", "hyphen", "break"
+
 # Word spaces may grow to STRETCH and shrink to SHRINK times their natural width before a
-# line counts as infeasible; Bengali is never letter-spaced, so spaces carry justification.
-STRETCH = 1.0  # extra natural-space widths a space may gain (ratio up to 2.0)
+# line counts as infeasible.
+STRETCH = 1.0  # extra natural-space widths a space may gain at badness 100 (ratio 2.0)
 SHRINK = 0.2  # a space may lose a fifth of its width
-TOLERANCE = 1.2  # KP adjustment ratio allowed for feasible lines (ratio 2.2)
+TOLERANCE = 1.2  # lines up to ratio 1 + STRETCH * TOLERANCE (2.2) are feasible
 LINE_PENALTY = 10.0  # per line: prefers fewer lines among equally good settings
 BADNESS_SCALE = 100.0
 LONE_WORD_BADNESS = 1e5  # one word alone in a justified line, flush left: last resort
 LOOSE_BADNESS = 1000.0  # added to lines looser than the tolerance
 OVERFULL_DEMERITS = 1e8  # a line that cannot fit at all: only when nothing else is possible
+HYPHEN_PENALTY = 60.0  # a hyphenated line end, in badness units (TeX's \hyphenpenalty 50)
+DOUBLE_HYPHEN_DEMERITS = 10_000.0  # two hyphenated lines in a row (TeX's default)
+FINAL_HYPHEN_DEMERITS = 5_000.0  # the last full line of a paragraph hyphenated
+MAX_HYPHENS_IN_A_ROW = 2
+
+
+@dataclass(frozen=True)
+class Item:
+    """A box of text and what follows it."""
+
+    width: float
+    after: str = SPACE  # SPACE | HYPHEN | BREAK
+    hyphen: float = 0.0  # width the hyphen adds when a line ends here (HYPHEN only)
 
 
 @dataclass(frozen=True)
 class LineBreak:
-    start: int  # index of first word
-    end: int  # index after last word
+    start: int  # index of the first item
+    end: int  # index after the last item
     ratio: float  # word-space width used / natural (1.0 = natural)
     last: bool
     overfull: bool = False
-
-
-def _line_ratio(words_w: float, spaces: int, space: float, width: float, last: bool) -> float:
-    natural = words_w + spaces * space
-    if spaces == 0:
-        return 1.0
-    if last and natural <= width:
-        return 1.0
-    return (width - words_w) / (spaces * space)
+    hyphenated: bool = False  # ends at a hyphenation point: draw the hyphen
 
 
 def _badness(ratio: float) -> float:
@@ -44,44 +58,89 @@ def _badness(ratio: float) -> float:
     return BADNESS_SCALE * r**3
 
 
+class _Paragraph:
+    """Prefix sums so that any candidate line is measured in constant time."""
+
+    def __init__(self, items: Sequence[Item], space: float,
+                 line_width: Callable[[int], float]) -> None:
+        self.items = items
+        self.space = space
+        self.line_width = line_width
+        self.n = len(items)
+        self.width = [0.0]
+        self.spaces = [0]
+        for it in items:
+            self.width.append(self.width[-1] + it.width)
+            self.spaces.append(self.spaces[-1] + (1 if it.after == SPACE else 0))
+
+    def measure(self, i: int, j: int) -> tuple[float, int, bool]:
+        """Items i..j-1 on one line: width of their boxes (with a hyphen if the line ends at
+        a hyphenation point), stretchable spaces inside, and whether it is hyphenated."""
+        last = self.items[j - 1]
+        hyphenated = j < self.n and last.after == HYPHEN
+        boxes = self.width[j] - self.width[i] + (last.hyphen if hyphenated else 0.0)
+        return boxes, self.spaces[j - 1] - self.spaces[i], hyphenated
+
+    def ratio(self, i: int, j: int) -> float:
+        boxes, spaces, _ = self.measure(i, j)
+        width = self.line_width(0 if i == 0 else 1)
+        if spaces == 0:
+            return 1.0
+        if j == self.n and boxes + spaces * self.space <= width:
+            return 1.0
+        return (width - boxes) / (spaces * self.space)
+
+    def breaks(self, ends: list[int]) -> list[LineBreak]:
+        out: list[LineBreak] = []
+        start = 0
+        for end in ends:
+            boxes, spaces, hyphenated = self.measure(start, end)
+            width = self.line_width(0 if start == 0 else 1)
+            overfull = boxes + spaces * self.space * (1 - SHRINK) > width + 1e-6
+            out.append(LineBreak(start, end, self.ratio(start, end), end == self.n, overfull,
+                                 hyphenated))
+            start = end
+        return out
+
+
 def total_fit(
-    widths: Sequence[float],
+    items: Sequence[Item],
     space: float,
     line_width: Callable[[int], float],
     *,
     justify: bool = True,
 ) -> list[LineBreak]:
-    """Break words of `widths` into lines minimising total demerits.
+    """Break `items` into lines minimising total demerits.
 
     `line_width(0)` is the first line's measure (it may carry an indent), `line_width(1)`
-    every later one. Returns first-fit lines when no setting stays within tolerance.
+    every later one. At most MAX_HYPHENS_IN_A_ROW hyphenated lines follow each other.
     """
-    n = len(widths)
+    para = _Paragraph(items, space, line_width)
+    n = para.n
     if n == 0:
         return []
-    prefix = [0.0]
-    for w in widths:
-        prefix.append(prefix[-1] + w)
     inf = float("inf")
-    best = [inf] * (n + 1)
-    back = [-1] * (n + 1)
-    best[0] = 0.0
+    hmax = MAX_HYPHENS_IN_A_ROW
+    # best[j][h]: least demerits of lines ending after item j-1, the last h of them
+    # hyphenated in a row.
+    best = [[inf] * (hmax + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(-1, 0)] * (hmax + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
     for j in range(1, n + 1):
         last = j == n
+        if not last and items[j - 1].after not in (SPACE, HYPHEN, BREAK):
+            continue
         for i in range(j - 1, -1, -1):
-            if best[i] == inf:
+            if all(b == inf for b in best[i]):
                 continue
+            boxes, spaces, hyphenated = para.measure(i, j)
             width = line_width(0 if i == 0 else 1)
-            words_w = prefix[j] - prefix[i]
-            spaces = j - i - 1
-            if words_w + spaces * space * (1 - SHRINK) > width + 1e-6:
-                if spaces == 0:  # one word wider than the measure: let it stand alone
-                    demerits = best[i] + OVERFULL_DEMERITS
-                    if demerits < best[j]:
-                        best[j], back[j] = demerits, i
-                break  # adding words further back only makes it longer
-            ratio = _line_ratio(words_w, spaces, space, width, last)
-            if spaces == 0 and not last:
+            if boxes + spaces * space * (1 - SHRINK) > width + 1e-6:
+                if spaces == 0 and i == j - 1:  # one item wider than the measure
+                    _relax(best, back, i, j, OVERFULL_DEMERITS, hyphenated, last)
+                break  # adding items further back only makes it longer
+            ratio = para.ratio(i, j)
+            if spaces == 0 and not last and justify:
                 badness = LONE_WORD_BADNESS  # a justified line that cannot be: a hole
             elif (last and ratio >= 1.0) or not justify:
                 badness = 0.0
@@ -89,52 +148,67 @@ def total_fit(
                 badness = _badness(ratio)
                 if ratio > 1.0 + STRETCH * TOLERANCE:
                     badness += LOOSE_BADNESS  # beyond tolerance: only if nothing else works
-            demerits = best[i] + (LINE_PENALTY + badness) ** 2
-            if demerits < best[j]:
-                best[j] = demerits
-                back[j] = i
-    if best[n] == inf:  # cannot happen while single words are always allowed; kept as a net
-        return first_fit(widths, space, line_width)
+            demerits = (LINE_PENALTY + badness) ** 2
+            if hyphenated:
+                demerits += HYPHEN_PENALTY**2
+            _relax(best, back, i, j, demerits, hyphenated, last)
+    h_end = min(range(hmax + 1), key=lambda h: best[n][h])
+    if best[n][h_end] == inf:  # cannot happen while single items are always allowed
+        return first_fit(items, space, line_width)
     ends: list[int] = []
-    j = n
+    j, h = n, h_end
     while j > 0:
         ends.append(j)
-        j = back[j]
+        j, h = back[j][h]
     ends.reverse()
-    return _breaks_from_ends(ends, widths, prefix, space, line_width)
+    return para.breaks(ends)
 
 
-def _breaks_from_ends(ends: list[int], widths: Sequence[float], prefix: list[float],
-                      space: float, line_width: Callable[[int], float]) -> list[LineBreak]:
-    out: list[LineBreak] = []
-    start = 0
-    for k, end in enumerate(ends):
-        last = end == len(widths)
-        width = line_width(0 if start == 0 else 1)
-        words_w = prefix[end] - prefix[start]
-        spaces = end - start - 1
-        ratio = _line_ratio(words_w, spaces, space, width, last)
-        overfull = words_w + spaces * space * (1 - SHRINK) > width + 1e-6
-        out.append(LineBreak(start, end, ratio, last, overfull))
-        start = end
-        del k
-    return out
+def _relax(best: list[list[float]], back: list[list[tuple[int, int]]], i: int, j: int,
+           demerits: float, hyphenated: bool, last: bool) -> None:
+    for h, before in enumerate(best[i]):
+        if before == float("inf"):
+            continue
+        total = before + demerits
+        if hyphenated:
+            h2 = h + 1
+            if h2 > MAX_HYPHENS_IN_A_ROW:
+                continue
+            if h2 >= 2:
+                total += DOUBLE_HYPHEN_DEMERITS
+        else:
+            h2 = 0
+        if last and h > 0:
+            total += FINAL_HYPHEN_DEMERITS
+        if total < best[j][h2]:
+            best[j][h2] = total
+            back[j][h2] = (i, h)
 
 
-def first_fit(widths: Sequence[float], space: float,
+def first_fit(items: Sequence[Item], space: float,
               line_width: Callable[[int], float]) -> list[LineBreak]:
-    """Greedy lines: as many words as fit at natural spacing; a too-long word stands alone."""
-    prefix = [0.0]
-    for w in widths:
-        prefix.append(prefix[-1] + w)
+    """Greedy lines: as many items as fit at natural spacing; a too-long one stands alone.
+    Breaks only at spaces and plain breaks: the baseline that total-fit is measured against."""
+    para = _Paragraph(items, space, line_width)
     ends: list[int] = []
     start = 0
-    n = len(widths)
+    n = para.n
     while start < n:
         width = line_width(0 if start == 0 else 1)
-        end = start + 1
-        while end < n and prefix[end + 1] - prefix[start] + (end - start) * space <= width:
-            end += 1
+        end = _next_end(items, start)
+        while end < n:
+            nxt = _next_end(items, end)
+            boxes, spaces, _ = para.measure(start, nxt)
+            if boxes + spaces * space > width:
+                break
+            end = nxt
         ends.append(end)
         start = end
-    return _breaks_from_ends(ends, widths, prefix, space, line_width)
+    return para.breaks(ends)
+
+
+def _next_end(items: Sequence[Item], start: int) -> int:
+    end = start + 1
+    while end < len(items) and items[end - 1].after == HYPHEN:
+        end += 1
+    return end

@@ -59,7 +59,11 @@ class Shaper:
         if script:
             buf.script = script
         buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
-        hb.shape(font, buf, {})
+        # Latin ligatures (fi, fl) are off: pdfium reads a ligature glyph under an
+        # ActualText span back to front ("finance" -> "ecnanif") once a word is drawn in
+        # two pieces. Bengali conjuncts come from other features and are untouched.
+        features = {"liga": False, "clig": False} if buf.script == "Latn" else {}
+        hb.shape(font, buf, features)
         glyphs = tuple(
             ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
             for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)

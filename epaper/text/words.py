@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from dataclasses import dataclass, replace
-
-import pyphen
 
 from epaper.model.edition import Span
 from epaper.model.frame import Glyph, GlyphRun, Word
 from epaper.text.fonts import FontBook
+from epaper.text.hyphenate import cluster_boundary
+from epaper.text.hyphenate import points as hyphen_points
 from epaper.text.itemize import itemize
+from epaper.text.linebreak import BREAK, HYPHEN, SPACE, Item
 from epaper.text.shape import Shaper
 
 # A token made only of these belongs to the word before it: no line may start with them.
@@ -103,62 +102,73 @@ class WordMaker:
             found = self._cache[key] = self._make(pieces, font)
         return found
 
-    def fitted(self, pieces: tuple[Piece, ...], font: Font, width: float) -> list[Word]:
-        """The word, or, when it is wider than `width` (a URL, a long compound), its pieces
-        broken at cluster boundaries so that each fits: the last resort before a line
-        runs out of its column. Every piece but the last is `joined` to the next."""
+    def fragments(self, pieces: tuple[Piece, ...], font: Font, width: float,
+                  langs: tuple[str, ...] = ()) -> list[Fragment]:
+        """The word as items for the line breaker: whole, or in pieces at its hyphenation
+        points (`langs`: where the style allows them). A word wider than `width` is
+        always broken: at English hyphenation points if they make every piece fit, else
+        at cluster boundaries with no hyphen — the last resort before a line runs out of
+        its column, marked `forced` so that the layout can warn."""
         whole = self.word(pieces, font)
-        if whole.width <= width:
-            return [whole]
         chars = [(ch, b, i) for text, b, i in pieces for ch in text]
         text = "".join(c[0] for c in chars)
-        hyphenated = self._hyphenated(chars, font, width)
-        if hyphenated:
-            return hyphenated
-        cuts = [k for k in range(1, len(text)) if _may_break_inside(text, k)]
-        out: list[Word] = []
+        if whole.width <= width:
+            cuts = hyphen_points(text, langs) if langs else []
+            return self._split(chars, cuts, font, HYPHEN)
+        cuts = hyphen_points(text, tuple(dict.fromkeys(("en",) + langs)))
+        pieces_fit = all(self._width(chars, a, b, font, hyphen=b < len(text)) <= width
+                         for a, b in zip([0] + cuts, cuts + [len(text)]))
+        if cuts and pieces_fit:
+            return self._split(chars, cuts, font, HYPHEN)
+        bounds = [k for k in range(1, len(text)) if cluster_boundary(text, k)]
+        cuts = []
         start = 0
-        while start < len(text):
-            end = len(text)
-            if self._piece_width(chars, start, end, font) > width:
-                fits = [k for k in cuts if k > start
-                        and self._piece_width(chars, start, k, font) <= width]
-                later = [k for k in cuts if k > start]
-                end = fits[-1] if fits else (later[0] if later else len(text))
-            word = self.word(_pieces(chars[start:end]), font)
-            out.append(replace(word, joined=end < len(text)))
-            start = end
+        while self._width(chars, start, len(text), font) > width:
+            fits = [k for k in bounds if k > start and self._width(chars, start, k, font) <= width]
+            later = [k for k in bounds if k > start]
+            if not fits and not later:
+                break
+            start = fits[-1] if fits else later[0]
+            cuts.append(start)
+        return self._split(chars, cuts, font, BREAK)
+
+    def _split(self, chars: list[Piece], cuts: list[int], font: Font, kind: str
+               ) -> list[Fragment]:
+        out: list[Fragment] = []
+        text = "".join(c[0] for c in chars)
+        bounds = [0] + cuts + [len(text)]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            own = _pieces(chars[a:b])
+            word = self.word(own, font)
+            if b == len(text):
+                out.append(Fragment(word, SPACE, None, own))
+                continue
+            word = replace(word, joined=True, forced=kind == BREAK)
+            hyphenated = None
+            if kind == HYPHEN:
+                drawn = self.word(_pieces(chars[a:b] + [("-",) + chars[b - 1][1:]]), font)
+                hyphenated = replace(drawn, text=text[a:b], hyphen=True, joined=True)
+            out.append(Fragment(word, kind, hyphenated, own))
+            del k
         return out
 
-    def _hyphenated(self, chars: list[Piece], font: Font, width: float) -> list[Word]:
-        """A Latin word broken at dictionary hyphenation points, a hyphen drawn at each
-        break; empty if the word has no points that make every piece fit."""
+    def rejoin(self, frags: list[Fragment], font: Font, hyphen: bool) -> Word:
+        """Pieces of one word that a line kept together, shaped again as one word (kerning
+        and ligatures across the hyphenation points come back); with its hyphen when the
+        line ends at the last piece's hyphenation point."""
+        chars = [c for f in frags for text, b, i in f.pieces for c in [(ch, b, i) for ch in text]]
         text = "".join(c[0] for c in chars)
-        if not text.isascii() or not text.strip(_WORD_PUNCT).isalpha():
-            return []  # numbers, URLs and codes are never hyphenated
-        points = [p for p in _hyphenator().positions(text)
-                  if text[p - 1].isalpha() and text[p].isalpha()]
-        out: list[Word] = []
-        start = 0
-        while True:
-            rest = self.word(_pieces(chars[start:]), font)
-            if rest.width <= width:
-                out.append(rest)
-                return out
-            fits = [p for p in points if p > start and self._hyphen_width(chars, start, p, font)
-                    <= width]
-            if not fits:
-                return []
-            end = fits[-1]
-            word = self.word(_pieces(chars[start:end] + [("-",) + chars[end - 1][1:]]), font)
-            out.append(replace(word, text=text[start:end], hyphen=True, joined=True))
-            start = end
+        last = frags[-1]
+        if hyphen:
+            word = self.word(_pieces(chars + [("-",) + chars[-1][1:]]), font)
+            return replace(word, text=text, hyphen=True, joined=True)
+        word = self.word(_pieces(chars), font)
+        return replace(word, joined=last.after != SPACE, forced=last.word.forced)
 
-    def _hyphen_width(self, chars: list[Piece], start: int, end: int, font: Font) -> float:
-        return self.word(_pieces(chars[start:end] + [("-",) + chars[end - 1][1:]]), font).width
-
-    def _piece_width(self, chars: list[Piece], start: int, end: int, font: Font) -> float:
-        return self.word(_pieces(chars[start:end]), font).width
+    def _width(self, chars: list[Piece], start: int, end: int, font: Font,
+               hyphen: bool = False) -> float:
+        extra = [("-",) + chars[end - 1][1:]] if hyphen else []
+        return self.word(_pieces(chars[start:end] + extra), font).width
 
     def text_words(self, text: str, font: Font) -> list[Word]:
         return [self.word(p, font) for p in tokenize([Span(text, font.bold, font.italic)])]
@@ -183,25 +193,6 @@ class WordMaker:
         return Word(text=text, width=pen, runs=tuple(runs))
 
 
-@functools.cache
-def _hyphenator() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US", left=2, right=3)
-
-
-_WORD_PUNCT = "\"'“”‘’()[],.;:!?"
-HASANTA = "\u09cd"
-JOINERS = "\u200c\u200d"
-
-
-def _may_break_inside(text: str, k: int) -> bool:
-    """Between text[k-1] and text[k] lies a cluster boundary: no mark follows, and no
-    hasanta or joiner binds the two letters into a conjunct."""
-    after, before = text[k], text[k - 1]
-    if unicodedata.category(after).startswith("M") or after in JOINERS or after == HASANTA:
-        return False
-    return before not in JOINERS and before != HASANTA
-
-
 def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
     out: list[Piece] = []
     for ch, b, i in chars:
@@ -212,14 +203,30 @@ def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
     return tuple(out)
 
 
-def fitted_words(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font,
-                 width: float, indent: float = 0.0) -> tuple[list[Word], list[int]]:
-    """Shaped words for `tokens`, too-wide ones broken; and for each word its token index.
-    Only the first word has to fit beside the paragraph's indent."""
-    words: list[Word] = []
+@dataclass(frozen=True)
+class Fragment:
+    """An item for the line breaker: a word or a piece of one, what follows it, and how
+    it is drawn when a line ends after it at a hyphenation point."""
+
+    word: Word
+    after: str  # SPACE | HYPHEN | BREAK (see linebreak)
+    hyphenated: Word | None = None
+    pieces: tuple[Piece, ...] = ()  # its text, to reshape neighbours kept on one line
+
+    def item(self) -> Item:
+        extra = self.hyphenated.width - self.word.width if self.hyphenated else 0.0
+        return Item(self.word.width, self.after, extra)
+
+
+def fragments(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font, width: float,
+              indent: float = 0.0, langs: tuple[str, ...] = ()
+              ) -> tuple[list[Fragment], list[int]]:
+    """Items for `tokens`, and for each its token index. Only the first word has to fit
+    beside the paragraph's indent."""
+    out: list[Fragment] = []
     owners: list[int] = []
     for k, token in enumerate(tokens):
-        for w in maker.fitted(token, font, width - (indent if k == 0 else 0.0)):
-            words.append(w)
+        for f in maker.fragments(token, font, width - (indent if k == 0 else 0.0), langs):
+            out.append(f)
             owners.append(k)
-    return words, owners
+    return out, owners

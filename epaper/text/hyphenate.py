@@ -1,0 +1,75 @@
+"""Where a word may be hyphenated: English by the TeX patterns (pyphen en_US), Bengali at
+akshara (orthographic syllable) boundaries, only where a template allows it.
+
+Bengali dailies rarely hyphenate, so it is off unless a style asks for it (very narrow
+columns); even then a break never falls inside a conjunct, before a vowel sign, a
+hasanta, a nukta or khanda-ta, nor in a word with digits.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import pyphen
+
+LATIN_MIN_WORD = 6  # letters
+LATIN_LEFT, LATIN_RIGHT = 2, 3  # letters kept on each side of a break
+BENGALI_MIN_CLUSTERS = 4  # aksharas in the word
+BENGALI_LEFT, BENGALI_RIGHT = 2, 2  # aksharas kept on each side of a break
+
+HASANTA = "\u09cd"
+KHANDA_TA = "\u09ce"
+JOINERS = "\u200c\u200d"
+# Punctuation that may wrap a word; it stays with the piece it touches.
+EDGE_PUNCT = "\"'“”‘’()[]{},.;:!?।॥-–—%"
+
+
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US", left=LATIN_LEFT, right=LATIN_RIGHT)
+
+
+def cluster_boundary(text: str, k: int) -> bool:
+    """Between text[k-1] and text[k] lies a cluster boundary: no mark follows, and no
+    hasanta or joiner binds the two letters into a conjunct."""
+    after, before = text[k], text[k - 1]
+    if unicodedata.category(after).startswith("M") or after in JOINERS or after == HASANTA:
+        return False
+    return before not in JOINERS and before != HASANTA
+
+
+def _core(text: str) -> tuple[int, int]:
+    start, end = 0, len(text)
+    while start < end and text[start] in EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def points(text: str, langs: tuple[str, ...]) -> list[int]:
+    """Offsets in `text` where a hyphenated break is allowed, for the languages given."""
+    start, end = _core(text)
+    core = text[start:end]
+    if not core:
+        return []
+    if "en" in langs and core.isascii() and core.isalpha() and len(core) >= LATIN_MIN_WORD:
+        return [start + p for p in _hyphenator().positions(core)]
+    if "bn" in langs and all(_bengali_letter(c) for c in core):
+        return [start + p for p in _bengali_points(core)]
+    return []
+
+
+def _bengali_letter(ch: str) -> bool:
+    o = ord(ch)
+    return (0x0980 <= o <= 0x09FF and not 0x09E6 <= o <= 0x09EF) or ch in JOINERS
+
+
+def _bengali_points(core: str) -> list[int]:
+    bounds = [k for k in range(1, len(core))
+              if cluster_boundary(core, k) and core[k] != KHANDA_TA]
+    clusters = len(bounds) + 1
+    if clusters < BENGALI_MIN_CLUSTERS:
+        return []
+    return bounds[BENGALI_LEFT - 1:len(bounds) - (BENGALI_RIGHT - 1)]
