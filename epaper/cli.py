@@ -76,6 +76,9 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
     for w in result.warnings:
         if "OVERSET" not in w:
             click.echo(f"  warning: {w}")
+    cleaned = sum(len(v["cleanup"]) for v in result.report["stories"].values())
+    if cleaned:
+        click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
     pf = result.report.get("preflight")
     if pf is not None:
         click.echo(f"  preflight: passed with {pf['warnings']} warning(s) "
@@ -92,6 +95,57 @@ def check(edition_dir: Path) -> None:
     ed = loaded.edition
     click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
                f"layout {loaded.templates.name}")
+    _echo_cleanups(ed)
+
+
+def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """What input cleanup changed, by file and line: the desk sees every change."""
+    from epaper.content.clean import describe
+
+    lines = [f"  {s.path.relative_to(ed.root).as_posix()}:{c.line}: {describe(c)}"
+             for s in ed.stories for c in s.cleanups]
+    if not lines:
+        return
+    click.echo(f"cleaned: {len(lines)} change(s) to the copy")
+    for line in lines[:limit]:
+        click.echo(line)
+    if limit is not None and len(lines) > limit:
+        click.echo(f"  … and {len(lines) - limit} more (epaper check lists them all)")
+
+
+@main.command("convert-bijoy")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the converted file here (one input file only).")
+@click.option("--in-place", is_flag=True, help="Replace each file, keeping the original "
+              "as FILE.bijoy.")
+def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> None:
+    """Convert story FILES typed in legacy Bijoy (SutonnyMJ) to Unicode.
+
+    Only text the desk typed is converted (front matter text fields, body lines); keys,
+    quoting and Markdown stay. Without -o or --in-place the result goes to stdout."""
+    from epaper.content.convert import convert_story
+
+    if out is not None and len(files) != 1:
+        raise click.UsageError("-o takes one input file")
+    if out is not None and in_place:
+        raise click.UsageError("use either -o or --in-place")
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="latin-1")  # Bijoy files often arrive as ANSI
+        converted, changed = convert_story(text)
+        if out is not None:
+            out.write_text(converted, encoding="utf-8")
+        elif in_place:
+            backup = path.with_name(path.name + ".bijoy")
+            backup.write_bytes(path.read_bytes())
+            path.write_text(converted, encoding="utf-8")
+        else:
+            click.echo(converted, nl=False)
+        click.echo(f"{path}: {changed} line(s) converted", err=True)
 
 
 @main.command()

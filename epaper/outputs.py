@@ -62,6 +62,12 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
             "headline_size": entry.headline_size,
             "continued_to": entry.continued_to,
             "word_space_ratios": entry.line_ratios,
+            "hyphenated_lines": entry.hyphenated_lines,
+            "loose_lines": entry.loose_lines,
+            "widows_orphans_avoided": entry.widows_orphans_avoided,
+            "widows_orphans_left": entry.widows_orphans_left,
+            "cleanup": [{"line": c.line, "field": c.field, "rule": c.rule, "count": c.count}
+                        for c in story.cleanups],
         }
     overset = [k for k, v in stories.items() if v["overset_words"]]
     return {
@@ -71,10 +77,25 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
         "summary": {"pages": len(frames), "stories": len(stories),
                     "words": sum(v["words"] for v in stories.values()),
                     "words_placed": sum(v["words_placed"] for v in stories.values()),
-                    "overset_stories": overset, "warnings": len(log.warnings)},
+                    "overset_stories": overset, "warnings": len(log.warnings),
+                    "typography": _typography(stories)},
         "stories": stories,
         "warnings": list(log.warnings),
     }
+
+
+def _typography(stories: dict[str, Any]) -> dict[str, Any]:
+    """The edition's justification at a glance: word-space ratios of justified lines
+    (paragraph-last lines excluded), hyphenated and loose lines, widows and orphans."""
+    ratios = sorted(r for v in stories.values() for r in v["word_space_ratios"])
+    n = len(ratios)
+    pick = (lambda q: round(ratios[min(n - 1, int(q * n))], 3)) if n else (lambda q: None)
+    return {"justified_lines": n, "ratio_p50": pick(0.5), "ratio_p95": pick(0.95),
+            "ratio_max": ratios[-1] if n else None,
+            "hyphenated_lines": sum(v["hyphenated_lines"] for v in stories.values()),
+            "loose_lines": sum(len(v["loose_lines"]) for v in stories.values()),
+            "widows_orphans_avoided": sum(v["widows_orphans_avoided"] for v in stories.values()),
+            "widows_orphans_left": sum(len(v["widows_orphans_left"]) for v in stories.values())}
 
 
 def _line(ln: Line, page_h: float) -> dict[str, Any]:

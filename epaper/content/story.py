@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from epaper.content.clean import clean, clean_lines
 from epaper.content.markdown import parse_body
 from epaper.content.paths import inside
 from epaper.errors import ContentError
-from epaper.model.edition import Photo, Story
+from epaper.model.edition import Cleanup, Photo, Story
 from epaper.yamlio import Located, load_yaml, read_text
 
 TEXT_FIELDS = ("headline", "kicker", "subheadline", "byline", "dateline", "source")
@@ -46,23 +47,49 @@ def load_story(path: Path, root: Path, default_lang: str) -> Story:
         raise ContentError("missing headline", file=path, line=meta.line("headline") or 2,
                            field="headline", hint="every story needs 'headline: ...'")
     fields = {}
+    cleanups: list[Cleanup] = []
     for name in TEXT_FIELDS:
         value = data.get(name, "")
         if value is None:
             value = ""
         if not isinstance(value, str | int | float):
             raise ContentError("expected text", file=path, line=meta.line(name), field=name)
-        fields[name] = " ".join(str(value).split())
+        text, done = clean(" ".join(str(value).split()))
+        fields[name] = text
+        cleanups += [Cleanup(meta.line(name) or 1, name, rule, n) for rule, n in done]
     lang = data.get("lang", default_lang)
     if lang not in LANGS:
         raise ContentError(f"unknown language {lang!r}", file=path, line=meta.line("lang"),
                            field="lang", hint="use bn or en")
-    photos = _photos(meta, path, root)
+    photos = _photos(meta, path, root, cleanups)
+    body, done = clean_lines(body, body_line, "body")
     blocks = parse_body(body, body_line)
-    return Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks, **fields)
+    story = Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks,
+                  cleanups=tuple(cleanups + done), **fields)
+    _refuse_bijoy(story, meta)
+    return story
 
 
-def _photos(meta: Located, path: Path, root: Path) -> tuple[Photo, ...]:
+def _refuse_bijoy(story: Story, meta: Located) -> None:
+    """Legacy Bijoy (SutonnyMJ) text would print as Latin garbage: stop and say how to
+    convert it, naming the first place it was seen."""
+    from epaper.content.bijoy import bijoy_words, looks_like_bijoy
+
+    places = [(name, meta.line(name), getattr(story, name)) for name in TEXT_FIELDS]
+    places += [("body", b.line, b.text) for b in story.blocks]
+    places += [(f"photos[{i}].caption", meta.line("photos", i, "caption"), p.caption)
+               for i, p in enumerate(story.photos)]
+    for field, line, text in places:
+        if text and looks_like_bijoy(text):
+            sample = " ".join(bijoy_words(text)[:4])
+            raise ContentError(
+                f"this looks like legacy Bijoy (SutonnyMJ) text, not Unicode: {sample!r}",
+                file=story.path, line=line or None, field=field,
+                hint=f"convert the file first: epaper convert-bijoy {story.path}")
+
+
+def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
+            ) -> tuple[Photo, ...]:
     raw = meta.data.get("photos") or []
     if not isinstance(raw, list):
         raise ContentError("photos must be a list", file=path, line=meta.line("photos"),
@@ -80,9 +107,13 @@ def _photos(meta: Located, path: Path, root: Path) -> tuple[Photo, ...]:
         focus = _focus(item.get("focus", [0.5, 0.5]), path, meta.line("photos", i, "focus"), i)
         size, digest = probe_image(photo_path, path, meta.line("photos", i, "file"),
                                    f"photos[{i}].file")
-        photos.append(Photo(photo_path, " ".join(str(item.get("caption") or "").split()),
-                            " ".join(str(item.get("credit") or "").split()), focus, size,
-                            digest))
+        texts = []
+        for key in ("caption", "credit"):
+            text, done = clean(" ".join(str(item.get(key) or "").split()))
+            texts.append(text)
+            cleanups += [Cleanup(meta.line("photos", i, key) or line or 1,
+                                 f"photos[{i}].{key}", rule, n) for rule, n in done]
+        photos.append(Photo(photo_path, texts[0], texts[1], focus, size, digest))
     return tuple(photos)
 
 

@@ -101,11 +101,13 @@ def widow_or_orphan(rows: list[Row], k: int) -> str:
     return ""
 
 
-def _column_end(rows: list[Row], k: int, end: int) -> int:
+def _column_end(rows: list[Row], k: int, end: int, stats: dict[str, int]) -> int:
     """The column ends at `end` or a little before: hard rules always, widow and orphan
     rules while that costs at most WIDOW_SLACK rows."""
     for e in range(end, max(k, end - WIDOW_SLACK) - 1, -1):
         if e > k and _hard_keep(rows, e) and not widow_or_orphan(rows, e):
+            if e < end and widow_or_orphan(rows, end):
+                stats["avoided"] = stats.get("avoided", 0) + 1
             return e
     for e in range(end, k, -1):
         if _hard_keep(rows, e):
@@ -116,7 +118,10 @@ def _column_end(rows: list[Row], k: int, end: int) -> int:
 WIDOW_SLACK = 2  # rows a column may give up to avoid a widow or an orphan
 
 
-def _fill(rows: list[Row], starts: list[int], limits: list[int]) -> tuple[list[list[Row]], int]:
+def _fill(rows: list[Row], starts: list[int], limits: list[int],
+          stats: dict[str, int] | None = None) -> tuple[list[list[Row]], int]:
+    stats = {} if stats is None else stats
+    stats.clear()
     columns: list[list[Row]] = []
     k = 0
     for start, limit in zip(starts, limits, strict=True):
@@ -125,14 +130,14 @@ def _fill(rows: list[Row], starts: list[int], limits: list[int]) -> tuple[list[l
         take = max(0, limit - start)
         end = min(len(rows), k + take)
         if end < len(rows):
-            end = _column_end(rows, k, end)
+            end = _column_end(rows, k, end, stats)
         columns.append(rows[k:end])
         k = end
     return columns, k
 
 
-def flow(rows: list[Row], starts: list[int], row_end: int, reserve: int = 0
-         ) -> tuple[list[list[Row]], int]:
+def flow(rows: list[Row], starts: list[int], row_end: int, reserve: int = 0,
+         stats: dict[str, int] | None = None) -> tuple[list[list[Row]], int]:
     """Flow rows into columns starting at `starts` rows and ending before `row_end`.
 
     Returns the columns and how many rows were placed. When everything fits, the columns
@@ -155,8 +160,8 @@ def flow(rows: list[Row], starts: list[int], row_end: int, reserve: int = 0
                 if surplus and limits[i] > starts[i]:
                     limits[i] -= 1
                     surplus -= 1
-            columns, placed = _fill(rows, starts, limits)
+            columns, placed = _fill(rows, starts, limits, stats)
             if placed >= len(rows):
                 return columns, placed
     limits = [s + c for s, c in zip(starts, caps, strict=True)]
-    return _fill(rows, starts, limits)
+    return _fill(rows, starts, limits, stats)

@@ -313,10 +313,19 @@ class EditionLayout:
         entry.slots.append(slot.name)
         placed = [r for r in result.rows[:result.placed] if r.line is not None]
         entry.lines_set += len(placed)
-        entry.words_placed += sum(1 for r in placed if r.line for w in r.line.words
-                                  if not w.word.joined)
-        entry.line_ratios += [round(r.line.ratio, 3) for r in placed
-                              if r.line and not r.line.last and r.style.align == "justify"]
+        # Words as the story file counts them: a number kept with its unit is two, a word
+        # broken over lines is one, counted where it ends.
+        entry.words_placed += sum(len(w.word.text.split()) or 1 for r in placed if r.line
+                                  for w in r.line.words if not w.word.joined)
+        justified = [r.line for r in placed
+                     if r.line and not r.line.last and r.style.align == "justify"
+                     and any(not w.word.joined for w in r.line.words[:-1])]
+        entry.line_ratios += [round(ln.ratio, 3) for ln in justified]
+        entry.loose_lines += [ln.text for ln in justified
+                              if ln.ratio > self.tset.loose_ratio + 1e-9]
+        entry.hyphenated_lines += sum(1 for r in placed if r.line and r.line.hyphenated)
+        entry.widows_orphans_avoided += result.widows_orphans_avoided
+        entry.widows_orphans_left += result.widows_orphans_left
         if result.headline_size:
             entry.headline_size = result.headline_size
         if not result.overflow and result.underset > self.tset.underset_tolerance:

@@ -19,6 +19,10 @@ class StoryLog:
     headline_size: float = 0.0
     continued_to: int | None = None
     line_ratios: list[float] = field(default_factory=list)
+    hyphenated_lines: int = 0
+    loose_lines: list[str] = field(default_factory=list)  # justified lines over the limit
+    widows_orphans_avoided: int = 0
+    widows_orphans_left: list[str] = field(default_factory=list)  # "widow: <line>"
 
     @property
     def overset_text(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from epaper.calendars import bn_digits
 from epaper.errors import ContentError
-from epaper.layout.body import Row, body_rows, flow, remaining_blocks
+from epaper.layout.body import Row, body_rows, flow, remaining_blocks, widow_or_orphan
 from epaper.layout.geometry import Region, crop_for
 from epaper.layout.typeset import Typesetter, place
 from epaper.model.edition import Block, Photo, Story
@@ -35,6 +35,8 @@ class Composed:
     underset: int = 0
     warnings: list[str] = field(default_factory=list)
     columns_used: int = 0
+    widows_orphans_avoided: int = 0
+    widows_orphans_left: list[str] = field(default_factory=list)
 
 
 def jump_line(lang: str, jump: Jump) -> str:
@@ -251,10 +253,20 @@ class StoryComposer:
                                               if under_photo else head_bottom))
         del cx0
         # The jump line takes the last row of the last column when the story runs over.
-        cols, placed = flow(rows, starts, reg.row_end)
+        stats: dict[str, int] = {}
+        cols, placed = flow(rows, starts, reg.row_end, stats=stats)
         if placed < len(rows) and jump is not None:
-            cols, placed = flow(rows, starts, reg.row_end, reserve=1)
+            cols, placed = flow(rows, starts, reg.row_end, reserve=1, stats=stats)
         out.rows, out.placed = rows, placed
+        out.widows_orphans_avoided = stats.get("avoided", 0)
+        k = 0
+        for col in cols[:-1]:
+            k += len(col)
+            if col and k < placed:
+                kind = widow_or_orphan(rows, k)
+                if kind:
+                    line = rows[k - 1 if kind == "orphan" else k].line
+                    out.widows_orphans_left.append(f"{kind}: {line.text if line else ''}")
         broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
         if broken:
             out.warnings.append(f"{story.id}: a word is wider than the {width / 72 * 25.4:.0f} mm "

@@ -43,6 +43,16 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Cleanup:
+    """A kind of change input cleanup made on one line of a story file."""
+
+    line: int
+    field: str  # "body", "headline", "photos[0].caption", …
+    rule: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Story:
     id: str
     path: Path
@@ -55,6 +65,7 @@ class Story:
     source: str = ""
     photos: tuple[Photo, ...] = ()
     blocks: tuple[Block, ...] = ()
+    cleanups: tuple[Cleanup, ...] = ()  # what input cleanup changed, for the desk
 
     def words(self) -> list[str]:
         """Every body word in reading order (subheads included)."""

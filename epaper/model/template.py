@@ -126,6 +126,7 @@ class TemplateSet:
     target_ppi: float = 200.0
     underset_tolerance: int = 2  # empty grid lines at a story's foot before we report it
     screen_ppi: float = 110.0  # e-paper/screen images
+    loose_ratio: float = 2.2  # justified lines with wider word spaces are reported loose
     print: PrintSpec = PrintSpec()
 
     def style(self, name: str) -> Style:

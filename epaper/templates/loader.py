@@ -74,6 +74,7 @@ def load_template_set(path: Path) -> TemplateSet:
         target_ppi=float(images.get("target_ppi", 200)),
         underset_tolerance=int(data.get("underset_tolerance", 2)),
         screen_ppi=float(images.get("screen_ppi", 110)), print=print_spec,
+        loose_ratio=float(data.get("loose_ratio", 2.2)),
     )
 
 

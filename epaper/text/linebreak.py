@@ -16,9 +16,9 @@ SPACE, HYPHEN, BREAK = "space", "hyphen", "break"
 
 # Word spaces may grow to STRETCH and shrink to SHRINK times their natural width before a
 # line counts as infeasible.
-STRETCH = 1.0  # extra natural-space widths a space may gain at badness 100 (ratio 2.0)
+STRETCH = 0.5  # a space at 1.5 times its width has badness 100 (TeX's proportion)
 SHRINK = 0.2  # a space may lose a fifth of its width
-TOLERANCE = 1.2  # lines up to ratio 1 + STRETCH * TOLERANCE (2.2) are feasible
+TOLERANCE = 2.4  # lines up to ratio 1 + STRETCH * TOLERANCE (2.2) are feasible
 LINE_PENALTY = 10.0  # per line: prefers fewer lines among equally good settings
 BADNESS_SCALE = 100.0
 LONE_WORD_BADNESS = 1e5  # one word alone in a justified line, flush left: last resort

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from epaper.model.edition import Span
@@ -60,7 +61,8 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
     merged: list[list[Piece]] = []
     for w in words:
         text = "".join(p[0] for p in w)
-        if merged and all(c in CLOSING for c in text):
+        before = "".join(p[0] for p in merged[-1]) if merged else ""
+        if merged and (all(c in CLOSING for c in text) or _no_break(before, text)):
             merged[-1] = merged[-1] + [(" ", w[0][1], w[0][2])] + w
         elif merged and glue_next:
             merged[-1] = merged[-1] + [(" ", w[0][1], w[0][2])] + w
@@ -68,6 +70,27 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
             merged.append(w)
         glue_next = all(c in OPENING for c in text)
     return [tuple(w) for w in merged]
+
+
+_NUMBER = re.compile(r"^[(\[“‘]?[৳$€£]?[0-9০-৯][0-9০-৯.,:/–-]*$")
+_UNITS = frozenset(["%", "শতাংশ", "percent", "‰", "°", "°C", "°F", "ডিগ্রি", "km", "kg", "g",
+                    "m", "cm", "mm", "km/h", "mph", "kW", "MW", "GW", "kWh", "GB", "MB", "TB",
+                    "কিমি", "কেজি", "মিমি", "সেমি", "মেগাওয়াট", "কিলোমিটার", "মিলিমিটার"])
+_CURRENCY = frozenset("৳$€£")
+
+
+def _no_break(before: str, after: str) -> bool:
+    """Spaces a line must not break at: a number and its unit or percent sign ("৫৫
+    শতাংশ", "10 km"), a currency sign and its amount, a name and its model number
+    ("Falcon 9")."""
+    unit = after.rstrip("".join(CLOSING))
+    if _NUMBER.match(before) and unit in _UNITS:
+        return True
+    if before in _CURRENCY and _NUMBER.match(after.rstrip("".join(CLOSING))):
+        return True
+    number = after.rstrip("".join(CLOSING))
+    return (before.isascii() and before.isalpha() and before[:1].isupper()
+            and number.isdigit() and len(number) <= 3)
 
 
 class WordMaker:
