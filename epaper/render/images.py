@@ -14,7 +14,7 @@ from PIL import ImageCms
 
 from epaper.model.frame import Image
 
-JPEG_QUALITY = {"print": 85, "screen": 72}
+JPEG_QUALITY = {"print": 85, "screen": 65}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,72 @@
+"""Justification quality: word-space ratios of justified body lines, first-fit against
+total-fit, with and without the template's hyphenation, at each shipped template set's
+body measure.
+
+    python bench/justify.py [EDITION_DIR]
+
+The ratio is the word space as set over the natural space (1.0 = natural); lines that
+end a paragraph are left out, as are lines with no word space to stretch. Issue 3 asks
+for p95 <= 1.6 and max <= 2.2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import epaper.text.paragraph as paragraph  # noqa: E402
+from epaper.build import load  # noqa: E402
+from epaper.layout.typeset import font_for  # noqa: E402
+from epaper.templates.loader import load_template_set  # noqa: E402
+from epaper.text.linebreak import first_fit, total_fit  # noqa: E402
+from epaper.text.words import WordMaker, fragments, tokenize  # noqa: E402
+
+MM = 72 / 25.4
+
+
+def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> list[float]:  # type: ignore[no-untyped-def]
+    maker = WordMaker(loaded.fonts)
+    out: list[float] = []
+    for story in loaded.edition.stories:
+        font = font_for(body, story.lang)
+        for block in story.blocks:
+            if block.kind != "para":
+                continue
+            frags, _ = fragments(maker, tokenize(block.spans), font, width, body.indent, langs)
+            for line in paragraph.set_words(maker, font, frags, width, align="justify",
+                                            indent=body.indent):
+                if not line.last and any(not w.word.joined for w in line.words[:-1]):
+                    out.append(line.ratio)
+    return sorted(out)
+
+
+def summary(r: list[float]) -> str:
+    n = len(r)
+    return (f"n={n:5d}  p50={r[n // 2]:.2f}  p95={r[int(n * 0.95)]:.2f}  max={r[-1]:.2f}  "
+            f">1.6: {sum(x > 1.6 for x in r) / n:5.1%}  >2.2: {sum(x > 2.2 for x in r) / n:5.1%}")
+
+
+def main() -> None:
+    edition = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "samples")
+    loaded = load(edition)
+    for name in ("broadsheet", "tabloid"):
+        tset = load_template_set(ROOT / "layouts" / f"{name}.yaml")
+        body = tset.style("body")
+        width = tset.pages[0].column_width
+        print(f"{name}: body {body.size:g}pt in {width / MM:.1f} mm columns "
+              f"(hyphenate: {', '.join(body.hyphenate) or 'none'})")
+        for label, breaker, langs in (
+                ("first-fit", lambda items, space, lw, justify=True:
+                 first_fit(items, space, lw), ()),
+                ("total-fit", total_fit, ()),
+                ("total-fit + hyphenation", total_fit, body.hyphenate or ("en",))):
+            paragraph.total_fit = breaker  # type: ignore[assignment]
+            print(f"  {label:24s} {summary(ratios(loaded, body, width, langs))}")
+        paragraph.total_fit = total_fit  # type: ignore[assignment]
+
+
+if __name__ == "__main__":
+    main()
