@@ -15,10 +15,13 @@ import pyphen
 
 LATIN_MIN_WORD = 6  # letters
 LATIN_LEFT, LATIN_RIGHT = 2, 3  # letters kept on each side of a break
-BENGALI_MIN_CLUSTERS = 4  # aksharas in the word
+BENGALI_MIN_CLUSTERS = 3  # aksharas in the word
 BENGALI_LEFT, BENGALI_RIGHT = 2, 2  # aksharas kept on each side of a break
 
 HASANTA = "\u09cd"
+SYLLABLE_END = frozenset("\u09be\u09bf\u09c0\u09c1\u09c2\u09c3\u09c4\u09c7\u09c8\u09cb"
+                         "\u09cc\u09d7\u0982\u0983\u0981")
+INDEPENDENT_VOWELS = frozenset(chr(c) for c in range(0x0985, 0x0995))
 KHANDA_TA = "\u09ce"
 JOINERS = "\u200c\u200d"
 # Punctuation that may wrap a word; it stays with the piece it touches.
@@ -67,9 +70,15 @@ def _bengali_letter(ch: str) -> bool:
 
 
 def _bengali_points(core: str) -> list[int]:
+    """Akshara boundaries that are syllable ends: after an explicit vowel sign (or the
+    ং ঃ ঁ that follow one) or before an independent vowel — the rule of the TeX Bengali
+    patterns. After a bare consonant the inherent vowel may be silent (কর্মকর্তা is
+    kor-mo-kor-ta), so a break there would mislead the reader."""
     bounds = [k for k in range(1, len(core))
               if cluster_boundary(core, k) and core[k] != KHANDA_TA]
     clusters = len(bounds) + 1
     if clusters < BENGALI_MIN_CLUSTERS:
         return []
-    return bounds[BENGALI_LEFT - 1:len(bounds) - (BENGALI_RIGHT - 1)]
+    return [k for i, k in enumerate(bounds)
+            if (core[k - 1] in SYLLABLE_END or core[k] in INDEPENDENT_VOWELS)
+            and i + 1 >= BENGALI_LEFT and clusters - (i + 1) >= BENGALI_RIGHT]
