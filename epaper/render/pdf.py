@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,6 +22,11 @@ from epaper.model.frame import Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
 from epaper.render.images import PreparedImage
+
+
+# ReportLab's one process-wide setting that matters to us: streams are ASCII85-encoded in
+# pure Python by default (a third of a second per edition, and 25 % larger files).
+rl_config.useA85 = 0
 
 
 class _NoInitialFont:
