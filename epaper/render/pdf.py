@@ -48,8 +48,8 @@ def _no_initial_font() -> str:
     return _NoInitialFont.fontName
 
 
-def _num(v: float) -> str:
-    s = f"{v:.3f}".rstrip("0").rstrip(".")
+def _num(v: float, places: int = 3) -> str:
+    s = f"{v:.{places}f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 
 
@@ -321,10 +321,10 @@ class PdfWriter:
                 if tj:
                     parts.append("[" + "".join(tj) + "] TJ")
                     tj = []
-                parts.append(f"1 0 0 1 {_num(gx)} {_num(gy)} Tm")
+                parts.append(f"1 0 0 1 {_num(gx, 2)} {_num(gy, 2)} Tm")
                 pen.y = gy
             elif abs(gx - pen.x) > 1e-4:
-                tj.append(_num(-(gx - pen.x) * 1000.0 / size))
+                tj.append(_num(-(gx - pen.x) * 1000.0 / size, 1))
             if tj and tj[-1].endswith(">"):
                 tj[-1] = tj[-1][:-1] + f"{g.gid:04X}>"
             else:
