@@ -153,3 +153,25 @@ def test_proof_build_frames_overset_story_in_magenta(make_edition, tmp_path):
     # The test photo is random noise with some magenta in it: compare with the plain build.
     assert (_magenta_pixels(tmp_path / "proof" / "edition.pdf")
             - _magenta_pixels(tmp_path / "plain" / "edition.pdf")) > 200
+
+
+# -- ads ---------------------------------------------------------------------------------
+
+def test_ad_slot_shows_the_edition_ad_and_others_a_placeholder(sample_build, sample_layout):
+    (ad,) = elements(sample_layout, 3, role="ad")
+    assert ad["image"]["file"] == "ads/epaper-subscription.jpg"
+    assert ad["image"]["ppi"] == pytest.approx(200, abs=1)
+    assert "lines" not in ad  # no "বিজ্ঞাপন" label over a real ad
+    (placeholder,) = elements(sample_layout, 6, role="ad")
+    assert "image" not in placeholder
+    assert [ln["text"] for ln in placeholder["lines"]] == ["বিজ্ঞাপন"]
+    out, _ = sample_build
+    pdf = pdfium.PdfDocument(out / "screen" / "pages" / "03.pdf")
+    try:
+        img = pdf[0].render(scale=0.5).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    x0, y0, x1, y1 = ad["box"]
+    h = sample_layout["pages"][2]["height"]
+    r, g, b = img.getpixel((int((x0 + 20) * 0.5), int((h - y1 + 20) * 0.5)))
+    assert b > 100 and r < 60  # the ad's deep blue, as drawn
