@@ -162,7 +162,7 @@ def test_ad_slot_shows_the_edition_ad_and_others_a_placeholder(sample_build, sam
     assert ad["image"]["file"] == "ads/epaper-subscription.jpg"
     assert ad["image"]["ppi"] == pytest.approx(200, abs=1)
     assert "lines" not in ad  # no "বিজ্ঞাপন" label over a real ad
-    (placeholder,) = elements(sample_layout, 6, role="ad")
+    (placeholder,) = elements(sample_layout, 7, role="ad")
     assert "image" not in placeholder
     assert [ln["text"] for ln in placeholder["lines"]] == ["বিজ্ঞাপন"]
     out, _ = sample_build
