@@ -3,11 +3,12 @@
     python bench/variants.py [EDITION_DIR]
 
 Builds the edition (default samples/) with --variant both and reports the sizes. The
-sample's photos are small originals (300-1400 px): at their placed sizes they are below
-even the screen resolution, so print and screen carry nearly the same image pixels. To
-see the sizes a desk gets from camera originals, the edition is built a second time with
-every photo replaced by a 4x enlargement with film-like grain (a stand-in for a
-3000-px original; smoother than a real photo, so it understates the print size).
+sample's news photos are small originals (300-1400 px): placed, most are below even the
+screen resolution, so print and screen carry the same pixels for them (its ads are
+press-resolution). To see the sizes a desk gets from camera originals, the edition is
+built a second time with every photo replaced by a 4x enlargement with film-like grain
+(a stand-in for a 3000-px original; smoother than a real photo, so it understates the
+print size).
 """
 
 from __future__ import annotations
