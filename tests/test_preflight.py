@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import ROOT
 from epaper.cli import main
 from epaper.model.template import PrintSpec
+from epaper.build import build_edition
 from epaper.preflight import preflight_file
 from epaper.render.finish import finish_print
 from epaper.render.pdf import _no_initial_font
@@ -321,3 +322,27 @@ def test_screen_text_layer_matches_print(sample_build):
             pdf.close()
     # The print sheet's slug line is the only text the screen page does not have.
     assert texts[1].split() == [w for w in texts[0].split()][:len(texts[1].split())]
+
+
+def test_print_build_that_fails_preflight_writes_nothing(make_edition, tmp_path):
+    """The template promises the press 10 pt text at least; the body is 9 pt."""
+    from epaper.errors import EpaperError
+
+    layout = (ROOT / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
+    layout = layout.replace("fonts: ../fonts", f"fonts: {ROOT / 'fonts'}").replace(
+        "profile: ../profiles/newsprint-tr002.icc", f"profile: {PROFILE}").replace(
+        "min_text_size: 5", "min_text_size: 10")
+    (make_edition / "strict-press.yaml").write_text(layout, encoding="utf-8")
+    ed = make_edition / "edition.yaml"
+    ed.write_text(ed.read_text(encoding="utf-8").replace("layout: broadsheet",
+                                                         "layout: strict-press.yaml"),
+                  encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(EpaperError) as info:
+        build_edition(make_edition, out)
+    assert "preflight" in str(info.value) and "smaller than the 10pt minimum" in str(info.value)
+    assert not out.exists() or not any(out.iterdir())
+    assert not list(tmp_path.glob(".epaper-*"))
+    # The screen variant alone has no press to answer to.
+    build_edition(make_edition, out, variants=("screen",))
+    assert (out / "screen" / "edition.pdf").is_file()
