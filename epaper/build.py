@@ -22,7 +22,7 @@ from epaper.model.frame import PageFrame
 from epaper.model.template import TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
-from epaper.render.images import PreparedImage, prepare
+from epaper.render.images import PreparedImage, image_key, prepare
 from epaper.layout.typeset import Typesetter, place
 from epaper.model.frame import Line
 from epaper.render.finish import finish_print
@@ -149,12 +149,13 @@ def _prepare_images(frames: list[PageFrame], ppi: float, variant: str,
                     profile: Path | None) -> dict[str, PreparedImage]:
     prepared: dict[str, PreparedImage] = {}
     for frame in frames:
+        gray = frame.mono and variant == "print"  # the e-paper keeps its colour
         for el in frame.elements:
             if el.image is not None:
-                key = el.image.digest + repr(el.image.crop)
+                key = image_key(el.image, gray)
                 if key not in prepared:
                     prepared[key] = prepare(el.image, el.box.width, el.box.height, ppi,
-                                            variant=variant, profile=profile)
+                                            variant=variant, profile=profile, gray=gray)
     return prepared
 
 

@@ -346,3 +346,30 @@ def test_print_build_that_fails_preflight_writes_nothing(make_edition, tmp_path)
     # The screen variant alone has no press to answer to.
     build_edition(make_edition, out, variants=("screen",))
     assert (out / "screen" / "edition.pdf").is_file()
+
+
+def test_mono_page_prints_on_the_black_plate_only(sample_build):
+    """Page 5 is black-only in the sample's press plan; its e-paper page keeps colour."""
+    import re
+
+    out, _ = sample_build
+    with pikepdf.open(out / "pages" / "05.pdf") as pdf:
+        page = pdf.pages[0]
+        content = b"".join(c.read_bytes() for c in (
+            [page.obj.Contents] if isinstance(page.obj.Contents, pikepdf.Stream)
+            else page.obj.Contents))
+        colours = re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) [kK]\b", content)
+        assert colours
+        assert all(float(c) == float(m) == float(y) == 0 for c, m, y, _ in colours)
+        spaces = {str(im.get("/ColorSpace")) for im in page.get_images().values()}
+        assert spaces == {"/DeviceGray"}
+    report = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
+    if shutil.which("gs"):
+        assert report["pages"][4]["max_ink_percent"] <= 100.5
+    with pikepdf.open(out / "screen" / "pages" / "05.pdf") as pdf:
+        spaces = {str(im.get("/ColorSpace")) for im in pdf.pages[0].get_images().values()}
+        assert "/DeviceRGB" in spaces
+    # Page 4 is a colour page: its photos stay CMYK.
+    with pikepdf.open(out / "pages" / "04.pdf") as pdf:
+        spaces = {str(im.get("/ColorSpace")) for im in pdf.pages[0].get_images().values()}
+        assert "/DeviceCMYK" in spaces

@@ -12,7 +12,7 @@ from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placeme
 from epaper.yamlio import Located, load_yaml, read_text
 
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
-PAGE_KNOWN = {"template", "section", "stories", "ads"}
+PAGE_KNOWN = {"template", "section", "stories", "ads", "mono"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
 LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
 
@@ -132,8 +132,12 @@ def _pages(value: object, meta: Located, root: Path, lang: str,
         placements = tuple(_placement(item, meta, root, lang, stories, i, k, len(value))
                            for k, item in enumerate(items))
         ads = tuple(_ad(item, meta, root, i, k) for k, item in enumerate(page.get("ads") or []))
+        mono = page.get("mono", False)
+        if not isinstance(mono, bool):
+            raise ContentError("mono is true (black-only page) or false", file=meta.file,
+                               line=meta.line(*where, "mono"), field=f"pages[{i}].mono")
         pages.append(PageSpec(i + 1, template, str(page.get("section") or ""), placements, ads,
-                              meta.line(*where) or 0))
+                              meta.line(*where) or 0, mono))
     return tuple(pages)
 
 

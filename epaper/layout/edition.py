@@ -219,7 +219,7 @@ class EditionLayout:
             els += self._story(p, placement, slot, plans, pending, cursor)
         els += self._incoming(p, pending, cursor)
         return PageFrame(p.spec.number, tpl.name, p.spec.section, tpl.width, tpl.height,
-                         tpl.bleed, tuple(els))
+                         tpl.bleed, tuple(els), p.spec.mono)
 
     def _ad(self, p: PagePlan, reg: Region) -> list[Element]:
         from epaper.content.story import probe_image

@@ -96,6 +96,7 @@ class PageSpec:
     placements: tuple[Placement, ...] = ()
     ads: tuple[tuple[str, Path], ...] = ()  # (slot, image) pairs
     line: int = 0
+    mono: bool = False  # printed in black only (the press plan's colour positions)
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,4 @@ class PageFrame:
     height: float
     bleed: float
     elements: tuple[Element, ...]
+    mono: bool = False  # print in black only: colours and photos go to the K plate

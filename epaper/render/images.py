@@ -36,8 +36,15 @@ def _to_cmyk(profile: Path) -> ImageCms.ImageCmsTransform:
         flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
+def image_key(image: Image, gray: bool) -> str:
+    """Which prepared image an element draws: the same photo may be colour on one page
+    and black-only on another."""
+    return image.digest + repr(image.crop) + ("/gray" if gray else "")
+
+
 def prepare(image: Image, placed_w: float, placed_h: float, ppi: float, *,
-            variant: str = "print", profile: Path | None = None) -> PreparedImage:
+            variant: str = "print", profile: Path | None = None,
+            gray: bool = False) -> PreparedImage:
     """Crop `image` to its frame, scale it to `ppi` at placed size (never up) and convert
     it for `variant`. A source JPEG that already suits the variant is embedded as is."""
     with PILImage.open(image.path) as src:
@@ -49,7 +56,7 @@ def prepare(image: Image, placed_w: float, placed_h: float, ppi: float, *,
         want_w = max(1, round(placed_w / 72.0 * ppi))
         want_h = max(1, round(placed_h / 72.0 * ppi))
         shrink = want_w < right - left and want_h < bottom - top
-        modes = ("L", "CMYK") if variant == "print" else ("L", "RGB")
+        modes = ("L",) if gray else ("L", "CMYK") if variant == "print" else ("L", "RGB")
         if fmt == "JPEG" and whole and not shrink and im.mode in modes:
             return _prepared(image.path.read_bytes(), im.width, im.height, im.mode)
         if im.mode not in ("RGB", "L", "CMYK"):
@@ -57,7 +64,9 @@ def prepare(image: Image, placed_w: float, placed_h: float, ppi: float, *,
         im = im.crop((left, top, right, bottom))
         if shrink:
             im = im.resize((want_w, want_h), PILImage.Resampling.BILINEAR, reducing_gap=2.0)
-        if variant == "print" and im.mode == "RGB":
+        if gray and im.mode != "L":
+            im = im.convert("RGB").convert("L")  # black plate only: luminance
+        elif variant == "print" and im.mode == "RGB":
             im = ImageCms.applyTransform(im, _to_cmyk(profile)) if profile else im.convert("CMYK")
         elif variant == "screen" and im.mode == "CMYK":
             im = im.convert("RGB")

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from epaper.model.frame import Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
-from epaper.render.images import PreparedImage
+from epaper.render.images import PreparedImage, image_key
 
 
 # ReportLab's one process-wide setting that matters to us: streams are ASCII85-encoded in
@@ -87,6 +87,13 @@ class _Pen:
         self.font: tuple[str, float] | None = None
 
 
+def _black_only(color: CMYK) -> CMYK:
+    """A colour as the black plate alone prints it: its darkness as a tint of K."""
+    c, m, y, k = color
+    r, g, b = ((1 - v) * (1 - k) for v in (c, m, y))
+    return (0.0, 0.0, 0.0, round(1 - (0.299 * r + 0.587 * g + 0.114 * b), 4))
+
+
 REGISTRATION: CMYK = (1.0, 1.0, 1.0, 1.0)  # marks print on every plate
 OVERPRINT_GS = "EPop"  # ExtGState added by the print finishing step (finish.py)
 
@@ -135,6 +142,7 @@ class PdfWriter:
         self.res = resources
         self.images = images
         self.sheet = sheet
+        self._mono = False
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, invariant=1, pageCompression=1,
                              initialFontName=_no_initial_font())
@@ -157,13 +165,18 @@ class PdfWriter:
 
     # -- pages -------------------------------------------------------------------------
     def _color(self, color: CMYK, stroke: bool = False) -> str:
-        return _cmyk(color, stroke) if self.sheet.print else _rgb(color, stroke)
+        if not self.sheet.print:
+            return _rgb(color, stroke)
+        if self._mono:
+            return _cmyk(_black_only(color), stroke)
+        return _cmyk(color, stroke)
 
     def _overprint(self, color: CMYK | None) -> bool:
         """Only solid black overprints: no white halo round text and rules on a tint."""
         return self.sheet.print and color == (0.0, 0.0, 0.0, 1.0)
 
     def add_page(self, frame: PageFrame, slug: Iterable[Line] = ()) -> None:
+        self._mono = frame.mono and self.sheet.print
         c = self.canvas
         m = self.sheet.margin
         w, h = frame.width + 2 * m, frame.height + 2 * m
@@ -198,7 +211,9 @@ class PdfWriter:
         b = self.sheet.bleed + 1.5  # clear of the bleed: none of the mark prints on the sheet
         length = min(self.sheet.slug - 4, 17.0)
         x0, y0, x1, y1 = m, m, m + frame.width, m + frame.height
-        out = [f"q {_cmyk(REGISTRATION, stroke=True)} 0.25 w 0 J"]
+        # Registration colour prints on every plate the page has: one, on a mono page.
+        reg = (0.0, 0.0, 0.0, 1.0) if self._mono else REGISTRATION
+        out = [f"q {_cmyk(reg, stroke=True)} 0.25 w 0 J"]
         for x, sx in ((x0, -1), (x1, 1)):
             for y, sy in ((y0, -1), (y1, 1)):
                 out.append(f"{_num(x + sx * b)} {_num(y)} m {_num(x + sx * (b + length))} "
@@ -237,7 +252,7 @@ class PdfWriter:
 
     def _image(self, el: Element, page_h: float) -> None:
         assert el.image is not None
-        prepared = self.images[el.image.digest + repr(el.image.crop)]
+        prepared = self.images[image_key(el.image, self._mono)]
         c = self.canvas
         doc = c._doc
         name = "epaperImg" + prepared.key
