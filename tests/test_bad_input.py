@@ -422,3 +422,67 @@ def test_rebuild_replaces_pages(make_edition, out):
     (out / "pages" / "09.pdf").write_bytes(b"stale")
     assert build(make_edition, out, "-q").returncode == 0
     assert sorted(p.name for p in (out / "pages").iterdir()) == ["01.pdf"]
+
+
+# -- print, page and template fields added for the press ------------------------------------
+
+def _custom_layout(edition: Path, old: str, new: str) -> Path:
+    """A copy of the broadsheet set inside the edition, with one field broken."""
+    text = (ROOT / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
+    text = text.replace("fonts: ../fonts", f"fonts: {ROOT / 'fonts'}").replace(
+        "profile: ../profiles/", f"profile: {ROOT / 'profiles'}/")
+    assert old in text
+    path = edition / "custom.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    replace_in(edition / "edition.yaml", "layout: broadsheet", "layout: custom.yaml")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(k for k, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if needle in ln)
+
+
+@pytest.mark.parametrize("old, new, needle, words", [
+    ("hyphenate: [en, bn]", "hyphenate: [en, hi]", "hyphenate", "en, bn"),
+    ("rules: [right, bottom, columns]", "rules: [right, middle]", "rules: [right, middle]",
+     "top, bottom, left, right, columns"),
+    ("fill: [0, 0, 0, 8]", "fill: [0, 0, 0, 180]", "fill:", "CMYK in percent"),
+    ("bleed: [top, left, right]", "bleed: [up]", "bleed: [up]", "top, bottom, left, right"),
+    ("ink_limit: 240", "ink_limit: 40", "ink_limit", "100-400"),
+])
+def test_bad_template_fields_name_file_and_line(make_edition, out, old, new, needle, words):
+    path = _custom_layout(make_edition, old, new)
+    message = assert_refused(build(make_edition, out), out, path, _line_of(path, needle))
+    assert words in message
+
+
+def test_missing_print_profile_in_template(make_edition, out):
+    path = _custom_layout(make_edition, "newsprint-tr002.icc", "no-such.icc")
+    message = assert_refused(build(make_edition, out), out, path)
+    assert "no-such.icc does not exist" in message
+
+
+def test_edition_profile_that_is_not_cmyk(make_edition, out):
+    from PIL import ImageCms
+
+    rgb = make_edition / "rgb.icc"
+    rgb.write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    replace_in(make_edition / "edition.yaml", "lang: bn", "lang: bn\nprint:\n  profile: rgb.icc")
+    ed = make_edition / "edition.yaml"
+    message = assert_refused(build(make_edition, out), out, ed, _line_of(ed, "profile:"))
+    assert "RGB profile" in message and "CMYK" in message
+
+
+def test_edition_profile_outside_the_folder(make_edition, out):
+    replace_in(make_edition / "edition.yaml", "lang: bn",
+               "lang: bn\nprint:\n  profile: /etc/passwd")
+    message = assert_refused(build(make_edition, out), out, make_edition / "edition.yaml")
+    assert "outside the edition folder" in message
+
+
+def test_mono_must_be_true_or_false(make_edition, out):
+    replace_in(make_edition / "edition.yaml", "section: \"দেশ\"", "section: \"দেশ\"\n    mono: yes please")
+    ed = make_edition / "edition.yaml"
+    message = assert_refused(build(make_edition, out), out, ed, _line_of(ed, "mono"))
+    assert "mono" in message
