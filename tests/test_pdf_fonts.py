@@ -197,3 +197,28 @@ def test_rebuild_into_same_folder_gives_identical_bytes(make_edition, tmp_path):
     first = (out / "edition.pdf").read_bytes()
     build_edition(make_edition, out)
     assert (out / "edition.pdf").read_bytes() == first
+
+
+def test_fonts_carry_a_tounicode_map_for_readers_without_actualtext(sample_build):
+    """pdfminer and PDFBox ignore ActualText; the ToUnicode map gives them the
+    characters of every glyph the font maps directly (English reads back whole)."""
+    import re
+
+    import pikepdf
+
+    out, _ = sample_build
+    with pikepdf.open(out / "screen" / "pages" / "05.pdf") as pdf:
+        fonts = pdf.pages[0].obj.Resources.Font
+        latin = [f for f in fonts.values() if "NotoSerif-Regular" in str(f.BaseFont)]
+        assert latin
+        cmap = latin[0].ToUnicode.read_bytes().decode("ascii")
+        pairs = dict(re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap))
+        chars = {bytes.fromhex(v).decode("utf-16-be") for v in pairs.values()}
+        assert set("Bangladesh") <= chars
+    with pikepdf.open(out / "screen" / "pages" / "02.pdf") as pdf:
+        fonts = pdf.pages[0].obj.Resources.Font
+        bengali = [f for f in fonts.values() if "NotoSerifBengali-Regular" in str(f.BaseFont)]
+        cmap = bengali[0].ToUnicode.read_bytes().decode("ascii")
+        chars = {bytes.fromhex(v).decode("utf-16-be")
+                 for v in re.findall(r"<[0-9A-F]{4}> <([0-9A-F]+)>", cmap)}
+        assert {"ক", "া", "ি"} <= chars

@@ -33,6 +33,14 @@ class FontMetrics:
         self.italic_angle = float(post.italicAngle)
         self.ps_name = tt["name"].getDebugName(6) or path.stem
         self.flags = 4 | (64 if self.italic_angle else 0)  # symbolic: we use our own encoding
+        # gid -> character for glyphs the font maps a character to directly: the
+        # ToUnicode map for readers that ignore ActualText (pdfminer, PDFBox).
+        order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
+        self.unicode: dict[int, str] = {}
+        for cp, name in sorted((tt.getBestCmap() or {}).items(), reverse=True):
+            gid = order.get(name)
+            if gid is not None and cp > 0x20 and not 0xE000 <= cp <= 0xF8FF:
+                self.unicode[gid] = chr(cp)  # the lowest code point wins (sorted reverse)
         tt.close()
         self.data = path.read_bytes()
 
@@ -131,4 +139,26 @@ class EmbeddedFont:
             "DescendantFonts": pdfdoc.PDFArray([
                 doc.Reference(cid_font, f"epaperCIDFont:{self.name}")]),
         })
+        to_unicode = pdfdoc.PDFStream()
+        to_unicode.content = _to_unicode_cmap(
+            {g: m.unicode[g] for g in sorted(gids) if g in m.unicode}).encode("ascii")
+        to_unicode.filters = [pdfdoc.PDFZCompress]
+        font.dict["ToUnicode"] = doc.Reference(to_unicode, f"epaperToUnicode:{self.name}")
         doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)
+
+
+def _to_unicode_cmap(mapping: dict[int, str]) -> str:
+    """A ToUnicode CMap for Identity-H glyph ids (bfchar entries, 100 to a block)."""
+    head = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+    items = sorted(mapping.items())
+    blocks = []
+    for k in range(0, len(items), 100):
+        chunk = items[k:k + 100]
+        lines = "".join(f"<{g:04X}> <{t.encode('utf-16-be').hex().upper()}>\n"
+                        for g, t in chunk)
+        blocks.append(f"{len(chunk)} beginbfchar\n{lines}endbfchar\n")
+    tail = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    return head + "".join(blocks) + tail
