@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from epaper.model.edition import Span
 from epaper.model.frame import PlacedWord, Word
@@ -76,6 +76,37 @@ def _line_words(maker: WordMaker, font: Font, line: list[Fragment], hyphenated: 
     return words, gaps
 
 
+# A loose line set wholly in Latin may take a little letter-spacing before its word spaces
+# grow further: at most MAX_LATIN_TRACK em between letters, only above LETTERSPACE_FROM
+# times the natural space. Bengali never: spacing its letters breaks the headstroke.
+LETTERSPACE_FROM = 1.5
+MAX_LATIN_TRACK = 0.015
+
+
+def _latin(word: Word) -> bool:
+    return word.text.isascii()
+
+
+def _letterspaced(words: list[Word], excess: float, max_track: float) -> list[Word]:
+    """Words with `excess` points spread between their letters, up to `max_track` each."""
+    gaps = sum(max(0, sum(len(r.glyphs) for r in w.runs) - 1) for w in words)
+    if gaps == 0:
+        return words
+    track = min(max_track, excess / gaps)
+    out = []
+    for w in words:
+        n = 0
+        runs = []
+        for run in w.runs:
+            glyphs = []
+            for g in run.glyphs:
+                glyphs.append(replace(g, x=g.x + n * track))
+                n += 1
+            runs.append(replace(run, glyphs=tuple(glyphs)))
+        out.append(replace(w, runs=tuple(runs), width=w.width + max(0, n - 1) * track))
+    return out
+
+
 def _set_line(maker: WordMaker, font: Font, frags: list[Fragment], b: LineBreak, space: float,
               width: float, align: str, indent: float) -> SetLine:
     words, gaps = _line_words(maker, font, frags[b.start:b.end], b.hyphenated)
@@ -86,6 +117,11 @@ def _set_line(maker: WordMaker, font: Font, frags: list[Fragment], b: LineBreak,
     if align == "justify" and not b.last and sum(gaps):
         # From the words as drawn: rejoined pieces may kern a little differently.
         gap = (measure - boxes) / sum(gaps)
+        if gap > space * LETTERSPACE_FROM and all(_latin(w) for w in words):
+            words = _letterspaced(words, (gap - space * LETTERSPACE_FROM) * sum(gaps),
+                                  font.size * MAX_LATIN_TRACK)
+            boxes = sum(w.width for w in words)
+            gap = (measure - boxes) / sum(gaps)
     elif natural > measure and sum(gaps):
         gap = space * max(b.ratio, 0.0)  # shrink a last/ragged line that needs it
     used = boxes + gap * sum(gaps)
