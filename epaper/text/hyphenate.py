@@ -22,6 +22,13 @@ HASANTA = "\u09cd"
 SYLLABLE_END = frozenset("\u09be\u09bf\u09c0\u09c1\u09c2\u09c3\u09c4\u09c7\u09c8\u09cb"
                          "\u09cc\u09d7\u0982\u0983\u0981")
 INDEPENDENT_VOWELS = frozenset(chr(c) for c in range(0x0985, 0x0995))
+# Endings and second halves of compounds common in news copy; a break before one keeps
+# both parts whole words to the eye. NFC spellings (য় as য + nukta).
+WORD_PARTS = tuple(unicodedata.normalize("NFC", w) for w in (
+    "গুলো", "গুলি", "দের", "কেন্দ্র", "যোগ্য", "পূর্ণ", "বাসী", "কারী", "কর্মী", "বিদ",
+    "জীবী", "ভিত্তিক", "সংক্রান্ত", "সম্পন্ন", "বিহীন", "হীন", "মূলক", "প্রাপ্ত", "জনিত",
+    "বিষয়ক", "পন্থী", "সহ", "কালীন", "ব্যাপী", "মুখী", "যুক্ত", "মন্ত্রী", "মন্ত্রণালয়",
+    "বাহিনী", "সভা", "পরিষদ", "কর্তা", "প্রধান", "সচিব", "উন্নয়ন", "ব্যবস্থা"))
 KHANDA_TA = "\u09ce"
 JOINERS = "\u200c\u200d"
 # Punctuation that may wrap a word; it stays with the piece it touches.
@@ -79,6 +86,20 @@ def _bengali_points(core: str) -> list[int]:
     clusters = len(bounds) + 1
     if clusters < BENGALI_MIN_CLUSTERS:
         return []
-    return [k for i, k in enumerate(bounds)
-            if (core[k - 1] in SYLLABLE_END or core[k] in INDEPENDENT_VOWELS)
-            and i + 1 >= BENGALI_LEFT and clusters - (i + 1) >= BENGALI_RIGHT]
+    index = {k: i for i, k in enumerate(bounds)}
+    parts = {k: len(_word_part(core, k)) for k in bounds if _word_part(core, k)}
+    inside = {j for k, n in parts.items() for j in range(k + 1, k + n)}
+    # The cluster just before a word part belongs with what precedes it (উল্লেখ-যোগ্য,
+    # not উল্লে-খযোগ্য), and no break falls inside a part.
+    before = {bounds[index[k] - 1] for k in parts if index[k] > 0}
+    syllables = {k for k in bounds if core[k - 1] in SYLLABLE_END
+                 or core[k] in INDEPENDENT_VOWELS} - inside - before
+    return [k for k in bounds if (k in parts or k in syllables)
+            and index[k] + 1 >= BENGALI_LEFT and clusters - (index[k] + 1) >= BENGALI_RIGHT]
+
+
+def _word_part(core: str, k: int) -> str:
+    """The compound's second part or plural/case ending that starts at k, if any
+    (উল্লেখ-যোগ্য, প্রতিষ্ঠান-গুলোর): the best place of all to break."""
+    rest = core[k:]
+    return next((part for part in WORD_PARTS if rest.startswith(part)), "")
