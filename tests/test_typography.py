@@ -200,3 +200,29 @@ def test_convert_bijoy_then_build(make_edition, tmp_path):
     assert 'headline: "নদীর পাড়ে নতুন বাঁধ"' in unicodedata.normalize("NFC", converted)
     assert (story.parent / "first.md.bijoy").read_text(encoding="utf-8") == text
     build_edition(make_edition, tmp_path / "out")
+
+
+@pytest.mark.parametrize("word, want", [
+    ("উল্লেখযোগ্য", "উল্লেখ-যোগ্য"),  # compound part, not উল্লে-খযোগ্য
+    ("প্রতিষ্ঠানগুলোর,", "প্রতি-ষ্ঠান-গুলোর,"),
+    ("বাংলাদেশের", "বাংলা-দে-শের"),  # after vowel signs only
+    ("আলোচনা", "আলো-চনা"),
+    ("উৎসবের", "উৎসবের"),  # no break before ৎ or after a bare consonant
+    ("করে", "করে"),  # too short
+    ("২০২৬", "২০২৬"),  # numbers never
+    ("immunohistochemistry,", "im-muno-his-to-chem-istry,"),
+    ("Bangladesh", "Bangladesh"),  # the en_US patterns know no break here
+])
+def test_hyphenation_points(word, want):
+    from epaper.text.hyphenate import points
+
+    cuts = points(word, ("en", "bn"))
+    got = "-".join(word[a:b] for a, b in zip([0] + cuts, cuts + [len(word)]))
+    assert got == want
+
+
+def test_bengali_is_not_hyphenated_unless_the_style_asks():
+    from epaper.text.hyphenate import points
+
+    assert points("বাংলাদেশের", ("en",)) == []
+    assert points("immunohistochemistry", ("bn",)) == []
