@@ -118,15 +118,18 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                 ppi = (loaded.templates.target_ppi if variant == "print"
                        else loaded.templates.screen_ppi)
                 images = _prepare_images(frames, ppi, variant, loaded.templates.print.profile)
-                files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
-                                     variant, res, say)
-                if variant == "print" and preflight:
-                    # Ghostscript rasterises for the ink check while the screen pages render.
+
+                def check(path: Path) -> None:
+                    # Ghostscript rasterises for the ink check while the pages are written.
+                    nonlocal checking
                     say("preflight")
-                    checking = pool.submit(preflight_file, staging / "edition.pdf",
-                                           loaded.templates.print,
+                    checking = pool.submit(preflight_file, path, loaded.templates.print,
                                            min_ppi=loaded.templates.min_ppi,
                                            floor_ppi=loaded.templates.floor_ppi)
+
+                files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
+                                     variant, res, say,
+                                     check if variant == "print" and preflight else None)
             _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
             files += [staging / "layout.json", staging / "report.json"]
             if checking is not None:
@@ -172,7 +175,8 @@ def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant:
 
 
 def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, PreparedImage],
-                staging: Path, variant: str, res: PdfResources, say: Progress) -> list[Path]:
+                staging: Path, variant: str, res: PdfResources, say: Progress,
+                on_edition: Callable[[Path], None] | None = None) -> list[Path]:
     ed = loaded.edition
     tset = loaded.templates
     paper = paper_of(ed, tset)
@@ -186,20 +190,24 @@ def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, Prepa
         name = profile.stem if profile else ""
         finish = functools.partial(finish_print, profile=profile, profile_name=name,
                                    day=ed.date)
-    files = []
+    # The whole edition first: its checker can start while the single pages are written.
     whole = PdfWriter(res, images, title=title, author=paper.name, sheet=sheet)
-    for frame in frames:
-        say(f"{variant}: page {frame.number}")
-        slug = _slug(ts, loaded, frame, len(frames), variant, bleed) if sheet.print else ()
+    slugs = [_slug(ts, loaded, frame, len(frames), variant, bleed) if sheet.print else ()
+             for frame in frames]
+    for frame, slug in zip(frames, slugs, strict=True):
         whole.add_page(frame, slug)
+    whole.save(staging / "edition.pdf", finish)
+    if on_edition is not None:
+        on_edition(staging / "edition.pdf")
+    files = [staging / "edition.pdf"]
+    for frame, slug in zip(frames, slugs, strict=True):
+        say(f"{variant}: page {frame.number}")
         single = PdfWriter(res, images, title=f"{title} page {frame.number}",
                            author=paper.name, sheet=sheet)
         single.add_page(frame, slug)
         path = staging / "pages" / f"{frame.number:02d}.pdf"
         single.save(path, finish)
         files.append(path)
-    whole.save(staging / "edition.pdf", finish)
-    files.insert(0, staging / "edition.pdf")
     return files
 
 
