@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 from epaper.content.paths import inside
@@ -14,7 +15,16 @@ from epaper.yamlio import Located, load_yaml, read_text
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
 PAGE_KNOWN = {"template", "section", "stories", "ads", "mono"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
-LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
+def _layouts_dir() -> Path:
+    """The shipped template sets: beside the package in a checkout (editable install),
+    else where a wheel installs them (<prefix>/share/epaper/layouts)."""
+    checkout = Path(__file__).resolve().parents[2] / "layouts"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "epaper" / "layouts"
+
+
+LAYOUTS_DIR = _layouts_dir()
 
 
 def resolve_layout(value: object, root: Path, meta: Located) -> Path:
