@@ -197,6 +197,7 @@ def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, Prepa
     for frame, slug in zip(frames, slugs, strict=True):
         whole.add_page(frame, slug)
     whole.save(staging / "edition.pdf", finish)
+    res.remember(whole)
     if on_edition is not None:
         on_edition(staging / "edition.pdf")
     files = [staging / "edition.pdf"]

@@ -85,15 +85,19 @@ def _subset(data: bytes, gids: frozenset[int]) -> bytes:
 class EmbeddedFont:
     """One face in one document: collects the glyphs drawn, writes the font when saved."""
 
-    def __init__(self, metrics: FontMetrics, internal_name: str, cache: SubsetCache) -> None:
+    def __init__(self, metrics: FontMetrics, internal_name: str, cache: SubsetCache,
+                 edition: frozenset[int] | None = None) -> None:
         self.metrics = metrics
         self.name = internal_name  # e.g. "FE1", the resource name in content streams
         self.used: set[int] = set()
         self.cache = cache
+        self.edition = edition  # embed this (wider) subset if the page's glyphs are in it
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - ReportLab's hook
         m = self.metrics
         gids = frozenset(self.used)
+        if self.edition is not None and gids <= self.edition:
+            gids = self.edition
         # The subset tag is derived from the glyph set, so rebuilds give identical bytes.
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
             repr(sorted(gids)).encode()).digest()[:6])

@@ -126,6 +126,14 @@ class PdfResources:
         self.font_paths = font_paths
         self._metrics: dict[str, FontMetrics] = {}
         self.subsets = SubsetCache()
+        # Glyphs the whole edition draws, per face: page files embed the same subset, so
+        # each face is subset once per run instead of once per page.
+        self.edition_glyphs: dict[str, frozenset[int]] = {}
+
+    def remember(self, writer: PdfWriter) -> None:
+        """Keep the glyph sets of a whole-edition document for the page documents."""
+        for key, font in writer._fonts.items():
+            self.edition_glyphs[key] = self.edition_glyphs.get(key, frozenset()) | font.used
 
     def metrics(self, key: str) -> FontMetrics:
         found = self._metrics.get(key)
@@ -157,8 +165,11 @@ class PdfWriter:
         found = self._fonts.get(key)
         if found is None:
             doc = self.canvas._doc
+            # Press files take the edition's subset (one subset per face per run); screen
+            # pages keep their own, smallest one: readers download them one by one.
+            edition = self.res.edition_glyphs.get(key) if self.sheet.print else None
             found = EmbeddedFont(self.res.metrics(key), f"FE{len(self._fonts) + 1}",
-                                 self.res.subsets)
+                                 self.res.subsets, edition)
             self._fonts[key] = found
             doc.delayedFonts.append(found)
         return found
