@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,19 +17,18 @@ from epaper.content.edition import load_edition
 from epaper.errors import EpaperError
 from epaper.layout.edition import EditionLayout, check_coverage, paper_of, plan
 from epaper.layout.log import LayoutLog
+from epaper.layout.typeset import Typesetter, place
 from epaper.model.edition import Edition
-from epaper.model.frame import PageFrame
+from epaper.model.frame import Line, PageFrame
 from epaper.model.template import TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
-from epaper.render.images import PreparedImage, image_key, prepare
-from epaper.layout.typeset import Typesetter, place
-from epaper.model.frame import Line
 from epaper.render.finish import finish_print
+from epaper.render.images import PreparedImage, image_key, prepare
 from epaper.render.pdf import PdfResources, PdfWriter, Sheet
-from epaper.text.words import WordMaker
 from epaper.templates.loader import fonts_dir, load_template_set
 from epaper.text.fonts import FontBook
+from epaper.text.words import WordMaker
 
 Progress = Callable[[str], None]
 

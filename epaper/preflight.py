@@ -11,7 +11,7 @@ import math
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ import pikepdf
 from epaper.model.template import PrintSpec
 
 RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab"}
-INK_DPI = 150
-RICH_BLACK_MAX_TEXT = 14.0  # pt: below this, black text must be K only  # below ~100 dpi the maxima of photos are under-read
+INK_DPI = 150  # below ~100 dpi the maxima of photos are under-read
+RICH_BLACK_MAX_TEXT = 14.0  # pt: below this, black text must be K only
+DEFAULT_SPEC = PrintSpec()
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
 
@@ -124,7 +125,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {"page": f.page, "check": f.check, "message": f.message}
 
 
-def preflight_file(path: Path, spec: PrintSpec = PrintSpec(), *, min_ppi: float = 150.0,
+def preflight_file(path: Path, spec: PrintSpec = DEFAULT_SPEC, *, min_ppi: float = 150.0,
                    floor_ppi: float = 50.0, ink: bool = True) -> Preflight:
     pf = Preflight(Path(path), spec)
     try:
@@ -234,6 +235,27 @@ def _is_rgb(space: str) -> bool:
     return space in RGB_SPACES or space.endswith("RGB") or space.endswith("-Lab")
 
 
+STROKES = frozenset(("S", "s", "B", "B*", "b", "b*"))
+COLOUR_OPS = frozenset(("rg", "RG", "k", "K", "g", "G", "cs", "CS"))
+TEXT_OPS = frozenset(("BT", "Tf", "Tm", "Td", "TD", "Tj", "TJ", "'", '"'))
+
+
+@dataclass
+class _GState:
+    """The part of the graphics state preflight follows; q saves it, Q restores it."""
+
+    ctm: Matrix
+    line_width: float = 1.0
+    fill: tuple[float, ...] = (0.0, 0.0, 0.0, 1.0)
+
+
+@dataclass
+class _TextState:
+    tm: Matrix = IDENTITY
+    tlm: Matrix = IDENTITY
+    size: float = 0.0
+
+
 class _Walker:
     """Follows a content stream's graphics state far enough to size text, strokes and
     images, and to see every colour space it paints with."""
@@ -252,68 +274,79 @@ class _Walker:
     def walk(self, obj: pikepdf.Object, ctm: Matrix) -> None:
         resources = obj.get("/Resources") or pikepdf.Dictionary()
         self._resources(resources)
-        stack: list[tuple[Matrix, float]] = []
-        line_width = 1.0
-        tm: Matrix = IDENTITY
-        tlm: Matrix = IDENTITY
-        size = 0.0
-        font = None
-        fill: tuple[float, ...] = (0.0, 0.0, 0.0, 1.0)
+        state = _GState(ctm)
+        stack: list[_GState] = []
+        text = _TextState()
         for operands, op in pikepdf.parse_content_stream(obj):
             name = str(op)
             if name == "q":
-                stack.append((ctm, line_width))
+                stack.append(replace(state))
             elif name == "Q" and stack:
-                ctm, line_width = stack.pop()
+                state = stack.pop()
             elif name == "cm":
-                ctm = _mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+                state.ctm = _mul(tuple(float(v) for v in operands), state.ctm)  # type: ignore[arg-type]
             elif name == "w":
-                line_width = float(operands[0])
-            elif name in ("S", "s", "B", "B*", "b", "b*"):
-                width = line_width * _scale(ctm)
-                t = self.info.thinnest_stroke
-                self.info.thinnest_stroke = width if t is None else min(t, width)
-                if width < self.pf.spec.hairline - 1e-6:
-                    self.flag("error", "hairline", f"a stroke of {width:.2f}pt is thinner "
-                              f"than {self.pf.spec.hairline}pt and may not print")
-            elif name in ("rg", "RG"):
-                self._space("/DeviceRGB")
-            elif name in ("k", "K"):
-                self._space("/DeviceCMYK")
-                if name == "k":
-                    fill = tuple(float(v) for v in operands)
-            elif name in ("g", "G"):
-                self._space("/DeviceGray")
-            elif name in ("cs", "CS"):
-                self._space(_space_name(operands[0], resources))
-            elif name == "BT":
-                tm = tlm = IDENTITY
-            elif name == "Tf":
-                font, size = operands[0], float(operands[1])
-                self._font(resources, font)
-            elif name == "Tm":
-                tm = tlm = tuple(float(v) for v in operands)  # type: ignore[assignment]
-            elif name in ("Td", "TD"):
-                tlm = _mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
-                tm = tlm
-            elif name in ("Tj", "TJ", "'", '"'):
-                effective = size * _scale(_mul(tm, ctm))
-                t = self.info.min_text
-                self.info.min_text = effective if t is None else min(t, effective)
-                if effective < self.pf.spec.min_text - 1e-6:
-                    self.flag("error", "text", f"text at {effective:.1f}pt is smaller than "
-                              f"the {self.pf.spec.min_text:g}pt minimum")
-                if (effective < RICH_BLACK_MAX_TEXT and len(fill) == 4 and fill[3] >= 0.8
-                        and sum(fill[:3]) > 0.05):
-                    self.flag("error", "colour", "rich black (CMY under K) in text smaller "
-                              f"than {RICH_BLACK_MAX_TEXT:g}pt: it will not register")
+                state.line_width = float(operands[0])
+            elif name in STROKES:
+                self._stroke(state)
+            elif name in COLOUR_OPS:
+                self._colour(name, operands, state, resources)
+            elif name in TEXT_OPS:
+                self._text(name, operands, state, text, resources)
             elif name == "gs":
                 self._gstate(resources, operands[0])
             elif name == "Do":
-                self._xobject(resources, operands[0], ctm)
+                self._xobject(resources, operands[0], state.ctm)
             elif name == "BI":
                 self.flag("warning", "images", "inline image (not checked for resolution)")
-        del font
+
+    def _stroke(self, state: _GState) -> None:
+        width = state.line_width * _scale(state.ctm)
+        t = self.info.thinnest_stroke
+        self.info.thinnest_stroke = width if t is None else min(t, width)
+        if width < self.pf.spec.hairline - 1e-6:
+            self.flag("error", "hairline", f"a stroke of {width:.2f}pt is thinner "
+                      f"than {self.pf.spec.hairline}pt and may not print")
+
+    def _colour(self, name: str, operands: list[object], state: _GState,
+                resources: pikepdf.Dictionary) -> None:
+        if name in ("rg", "RG"):
+            self._space("/DeviceRGB")
+        elif name in ("k", "K"):
+            self._space("/DeviceCMYK")
+            if name == "k":
+                state.fill = tuple(float(v) for v in operands)  # type: ignore[arg-type]
+        elif name in ("g", "G"):
+            self._space("/DeviceGray")
+        else:  # cs, CS
+            self._space(_space_name(operands[0], resources))
+
+    def _text(self, name: str, operands: list[object], state: _GState, text: _TextState,
+              resources: pikepdf.Dictionary) -> None:
+        if name == "BT":
+            text.tm = text.tlm = IDENTITY
+        elif name == "Tf":
+            text.size = float(operands[1])  # type: ignore[arg-type]
+            self._font(resources, operands[0])  # type: ignore[arg-type]
+        elif name == "Tm":
+            text.tm = text.tlm = tuple(float(v) for v in operands)  # type: ignore[assignment]
+        elif name in ("Td", "TD"):
+            text.tlm = _mul((1, 0, 0, 1, float(operands[0]), float(operands[1])),  # type: ignore[arg-type]
+                            text.tlm)
+            text.tm = text.tlm
+        else:  # a text-showing operator
+            self._shown(text.size * _scale(_mul(text.tm, state.ctm)), state.fill)
+
+    def _shown(self, size: float, fill: tuple[float, ...]) -> None:
+        t = self.info.min_text
+        self.info.min_text = size if t is None else min(t, size)
+        if size < self.pf.spec.min_text - 1e-6:
+            self.flag("error", "text", f"text at {size:.1f}pt is smaller than "
+                      f"the {self.pf.spec.min_text:g}pt minimum")
+        if size < RICH_BLACK_MAX_TEXT and len(fill) == 4 and fill[3] >= 0.8 \
+                and sum(fill[:3]) > 0.05:
+            self.flag("error", "colour", "rich black (CMY under K) in text smaller "
+                      f"than {RICH_BLACK_MAX_TEXT:g}pt: it will not register")
 
     def _space(self, space: str) -> None:
         self.info.color_spaces.add(space)

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -482,7 +481,8 @@ def test_edition_profile_outside_the_folder(make_edition, out):
 
 
 def test_mono_must_be_true_or_false(make_edition, out):
-    replace_in(make_edition / "edition.yaml", "section: \"দেশ\"", "section: \"দেশ\"\n    mono: yes please")
+    replace_in(make_edition / "edition.yaml", "section: \"দেশ\"",
+               "section: \"দেশ\"\n    mono: yes please")
     ed = make_edition / "edition.yaml"
     message = assert_refused(build(make_edition, out), out, ed, _line_of(ed, "mono"))
     assert "mono" in message

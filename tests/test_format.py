@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import LAYOUTS, SAMPLES
+
 from epaper.content.edition import load_edition
 from epaper.content.markdown import parse_body, parse_inline
 from epaper.content.story import load_story

@@ -6,11 +6,11 @@ import itertools
 
 import pytest
 import yaml
-
 from conftest import SAMPLES
 
 SOLID = {"headline", "kicker", "subheadline", "byline", "photo", "caption", "credit", "body",
-         "jumpline", "jumphead", "jumpfrom", "ad", "masthead", "folio", "imprint", "dateline", "title"}
+         "jumpline", "jumphead", "jumpfrom", "ad", "masthead", "folio", "imprint", "dateline",
+         "title"}
 TOL = 0.5
 GRID = 13.0  # broadsheet baseline grid, pt
 MM = 72 / 25.4

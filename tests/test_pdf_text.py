@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-
 from conftest import SAMPLES
+
 from epaper.build import build_edition
 from epaper.content.story import load_story
 

@@ -3,6 +3,7 @@ file built to break it. Print geometry: boxes, crop marks, bleed, screen variant
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import shutil
@@ -12,18 +13,15 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import ROOT
-from epaper.cli import main
-from epaper.model.template import PrintSpec
 from epaper.build import build_edition
+from epaper.cli import main
 from epaper.preflight import preflight_file
 from epaper.render.finish import finish_print
 from epaper.render.pdf import _no_initial_font
-
-import datetime as dt
 
 PROFILE = ROOT / "profiles" / "newsprint-tr002.icc"
 MM = 72 / 25.4
@@ -236,7 +234,7 @@ def test_print_boxes_nest_with_3mm_bleed(sample_build):
     finally:
         pdf.close()
     assert trim[2] - trim[0] == pytest.approx(330 * MM, abs=0.01)
-    assert [b - t for b, t in zip(bleed, trim)] == pytest.approx(
+    assert [b - t for b, t in zip(bleed, trim, strict=False)] == pytest.approx(
         [-3 * MM, -3 * MM, 3 * MM, 3 * MM], abs=0.01)
     assert media[0] == 0 and media[2] > bleed[2] + 10 * MM  # room for the marks
 

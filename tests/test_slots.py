@@ -41,7 +41,7 @@ def test_briefs_stack_in_edition_order_under_the_slot_title(sample_layout, sampl
     tops = [heads[sid][3] for sid in BRIEFS]
     assert tops == sorted(tops, reverse=True)  # PDF y grows up: each brief lower down
     assert title[0]["box"][1] >= tops[0] - TOL
-    for above, below in zip(BRIEFS, BRIEFS[1:]):
+    for above, below in zip(BRIEFS, BRIEFS[1:], strict=False):
         lowest = min(e["box"][1] for e in elements(sample_layout, 8, story=above))
         assert heads[below][3] <= lowest + TOL
     for sid in BRIEFS:
@@ -112,7 +112,7 @@ def test_column_rules_sit_in_the_gutters_of_the_lead(sample_layout):
                     key=lambda e: e["box"][0])
     rules = [e for e in elements(sample_layout, 1, role="rule", slot="lead")
              if e["box"][0] == e["box"][2]]
-    gutters = [(a["box"][2] + b["box"][0]) / 2 for a, b in zip(bodies, bodies[1:])
+    gutters = [(a["box"][2] + b["box"][0]) / 2 for a, b in zip(bodies, bodies[1:], strict=False)
                if a["box"][3] > b["box"][1]]
     inner = sorted(r["box"][0] for r in rules if r["box"][0] < bodies[-1]["box"][2])
     assert len(bodies) >= 3
@@ -128,7 +128,7 @@ def _magenta_pixels(pdf_path, page: int = 0) -> int:
     finally:
         pdf.close()
     r, g, b = (band.point(lambda v, t=t: 255 if t(v) else 0) for band, t in zip(
-        img.split(), (lambda v: v > 200, lambda v: v < 90, lambda v: v > 120)))
+        img.split(), (lambda v: v > 200, lambda v: v < 90, lambda v: v > 120), strict=False))
     from PIL import ImageChops
 
     both = ImageChops.multiply(ImageChops.multiply(r, g), b)

@@ -7,8 +7,8 @@ import shutil
 import textwrap
 
 import pytest
-
 from conftest import SAMPLES
+
 from epaper.build import build_edition
 
 TOL = 0.5
@@ -80,5 +80,6 @@ def test_tabloid_jump_and_preflight(tabloid):
         assert any("satellite-launch: OVERSET" in w for w in result.report["warnings"])
     pf = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
     assert pf["ok"], pf["errors"]
-    placed = sum(v["words_placed"] + len(v["overset_words"]) for v in result.report["stories"].values())
+    stories = result.report["stories"].values()
+    placed = sum(v["words_placed"] + len(v["overset_words"]) for v in stories)
     assert placed == sum(v["words"] for v in result.report["stories"].values())

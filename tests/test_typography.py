@@ -21,6 +21,7 @@ CLOSING = set("।॥,;:?!)]}’”%")
 @pytest.fixture(scope="module")
 def sample_words(sample_report):
     from conftest import SAMPLES
+
     from epaper.content.story import load_story
 
     root = SAMPLES.resolve()
@@ -52,7 +53,7 @@ def test_no_line_ends_with_an_opening_bracket_or_quote(sample_layout):
 def test_number_and_unit_never_split(sample_layout):
     units = {"শতাংশ", "%", "km", "কিমি", "ডিগ্রি", "9"}
     lines = body_lines(sample_layout)
-    for (_, _, a), (_, _, b) in zip(lines, lines[1:]):
+    for (_, _, a), (_, _, b) in zip(lines, lines[1:], strict=False):
         last, first = a["text"].split()[-1:], b["text"].split()[:1]
         if last and first and first[0].rstrip("।,") in units:
             assert not any(c.isdigit() for c in last[0]) and last[0] != "Falcon", (
@@ -67,7 +68,7 @@ def test_hyphenated_lines_end_in_a_hyphen_and_join_to_story_words(sample_layout,
                                                                    sample_report):
     lines = body_lines(sample_layout)
     count: dict[str, int] = {}
-    for (_, el, a), (_, _, b) in zip(lines, lines[1:]):
+    for (_, el, a), (_, _, b) in zip(lines, lines[1:], strict=False):
         if a.get("continues") != "hyphen":
             continue
         count[el["story"]] = count.get(el["story"], 0) + 1
@@ -217,7 +218,7 @@ def test_hyphenation_points(word, want):
     from epaper.text.hyphenate import points
 
     cuts = points(word, ("en", "bn"))
-    got = "-".join(word[a:b] for a, b in zip([0] + cuts, cuts + [len(word)]))
+    got = "-".join(word[a:b] for a, b in zip([0] + cuts, cuts + [len(word)], strict=False))
     assert got == want
 
 

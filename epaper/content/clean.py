@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from epaper.model.edition import Cleanup
 
-
 RULES = {
     "khanda-ta": "ত + hasanta + ZWJ written as ৎ",
     "nukta": "precomposed য় ড় ঢ় written as letter + nukta (the NFC form), so search matches",

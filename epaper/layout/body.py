@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from epaper.layout.typeset import font_for
 from epaper.model.edition import Block, Span
 from epaper.model.template import Style
 from epaper.text.paragraph import SetLine, set_words
 from epaper.text.words import Piece, WordMaker, fragments, tokenize
-from epaper.layout.typeset import font_for
 
 
 @dataclass(frozen=True)

@@ -247,11 +247,10 @@ class StoryComposer:
                            if e.role not in ("photo", "caption", "credit")), default=y)
         span = reg.slot.photo.span or len(columns)
         starts = []
-        for i, (cx0, _) in enumerate(columns):
+        for i in range(len(columns)):
             under_photo = photo_bottom and i < span
             starts.append(reg.row_at_or_below(max(head_bottom, photo_bottom)
                                               if under_photo else head_bottom))
-        del cx0
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
         cols, placed = flow(rows, starts, reg.row_end, stats=stats)
@@ -292,7 +291,7 @@ class StoryComposer:
             out.columns_used = i + 1
         if "columns" in reg.slot.rules:
             bodies = [e for e in out.elements if e.role == "body" and e.story == story.id]
-            for left, right in zip(bodies, bodies[1:]):
+            for left, right in zip(bodies, bodies[1:], strict=False):
                 x = (left.box.x1 + right.box.x0) / 2
                 y0, y1 = max(left.box.y0, right.box.y0), max(left.box.y1, right.box.y1)
                 out.elements.append(Element("rule", Box(x, y0, x, y1), story.id,

@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab import rl_config
@@ -22,7 +22,6 @@ from epaper.model.frame import Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
 from epaper.render.images import PreparedImage, image_key
-
 
 # ReportLab's one process-wide setting that matters to us: streams are ASCII85-encoded in
 # pure Python by default (a third of a second per edition, and 25 % larger files).
@@ -54,12 +53,16 @@ def _num(v: float, places: int = 3) -> str:
 
 
 def _circle(cx: float, cy: float, r: float) -> str:
-    k = 0.5523 * r  # Bézier quarter circles
-    return (f"{_num(cx + r)} {_num(cy)} m "
-            f"{_num(cx + r)} {_num(cy + k)} {_num(cx + k)} {_num(cy + r)} {_num(cx)} {_num(cy + r)} c "
-            f"{_num(cx - k)} {_num(cy + r)} {_num(cx - r)} {_num(cy + k)} {_num(cx - r)} {_num(cy)} c "
-            f"{_num(cx - r)} {_num(cy - k)} {_num(cx - k)} {_num(cy - r)} {_num(cx)} {_num(cy - r)} c "
-            f"{_num(cx + k)} {_num(cy - r)} {_num(cx + r)} {_num(cy - k)} {_num(cx + r)} {_num(cy)} c")
+    """A circle as four Bézier quarters, counter-clockwise from its rightmost point."""
+    k = 0.5523 * r
+    quarters = [((cx + r, cy + k), (cx + k, cy + r), (cx, cy + r)),
+                ((cx - k, cy + r), (cx - r, cy + k), (cx - r, cy)),
+                ((cx - r, cy - k), (cx - k, cy - r), (cx, cy - r)),
+                ((cx + k, cy - r), (cx + r, cy - k), (cx + r, cy))]
+    path = [f"{_num(cx + r)} {_num(cy)} m"]
+    for points in quarters:
+        path.append(" ".join(f"{_num(x)} {_num(y)}" for x, y in points) + " c")
+    return " ".join(path)
 
 
 def _actual_text(text: str) -> str:

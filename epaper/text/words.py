@@ -140,7 +140,7 @@ class WordMaker:
             return self._split(chars, cuts, font, HYPHEN)
         cuts = hyphen_points(text, tuple(dict.fromkeys(("en",) + langs)))
         pieces_fit = all(self._width(chars, a, b, font, hyphen=b < len(text)) <= width
-                         for a, b in zip([0] + cuts, cuts + [len(text)]))
+                         for a, b in zip([0] + cuts, cuts + [len(text)], strict=True))
         if cuts and pieces_fit:
             return self._split(chars, cuts, font, HYPHEN)
         bounds = [k for k in range(1, len(text)) if cluster_boundary(text, k)]
@@ -160,7 +160,7 @@ class WordMaker:
         out: list[Fragment] = []
         text = "".join(c[0] for c in chars)
         bounds = [0] + cuts + [len(text)]
-        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
             own = _pieces(chars[a:b])
             word = self.word(own, font)
             if b == len(text):
