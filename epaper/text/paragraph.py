@@ -66,8 +66,6 @@ def _line_words(maker: WordMaker, font: Font, line: list[Fragment], hyphenated: 
             hyphen = end_of_line and hyphenated
             if len(group) == 1 and not hyphen:
                 words.append(f.word)
-            elif len(group) == 1 and f.hyphenated is not None:
-                words.append(f.hyphenated)
             else:
                 words.append(maker.rejoin(group, font, hyphen))
             if not end_of_line:

@@ -164,14 +164,13 @@ class WordMaker:
             own = _pieces(chars[a:b])
             word = self.word(own, font)
             if b == len(text):
-                out.append(Fragment(word, SPACE, None, own))
+                out.append(Fragment(word, SPACE, own))
                 continue
             word = replace(word, joined=True, forced=kind == BREAK)
-            hyphenated = None
-            if kind == HYPHEN:
-                drawn = self.word(_pieces(chars[a:b] + [("-",) + chars[b - 1][1:]]), font)
-                hyphenated = replace(drawn, text=text[a:b], hyphen=True, joined=True)
-            out.append(Fragment(word, kind, hyphenated, own))
+            # The hyphen's width, not the hyphenated piece: that is shaped only for the
+            # few lines that end here (paragraph._line_words).
+            hyphen = self.word((("-",) + chars[b - 1][1:],), font).width if kind == HYPHEN else 0
+            out.append(Fragment(word, kind, own, hyphen))
             del k
         return out
 
@@ -233,12 +232,11 @@ class Fragment:
 
     word: Word
     after: str  # SPACE | HYPHEN | BREAK (see linebreak)
-    hyphenated: Word | None = None
-    pieces: tuple[Piece, ...] = ()  # its text, to reshape neighbours kept on one line
+    pieces: tuple[Piece, ...] = ()  # its text, to reshape it with neighbours on one line
+    hyphen: float = 0.0  # width a hyphen adds when a line ends here (HYPHEN only)
 
     def item(self) -> Item:
-        extra = self.hyphenated.width - self.word.width if self.hyphenated else 0.0
-        return Item(self.word.width, self.after, extra)
+        return Item(self.word.width, self.after, self.hyphen)
 
 
 def fragments(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font, width: float,
