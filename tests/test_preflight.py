@@ -129,32 +129,30 @@ def test_low_resolution_photo_is_an_error_and_a_soft_one_a_warning(tmp_path):
         "at 102 ppi (minimum 150)")
 
 
-def test_tiny_text_is_an_error(tmp_path):
+def text_pdf(path: Path, cmyk: tuple[float, float, float, float], size: float) -> Path:
+    """A print file with one line of embedded-font text in `cmyk` at `size` pt."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     pdfmetrics.registerFont(TTFont("NotoSansTest", str(ROOT / "fonts" / "NotoSans-Regular.ttf")))
 
-    def draw(c):
-        c.setFillColorCMYK(0, 0, 0, 1)
-        c.setFont("NotoSansTest", 4)
+    def draw(c):  # type: ignore[no-untyped-def]
+        c.setFillColorCMYK(*cmyk)
+        c.setFont("NotoSansTest", size)
         c.drawString(30 * MM, 30 * MM, "small print")
-    pf = preflight_file(make_pdf(tmp_path / "f.pdf", draw))
+    return make_pdf(path, draw)
+
+
+def test_tiny_text_is_an_error(tmp_path):
+    pf = preflight_file(text_pdf(tmp_path / "f.pdf", (0, 0, 0, 1), 4))
     assert checks(pf) == {"text"}
     assert "4.0pt is smaller than the 5pt minimum" in str(pf.errors[0])
 
 
 def test_rich_black_small_text_is_an_error(tmp_path):
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont("NotoSansTest", str(ROOT / "fonts" / "NotoSans-Regular.ttf")))
-
-    def draw(c):
-        c.setFillColorCMYK(0.6, 0.4, 0.4, 1)
-        c.setFont("NotoSansTest", 9)
-        c.drawString(30 * MM, 30 * MM, "body text")
-    assert checks(preflight_file(make_pdf(tmp_path / "f.pdf", draw))) == {"colour"}
+    pf = preflight_file(text_pdf(tmp_path / "f.pdf", (0.6, 0.4, 0.4, 1), 9))
+    assert checks(pf) == {"colour"}
+    assert preflight_file(text_pdf(tmp_path / "k.pdf", (0, 0, 0, 1), 9)).errors == []
 
 
 def test_hairline_is_an_error(tmp_path):

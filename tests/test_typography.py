@@ -227,3 +227,12 @@ def test_bengali_is_not_hyphenated_unless_the_style_asks():
 
     assert points("বাংলাদেশের", ("en",)) == []
     assert points("immunohistochemistry", ("bn",)) == []
+
+
+def test_no_line_is_a_lone_hyphenated_piece(sample_layout):
+    """"বিএসসি-" alone on a line is worse than any loose line: only a word wider than the
+    column may be broken that way."""
+    for page, el, ln in body_lines(sample_layout):
+        assert not (ln.get("continues") == "hyphen" and len(ln["text"].split()) == 1), (
+            page, el["story"], ln["text"])
+

@@ -21,9 +21,10 @@ SHRINK = 0.2  # a space may lose a fifth of its width
 TOLERANCE = 2.4  # lines up to ratio 1 + STRETCH * TOLERANCE (2.2) are feasible
 LINE_PENALTY = 10.0  # per line: prefers fewer lines among equally good settings
 BADNESS_SCALE = 100.0
-LONE_WORD_BADNESS = 1e5  # one word alone in a justified line, flush left: last resort
+LONE_WORD_BADNESS = 1e5  # one word alone in a justified line, flush left: a hole
+LONE_PIECE_BADNESS = 1e7  # a hyphenated piece alone ("বিএসসি-"): never, unless forced
 LOOSE_BADNESS = 1000.0  # added to lines looser than the tolerance
-OVERFULL_DEMERITS = 1e8  # a line that cannot fit at all: only when nothing else is possible
+OVERFULL_DEMERITS = 1e16  # a line that cannot fit at all: only when nothing else is possible
 HYPHEN_PENALTY = 60.0  # a hyphenated line end, in badness units (TeX's \hyphenpenalty 50)
 DOUBLE_HYPHEN_DEMERITS = 10_000.0  # two hyphenated lines in a row (TeX's default)
 FINAL_HYPHEN_DEMERITS = 5_000.0  # the last full line of a paragraph hyphenated
@@ -141,7 +142,7 @@ def total_fit(
                 break  # adding items further back only makes it longer
             ratio = para.ratio(i, j)
             if spaces == 0 and not last and justify:
-                badness = LONE_WORD_BADNESS  # a justified line that cannot be: a hole
+                badness = LONE_PIECE_BADNESS if hyphenated else LONE_WORD_BADNESS
             elif (last and ratio >= 1.0) or not justify:
                 badness = 0.0
             else:
