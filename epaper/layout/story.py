@@ -12,8 +12,10 @@ from epaper.layout.typeset import Typesetter, place
 from epaper.model.edition import Block, Photo, Story
 from epaper.model.frame import Box, Element, Image, Line
 from epaper.model.template import HeadlineFit, Style, TemplateSet
+from epaper.text.paragraph import SetLine
 
 HEAD_GAP = 0.35  # of the grid: space under the headline block
+CAPTION_GAP = 0.15  # of the caption size: space between caption and credit
 SQUEEZES = ("natural", "photo-min", "headline-min")  # copyfit steps, in order
 
 
@@ -103,16 +105,23 @@ class StoryComposer:
         self._place_photo(out, story, photo, reg, y, reg.box.x0, reg.box.x1, rows)
         return out
 
-    def _caption_height(self, story: Story, photo: Photo, width: float) -> float:
-        """Mirrors `_place_photo`: what the caption and credit take under the picture."""
-        h = 0.0
-        gap = self.style("caption").size * 0.15
-        for text, name in ((photo.caption, "caption"), (photo.credit, "credit")):
+    def _captions(self, story: Story, photo: Photo, width: float
+                  ) -> list[tuple[str, Style, list[SetLine]]]:
+        """Caption and credit as set under a photo `width` wide (the credit flush right)."""
+        out = []
+        for role, text in (("caption", photo.caption), ("credit", photo.credit)):
             if text:
-                style = self.style(name)
-                n = len(self.ts.set(text, style, width, story.lang))
-                h += style.size * 1.35 + (n - 1) * style.leading + gap
-        return h
+                style = self.style(role)
+                out.append((role, style, self.ts.set(text, style, width, story.lang,
+                                                     align="right" if role == "credit"
+                                                     else None)))
+        return out
+
+    def _caption_height(self, story: Story, photo: Photo, width: float) -> float:
+        """What `_place_photo` puts under the picture."""
+        gap = self.style("caption").size * CAPTION_GAP
+        return sum(style.size * 1.35 + (len(lines) - 1) * style.leading + gap
+                   for _role, style, lines in self._captions(story, photo, width))
 
     # -- the whole story -----------------------------------------------------------------
     def compose(self, story: Story, reg: Region, *, jump: Jump | None = None,
@@ -219,20 +228,14 @@ class StoryComposer:
         out.elements.append(Element("photo", box, story.id, reg.slot.name,
                                     image=Image(photo.path, photo.digest, crop, ppi)))
         y = box.y1 + lead * 0.3
-        cap_style = self.style("caption")
-        for role, text, style_name in (("caption", photo.caption, "caption"),
-                                       ("credit", photo.credit, "credit")):
-            if not text:
-                continue
-            style = self.style(style_name)
-            lines = self.ts.set(text, style, width, story.lang,
-                                align="right" if role == "credit" else None)
+        gap = self.style("caption").size * CAPTION_GAP
+        for role, style, lines in self._captions(story, photo, width):
             first = y + style.size * 0.95
             placed = place(lines, x0, first, style.leading, style)
             bottom = first + (len(lines) - 1) * style.leading + style.size * 0.4
             out.elements.append(Element(role, Box(x0, y, x1, bottom), story.id, reg.slot.name,
                                         placed))
-            y = bottom + cap_style.size * 0.15
+            y = bottom + gap
         return y + lead * 0.2
 
     def _body(self, out: Composed, story: Story, reg: Region, y: float, jump: Jump | None,
