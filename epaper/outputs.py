@@ -102,6 +102,8 @@ def _line(ln: Line, page_h: float) -> dict[str, Any]:
     out: dict[str, Any] = {"text": ln.text, "baseline": round(page_h - ln.baseline, 2),
                            "x0": round(ln.x0, 2), "width": round(ln.width, 2)}
     if ln.words and ln.words[-1].word.joined:
-        # The last word continues on the next line ("hyphen": a hyphen was added there).
-        out["continues"] = "hyphen" if ln.words[-1].word.hyphen else "break"
+        # The last word continues on the next line: "hyphen" (a hyphen was added), "dash"
+        # (at the word's own hyphen or dash) or "break" (too wide for the column).
+        last = ln.words[-1].word
+        out["continues"] = "hyphen" if last.hyphen else "break" if last.forced else "dash"
     return out

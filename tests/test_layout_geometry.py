@@ -260,8 +260,9 @@ def test_result_object_matches_report(sample_build, sample_report):
 
 # -- a targeted mini edition: a word wider than its column --------------------------------
 
-LONG_URL = ("https://www.bmd.gov.bd/reports/2026/seasonal/monsoon-outlook-long-range-forecast-"
-            "for-south-asia-final.pdf")
+# No break opportunity inside it (UAX #14 keeps dotted names whole), no hyphenation point.
+LONG_URL = ("www.bmd.gov.bd.reports.2026.seasonal.monsoonoutlook.longrangeforecast."
+            "southasia.final.pdf")
 
 
 def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_edition,
@@ -309,3 +310,45 @@ def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_
     finally:
         pdf.close()
     assert any("second" in w and "broken across lines" in w for w in result.warnings)
+
+
+def test_url_breaks_after_its_slashes_and_hyphens_and_joins_back(make_edition, tmp_path):
+    """UAX #14 break opportunities inside a word: after "/" and "-", with no hyphen added
+    and no warning; the pieces come back as the URL from the layout and the text layer."""
+    import json
+
+    import pypdfium2 as pdfium
+
+    from epaper.build import build_edition
+
+    url = ("https://www.bmd.gov.bd/reports/2026/seasonal/monsoon-outlook-long-range-"
+           "forecast-for-south-asia-final.pdf")
+    story = make_edition / "stories" / "second.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "Temperatures may", f"Details: {url} Temperatures may"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = build_edition(make_edition, out)
+    layout = json.loads((out / "layout.json").read_text(encoding="utf-8"))
+    lines = [ln for e in layout["pages"][0]["elements"]
+             if e["role"] == "body" and e["story"] == "second" for ln in e["lines"]]
+    first = next(k for k, ln in enumerate(lines) if ln["text"].split(" ")[-1] in url
+                 and ln.get("continues"))
+    joined, k = "", first
+    while True:
+        ln = lines[k]
+        words = ln["text"].split(" ")
+        joined += words[-1] if k == first else words[0]
+        if not ln.get("continues"):
+            break
+        assert ln["continues"] == "dash" and ln["text"][-1] in "/-", ln
+        k += 1
+    assert joined.startswith(url) and k - first >= 2
+    assert not any("broken across lines" in w for w in result.warnings)
+    pdf = pdfium.PdfDocument(out / "edition.pdf")
+    try:
+        tp = pdf[0].get_textpage()
+        text = tp.get_text_range().replace("\r\n", "")
+        tp.close()
+    finally:
+        pdf.close()
+    assert url in text

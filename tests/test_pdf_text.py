@@ -22,7 +22,14 @@ def norm(text: str) -> str:
     # text, U+0002 in text read from a rectangle.
     for mark in ("\ufffe", "\x02"):
         text = text.replace(mark + "\r\n", "").replace(mark, "")
-    return " ".join(text.split())
+    return " ".join(join_compounds(text).split())
+
+
+def join_compounds(text: str) -> str:
+    """A compound broken after its own hyphen comes back as "সর্দি" / "-কাশি" (the text
+    layer hands the hyphen to the next line, where pdfium does not take it for a soft
+    hyphen): one word again."""
+    return text.replace("\r\n-", "-").replace("\n-", "-")
 
 
 class PdfText:
@@ -36,7 +43,8 @@ class PdfText:
         self.full = [tp.get_text_range() for tp in self.pages]
 
     def page(self, number: int) -> str:
-        return self.full[number - 1].replace("\ufffe\r\n", "").replace("\ufffe", "")
+        text = self.full[number - 1].replace("\ufffe\r\n", "").replace("\ufffe", "")
+        return join_compounds(text)
 
     def within(self, number: int, box: list[float]) -> str:
         dx, dy = self.origin[number - 1]

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from epaper.build import build_edition
 from epaper.cli import main
 from epaper.errors import ContentError
-from epaper.text.linebreak import HYPHEN, SPACE, Item, first_fit, total_fit
+from epaper.text.breaks import seams
+from epaper.text.linebreak import DASH, HYPHEN, SPACE, Item, first_fit, total_fit
 
 CLOSING = set("।॥,;:?!)]}’”%")
 
@@ -83,7 +84,8 @@ def test_hyphenated_lines_end_in_a_hyphen_and_join_to_story_words(sample_layout,
 def test_no_more_than_two_hyphenated_lines_in_a_row(sample_layout):
     run = 0
     for _, _, ln in body_lines(sample_layout):
-        run = run + 1 if ln.get("continues") == "hyphen" else 0
+        # A compound's own hyphen at a line end reads as a hyphen too: it counts.
+        run = run + 1 if ln.get("continues") in ("hyphen", "dash") else 0
         assert run <= 2, ln["text"]
 
 
@@ -110,6 +112,7 @@ def test_poppler_reads_every_body_column_word_for_word(sample_build, sample_layo
                  str(int(h - y1) - 1), "-W", str(int(x1 - x0) + 2), "-H",
                  str(int(y1 - y0) + 2), "-enc", "UTF-8", str(pdf), "-"],
                 capture_output=True, text=True, check=True).stdout
+            got = got.replace("\n-", "-")  # a compound's hyphen is read with its next line
             want = []
             for ln in el["lines"]:
                 text = ln["text"][:-1] if ln.get("continues") == "hyphen" else ln["text"]
@@ -161,6 +164,76 @@ def test_hyphenation_points_are_used_at_most_twice_in_a_row():
         assert run <= 2
     assert not lines[-1].hyphenated
     assert any(b.hyphenated for b in lines)
+
+
+def test_a_compounds_own_hyphen_is_a_break_at_a_price():
+    # "word word above-" fits exactly; without the break after "above-" the first line
+    # would keep two words and stretch them far.
+    items = [Item(30), Item(30), Item(30, DASH), Item(30), Item(30), Item(30)]
+    lines = total_fit(items, 3.0, _measure(96))
+    assert [b.end for b in lines][0] == 3
+    assert not lines[0].hyphenated  # nothing is added: the hyphen is in the word
+    assert first_fit(items, 3.0, _measure(96))[0].end == 3
+
+
+def test_dash_breaks_count_towards_hyphens_in_a_row():
+    items = []
+    for _ in range(12):
+        items += [Item(20, DASH), Item(20, SPACE)]
+    lines = total_fit(items, 3.0, _measure(43))  # one half and the next, only ever
+    run = worst = 0
+    for b in lines:
+        run = run + 1 if items[b.end - 1].after == DASH and not b.last else 0
+        worst = max(worst, run)
+    assert worst <= 2
+
+
+@pytest.mark.parametrize("word, parts", [
+    ("above-normal", ["above-", "normal"]),
+    ("উইকেটকিপার-ব্যাটার", ["উইকেটকিপার-", "ব্যাটার"]),
+    ("ঢাকা–সিলেট", ["ঢাকা–", "সিলেট"]),
+    ("তিনি—যিনি", ["তিনি—", "যিনি"]),  # the dash ends a line, never starts one
+    ("well-being,", ["well-", "being,"]),
+    ("COVID-19", ["COVID-19"]),  # UAX #14: no break before a number
+    ("জিপিএ-৫", ["জিপিএ-৫"]),
+    ("১০-১৫", ["১০-১৫"]),
+    ("২৮৭/৬", ["২৮৭/৬"]),
+    ("EU-এর", ["EU-এর"]),  # a case ending never starts a line
+    ("e-ticket", ["e-ticket"]),  # nor is one letter left at a line end
+    ("“হ্যাঁ”", ["“হ্যাঁ”"]),
+    ("৫৫ শতাংশ-ও", ["৫৫ শতাংশ-ও"]),
+])
+def test_break_opportunities_inside_a_word(word, parts):
+    cuts = [0, *seams(word), len(word)]
+    assert [word[a:b] for a, b in zip(cuts, cuts[1:], strict=False)] == parts
+
+
+def test_compound_broken_at_its_hyphen_reads_back_whole(sample_build, sample_layout,
+                                                        sample_words):
+    """pdfium reads any hyphen-minus ending a line as a soft hyphen (U+FFFE) and drops
+    it; the text layer gives a compound's own hyphen to the next line instead."""
+    import pypdfium2 as pdfium
+
+    out, _ = sample_build
+    lines = body_lines(sample_layout)
+    found = 0
+    pdf = pdfium.PdfDocument(out / "edition.pdf")
+    try:
+        for (page, el, a), (_, _, b) in zip(lines, lines[1:], strict=False):
+            if a.get("continues") != "dash" or not a["text"].endswith("-"):
+                continue
+            left, right = a["text"].split()[-1], b["text"].split()[0]
+            assert left + right in sample_words[el["story"]] or any(
+                w.startswith(left + right) for w in sample_words[el["story"]]), (left, right)
+            tp = pdf[page - 1].get_textpage()
+            text = tp.get_text_range()
+            tp.close()
+            assert left[:-1] + "\r\n-" + right in text, (left, right)
+            assert left[:-1] + "\ufffe" not in text
+            found += 1
+    finally:
+        pdf.close()
+    assert found >= 5
 
 
 def test_a_single_item_wider_than_the_measure_stands_alone():

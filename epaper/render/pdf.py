@@ -197,6 +197,12 @@ class PdfWriter:
         c.setPageSize((w, h))
         code = c._code
         code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
+        # A compound broken after its own hyphen at a column's foot hands the hyphen's
+        # text to the next column of the same story, when that is what is drawn next.
+        texts = [el for el in frame.elements if el.lines]
+        runs_on = {id(a) for a, b in zip(texts, texts[1:], strict=False)
+                   if a.role == b.role == "body" and a.story == b.story}
+        carry = ""
         for el in frame.elements:
             if el.fill is not None:
                 self._fill(el, frame.height, code)
@@ -205,13 +211,14 @@ class PdfWriter:
             if el.stroke is not None and el.stroke_width > 0:
                 self._stroke(el, frame.height, code)
             if el.lines:
-                code.append(self._text(el.lines, frame.height))
+                text, carry = self._text(el.lines, frame.height, carry, id(el) in runs_on)
+                code.append(text)
         code.append("Q")
         if self.sheet.print:
             b = self.sheet.bleed
             code.append(self._marks(frame, m))
             code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
-            code.append(self._text(slug, frame.height))
+            code.append(self._text(slug, frame.height)[0])
             code.append("Q")
             c.setTrimBox((m, m, m + frame.width, m + frame.height))
             c.setBleedBox((m - b, m - b, m + frame.width + b, m + frame.height + b))
@@ -290,15 +297,21 @@ class PdfWriter:
         c._formsinuse.append(name)
         c._currentPageHasImages = 1
 
-    def _text(self, lines: Iterable[Line], page_h: float) -> str:
+    def _text(self, lines: Iterable[Line], page_h: float, carry: str = "",
+              pass_on: bool = False) -> tuple[str, str]:
         """One text object for a block of lines. Within a line the pen runs on from word
         to word and each gap is a TJ adjustment, so a word costs its glyphs, one number
-        and its ActualText span: positions are not repeated word by word."""
+        and its ActualText span: positions are not repeated word by word.
+
+        `carry` is text the block before handed on (a compound's hyphen); `pass_on` says
+        that the block drawn next continues this one, so its last line may hand on too.
+        Returns the content and what is handed on."""
         out: list[str] = []
         color = None
         overprint = False
         pen = _Pen()
-        for line in lines:
+        lines = list(lines)
+        for n, line in enumerate(lines):
             if line.color != color:
                 color = line.color
                 if self._overprint(color) != overprint:
@@ -307,32 +320,17 @@ class PdfWriter:
                 out.append(self._color(color))
             y = page_h - line.baseline
             pen.x = None  # a new line starts with a Tm
-            # A word broken into pieces that stayed on one line is one span again:
-            # pdfium puts a space between neighbouring spans.
-            groups: list[list[PlacedWord]] = []
-            for pw in line.words:
-                if groups and groups[-1][-1].word.joined:
-                    groups[-1].append(pw)
-                else:
-                    groups.append([pw])
+            groups = _groups(line)
             for k, group in enumerate(groups):
-                tail = group[-1].word
-                # The space after a word belongs to its ActualText: extractors then give
-                # back the desk's spaces whatever the justified gap looks like.
-                text = "".join(pw.word.text for pw in group)
-                if k < len(groups) - 1 and not tail.joined:
-                    text += " "
-                if tail.hyphen:
-                    # The line-end hyphen belongs to the span: pdfium reports it as its
-                    # soft-hyphen mark (U+FFFE), poppler joins the word back up.
-                    text += "-"
+                text, carry = _span_text(group, k == len(groups) - 1, carry,
+                                         n < len(lines) - 1 or pass_on)
                 out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC")
                 for pw in group:
                     for run in pw.word.runs:
                         if run.glyphs:
                             out.append(self._run(run, pw.x, y, pen))
                 out.append("EMC")
-        return "q BT " + "\n".join(out) + " ET Q" if out else ""
+        return ("q BT " + "\n".join(out) + " ET Q" if out else ""), carry
 
     def _run(self, run, x0: float, y0: float, pen: _Pen) -> str:  # type: ignore[no-untyped-def]
         font = self._font(run.font)
@@ -379,3 +377,36 @@ class PdfWriter:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _groups(line: Line) -> list[list[PlacedWord]]:
+    """The line's words, a word broken into pieces that stayed on one line one group
+    again: pdfium puts a space between neighbouring spans."""
+    groups: list[list[PlacedWord]] = []
+    for pw in line.words:
+        if groups and groups[-1][-1].word.joined:
+            groups[-1].append(pw)
+        else:
+            groups.append([pw])
+    return groups
+
+
+def _span_text(group: list[PlacedWord], line_end: bool, carry: str, runs_on: bool
+               ) -> tuple[str, str]:
+    """The ActualText of one group, and what it hands on to the next line's first span.
+
+    The space after a word belongs to its ActualText: extractors then give back the
+    desk's spaces whatever the justified gap looks like. A line-end hyphen belongs to the
+    span: pdfium reports it as its soft-hyphen mark (U+FFFE), poppler joins the word back
+    up. But a compound broken after its own hyphen ("সর্দি-" / "কাশি") would lose that
+    hyphen the same way, as pdfium takes any hyphen-minus ending a line for a soft one:
+    its text goes to the next line (`runs_on`: there is one), where it is read back."""
+    tail = group[-1].word
+    text = carry + "".join(pw.word.text for pw in group)
+    if not line_end and not tail.joined:
+        text += " "
+    if tail.hyphen:
+        return text + "-", ""
+    if line_end and tail.joined and text.endswith("-") and runs_on:
+        return text[:-1], "-"
+    return text, ""

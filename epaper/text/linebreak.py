@@ -2,8 +2,10 @@
 
 A paragraph is a list of items — words, or the pieces of a word between its hyphenation
 points — each saying what follows it: a word space (stretches and shrinks, a line may end
-there), a hyphenation point (a line may end there and then gets a hyphen, at a price) or
-a plain break (after a piece of a word too wide for any line). Bengali is never
+there), a hyphenation point (a line may end there and then gets a hyphen, at a price), a
+break the word carries itself (after the hyphen of "above-normal" or a dash: a line may
+end there with nothing added, at a smaller price) or a plain break (after a piece of a
+word too wide for any line). Bengali is never
 letter-spaced, so word spaces carry all of the justification.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-SPACE, HYPHEN, BREAK = "space", "hyphen", "break"
+SPACE, HYPHEN, DASH, BREAK = "space", "hyphen", "dash", "break"
 
 # Word spaces may grow to STRETCH and shrink to SHRINK times their natural width before a
 # line counts as infeasible.
@@ -26,6 +28,9 @@ LONE_PIECE_BADNESS = 1e7  # a hyphenated piece alone ("বিএসসি-"): ne
 LOOSE_BADNESS = 1000.0  # added to lines looser than the tolerance
 OVERFULL_DEMERITS = 1e16  # a line that cannot fit at all: only when nothing else is possible
 HYPHEN_PENALTY = 60.0  # a hyphenated line end, in badness units (TeX's \hyphenpenalty 50)
+DASH_PENALTY = 50.0  # a line ending at a compound's own hyphen or dash (\exhyphenpenalty)
+# Lines ending at a hyphenation point or at a compound's hyphen count alike below: the
+# reader sees a ladder of hyphens either way.
 DOUBLE_HYPHEN_DEMERITS = 10_000.0  # two hyphenated lines in a row (TeX's default)
 FINAL_HYPHEN_DEMERITS = 5_000.0  # the last full line of a paragraph hyphenated
 MAX_HYPHENS_IN_A_ROW = 2
@@ -36,7 +41,7 @@ class Item:
     """A box of text and what follows it."""
 
     width: float
-    after: str = SPACE  # SPACE | HYPHEN | BREAK
+    after: str = SPACE  # SPACE | HYPHEN | DASH | BREAK
     hyphen: float = 0.0  # width the hyphen adds when a line ends here (HYPHEN only)
 
 
@@ -129,20 +134,21 @@ def total_fit(
     best[0][0] = 0.0
     for j in range(1, n + 1):
         last = j == n
-        if not last and items[j - 1].after not in (SPACE, HYPHEN, BREAK):
+        if not last and items[j - 1].after not in (SPACE, HYPHEN, DASH, BREAK):
             continue
         for i in range(j - 1, -1, -1):
             if all(b == inf for b in best[i]):
                 continue
             boxes, spaces, hyphenated = para.measure(i, j)
+            flagged = hyphenated or (not last and items[j - 1].after == DASH)
             width = line_width(0 if i == 0 else 1)
             if boxes + spaces * space * (1 - SHRINK) > width + 1e-6:
                 if spaces == 0 and i == j - 1:  # one item wider than the measure
-                    _relax(best, back, i, j, OVERFULL_DEMERITS, hyphenated, last)
+                    _relax(best, back, i, j, OVERFULL_DEMERITS, flagged, last)
                 break  # adding items further back only makes it longer
             ratio = para.ratio(i, j)
             if spaces == 0 and not last and justify:
-                badness = LONE_PIECE_BADNESS if hyphenated else LONE_WORD_BADNESS
+                badness = LONE_PIECE_BADNESS if flagged else LONE_WORD_BADNESS
             elif (last and ratio >= 1.0) or not justify:
                 badness = 0.0
             else:
@@ -150,9 +156,9 @@ def total_fit(
                 if ratio > 1.0 + STRETCH * TOLERANCE:
                     badness += LOOSE_BADNESS  # beyond tolerance: only if nothing else works
             demerits = (LINE_PENALTY + badness) ** 2
-            if hyphenated:
-                demerits += HYPHEN_PENALTY**2
-            _relax(best, back, i, j, demerits, hyphenated, last)
+            if flagged:
+                demerits += (HYPHEN_PENALTY if hyphenated else DASH_PENALTY) ** 2
+            _relax(best, back, i, j, demerits, flagged, last)
     h_end = min(range(hmax + 1), key=lambda h: best[n][h])
     if best[n][h_end] == inf:  # cannot happen while single items are always allowed
         return first_fit(items, space, line_width)
@@ -189,7 +195,8 @@ def _relax(best: list[list[float]], back: list[list[tuple[int, int]]], i: int, j
 def first_fit(items: Sequence[Item], space: float,
               line_width: Callable[[int], float]) -> list[LineBreak]:
     """Greedy lines: as many items as fit at natural spacing; a too-long one stands alone.
-    Breaks only at spaces and plain breaks: the baseline that total-fit is measured against."""
+    Breaks at spaces, a compound's own hyphens and plain breaks, as a browser would: the
+    baseline that total-fit is measured against."""
     para = _Paragraph(items, space, line_width)
     ends: list[int] = []
     start = 0

@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 
 from epaper.model.edition import Span
 from epaper.model.frame import Glyph, GlyphRun, Word
+from epaper.text.breaks import seams
 from epaper.text.fonts import FontBook
 from epaper.text.hyphenate import cluster_boundary
 from epaper.text.hyphenate import points as hyphen_points
 from epaper.text.itemize import itemize
-from epaper.text.linebreak import BREAK, HYPHEN, SPACE, Item
+from epaper.text.linebreak import BREAK, DASH, HYPHEN, SPACE, Item
 from epaper.text.shape import Shaper
 
 # A token made only of these belongs to the word before it: no line may start with them.
@@ -127,14 +128,29 @@ class WordMaker:
 
     def fragments(self, pieces: tuple[Piece, ...], font: Font, width: float,
                   langs: tuple[str, ...] = ()) -> list[Fragment]:
-        """The word as items for the line breaker: whole, or in pieces at its hyphenation
-        points (`langs`: where the style allows them). A word wider than `width` is
-        always broken: at English hyphenation points if they make every piece fit, else
-        at cluster boundaries with no hyphen — the last resort before a line runs out of
-        its column, marked `forced` so that the layout can warn."""
-        whole = self.word(pieces, font)
+        """The word as items for the line breaker: whole, or in pieces at the breaks it
+        carries itself (after a compound's hyphen or a dash: UAX #14) and at its
+        hyphenation points (`langs`: where the style allows them)."""
         chars = [(ch, b, i) for text, b, i in pieces for ch in text]
         text = "".join(c[0] for c in chars)
+        bounds = [0, *seams(text), len(text)]
+        out: list[Fragment] = []
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            part = self._part(chars[a:b], font, width, langs)
+            if b < len(text):
+                last = part[-1]
+                part[-1] = Fragment(replace(last.word, joined=True), DASH, last.pieces)
+            out += part
+        return out
+
+    def _part(self, chars: list[Piece], font: Font, width: float, langs: tuple[str, ...]
+              ) -> list[Fragment]:
+        """One part of a word: whole, or in pieces at its hyphenation points. A part wider
+        than `width` is always broken: at English hyphenation points if they make every
+        piece fit, else at cluster boundaries with no hyphen — the last resort before a
+        line runs out of its column, marked `forced` so that the layout can warn."""
+        text = "".join(c[0] for c in chars)
+        whole = self.word(_pieces(chars), font)
         if whole.width <= width:
             cuts = hyphen_points(text, langs) if langs else []
             return self._split(chars, cuts, font, HYPHEN)
@@ -231,7 +247,7 @@ class Fragment:
     it is drawn when a line ends after it at a hyphenation point."""
 
     word: Word
-    after: str  # SPACE | HYPHEN | BREAK (see linebreak)
+    after: str  # SPACE | HYPHEN | DASH | BREAK (see linebreak)
     pieces: tuple[Piece, ...] = ()  # its text, to reshape it with neighbours on one line
     hyphen: float = 0.0  # width a hyphen adds when a line ends here (HYPHEN only)
 
