@@ -7,6 +7,12 @@ body measure.
 The ratio is the word space as set over the natural space (1.0 = natural); lines that
 end a paragraph are left out, as are lines with no word space to stretch. Issue 3 asks
 for p95 <= 1.6 and max <= 2.2.
+
+It also prints what no line breaker can beat with the same break opportunities, when
+only word spaces may stretch: per paragraph, the fewest justified lines that must be
+looser than 1.6 and the least possible worst line, found by dynamic programming over
+every way to break it (any number of hyphens in a row; a word alone on a justified line
+is not allowed, as it would only hide the gap at its end).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import epaper.text.paragraph as paragraph  # noqa: E402
 from epaper.build import load  # noqa: E402
 from epaper.layout.typeset import font_for  # noqa: E402
 from epaper.templates.loader import load_template_set  # noqa: E402
-from epaper.text.linebreak import first_fit, total_fit  # noqa: E402
+from epaper.text.linebreak import SHRINK, Item, _Paragraph, first_fit, total_fit  # noqa: E402
 from epaper.text.words import WordMaker, fragments, tokenize  # noqa: E402
 
 MM = 72 / 25.4
@@ -41,6 +47,50 @@ def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> list[float]:  
                 if not line.last and any(not w.word.joined for w in line.words[:-1]):
                     out.append(line.ratio)
     return sorted(out)
+
+
+def bounds(items: list[Item], space: float, width: float, indent: float,
+           limit: float) -> tuple[int, float]:
+    """The fewest justified lines looser than `limit`, and the least possible ratio of the
+    loosest line, over every way to break `items` (shrinking no further than SHRINK)."""
+    para = _Paragraph(items, space, lambda k: width - (indent if k == 0 else 0.0))
+    n = para.n
+    inf = float("inf")
+    fewest = [0] + [n + 1] * n
+    least = [0.0] + [inf] * n
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            boxes, spaces, _ = para.measure(i, j)
+            measure = width - (indent if i == 0 else 0.0)
+            if boxes + spaces * space * (1 - SHRINK) > measure + 1e-6 and i < j - 1:
+                break
+            if j == n:
+                ratio = 1.0
+            elif spaces == 0:
+                ratio = 1.0 if boxes >= measure - 1e-6 else inf
+            else:
+                ratio = para.ratio(i, j)
+            fewest[j] = min(fewest[j], fewest[i] + (ratio > limit))
+            least[j] = min(least[j], max(least[i], ratio))
+    return fewest[n], least[n]
+
+
+def limits(loaded, body, width: float, langs: tuple[str, ...]) -> str:  # type: ignore[no-untyped-def]
+    maker = WordMaker(loaded.fonts)
+    must = paras = over = 0
+    for story in loaded.edition.stories:
+        font = font_for(body, story.lang)
+        for block in story.blocks:
+            if block.kind != "para":
+                continue
+            frags, _ = fragments(maker, tokenize(block.spans), font, width, body.indent, langs)
+            fewest, least = bounds([f.item() for f in frags], maker.space(font), width,
+                                   body.indent, 1.6)
+            must += fewest
+            paras += 1
+            over += least > 2.2
+    return (f"at least {must} lines must pass 1.6 whatever the line breaker; "
+            f"{over} of {paras} paragraphs cannot keep every line <= 2.2")
 
 
 def summary(r: list[float]) -> str:
@@ -65,6 +115,8 @@ def main() -> None:
                 ("total-fit + hyphenation", total_fit, body.hyphenate or ("en",))):
             paragraph.total_fit = breaker  # type: ignore[assignment]
             print(f"  {label:24s} {summary(ratios(loaded, body, width, langs))}")
+            if breaker is total_fit:
+                print(f"  {'':24s} {limits(loaded, body, width, langs)}")
         paragraph.total_fit = total_fit  # type: ignore[assignment]
 
 
