@@ -38,18 +38,11 @@ def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead:
     indent_next = indent_first
     for b, block in enumerate(blocks):
         style = subhead if block.kind == "subhead" else body
-        font = font_for(style, lang)
-        tokens = tokenize(block.spans)
         indent = body.indent if indent_next and block.kind != "subhead" else 0.0
-        words, owners = fragments(maker, tokens, font, width, indent, style.hyphenate)
-        if block.kind == "subhead":
-            if rows:
-                rows.append(Row("space", None, b, 0, 0, style))
-            lines = set_words(maker, font, words, width, align="left")
-            indent_next = False
-        else:
-            lines = set_words(maker, font, words, width, align=style.align, indent=indent)
-            indent_next = True
+        if block.kind == "subhead" and rows:
+            rows.append(Row("space", None, b, 0, 0, style))
+        lines, owners = _set_block(maker, block, style, width, lang, indent)
+        indent_next = block.kind != "subhead"
         # Rows count whole tokens: a token broken across rows belongs to the row where it
         # starts, so overflow restarts with the whole token rather than losing a piece.
         k = 0
@@ -60,6 +53,22 @@ def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead:
             end = owners[k - 1] + (0 if line.words[-1].word.joined else 1)
             rows.append(Row(block.kind, line, b, start, max(start, end), style))
     return rows
+
+
+def _set_block(maker: WordMaker, block: Block, style: Style, width: float, lang: str,
+               indent: float) -> tuple[list[SetLine], list[int]]:
+    """A block's lines, and for each of its pieces the token it belongs to. A story is
+    set again for every shape the layout tries; a paragraph at a width is set once."""
+    key = (block.kind, block.spans, style, width, lang, indent)
+    found = maker.paragraphs.get(key)
+    if found is None:
+        font = font_for(style, lang)
+        words, owners = fragments(maker, tokenize(block.spans), font, width, indent,
+                                  style.hyphenate)
+        align = "left" if block.kind == "subhead" else style.align
+        lines = set_words(maker, font, words, width, align=align, indent=indent)
+        found = maker.paragraphs[key] = (lines, owners)
+    return found  # type: ignore[return-value]
 
 
 def remaining_blocks(blocks: tuple[Block, ...], rows: list[Row], first: int) -> tuple[Block, ...]:

@@ -101,6 +101,11 @@ class WordMaker:
         self.fonts = fonts
         self.shaper = shaper or Shaper()
         self._cache: dict[tuple[object, ...], Word] = {}
+        # A story is set again for each shape the layout tries: its words' break points
+        # and pieces are the same every time.
+        self._fragments: dict[tuple[object, ...], list[Fragment]] = {}
+        # Whole paragraphs set, keyed by all that decides their lines (layout/body.py).
+        self.paragraphs: dict[tuple[object, ...], object] = {}
 
     def space(self, font: Font) -> float:
         """The natural word space: the font's, but never under MIN_SPACE_EM.
@@ -131,6 +136,14 @@ class WordMaker:
         """The word as items for the line breaker: whole, or in pieces at the breaks it
         carries itself (after a compound's hyphen or a dash: UAX #14) and at its
         hyphenation points (`langs`: where the style allows them)."""
+        key = (pieces, font, width, langs)
+        found = self._fragments.get(key)
+        if found is None:
+            found = self._fragments[key] = self._fragments_of(pieces, font, width, langs)
+        return found
+
+    def _fragments_of(self, pieces: tuple[Piece, ...], font: Font, width: float,
+                      langs: tuple[str, ...]) -> list[Fragment]:
         chars = [(ch, b, i) for text, b, i in pieces for ch in text]
         text = "".join(c[0] for c in chars)
         bounds = [0, *seams(text), len(text)]
