@@ -244,16 +244,7 @@ class StoryComposer:
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         width = columns[0][1] - columns[0][0]
         rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang)
-        photo_bottom = max((e.box.y1 for e in out.elements if e.role in ("caption", "credit",
-                                                                         "photo")), default=0)
-        head_bottom = max((e.box.y1 for e in out.elements
-                           if e.role not in ("photo", "caption", "credit")), default=y)
-        span = reg.slot.photo.span or len(columns)
-        starts = []
-        for i in range(len(columns)):
-            under_photo = photo_bottom and i < span
-            starts.append(reg.row_at_or_below(max(head_bottom, photo_bottom)
-                                              if under_photo else head_bottom))
+        starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
         cols, placed = flow(rows, starts, reg.row_end, stats=stats)
@@ -261,14 +252,7 @@ class StoryComposer:
             cols, placed = flow(rows, starts, reg.row_end, reserve=1, stats=stats)
         out.rows, out.placed = rows, placed
         out.widows_orphans_avoided = stats.get("avoided", 0)
-        k = 0
-        for col in cols[:-1]:
-            k += len(col)
-            if col and k < placed:
-                kind = widow_or_orphan(rows, k)
-                if kind:
-                    line = rows[k - 1 if kind == "orphan" else k].line
-                    out.widows_orphans_left.append(f"{kind}: {line.text if line else ''}")
+        out.widows_orphans_left += _widows_orphans_left(rows, cols, placed)
         broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
         if broken:
             out.warnings.append(f"{story.id}: a word is wider than the {width / 72 * 25.4:.0f} mm "
@@ -324,3 +308,30 @@ def _sizes(fit: HeadlineFit) -> list[float]:
         s -= 1.0
     sizes.append(fit.min_size)
     return sizes
+
+
+def _column_starts(out: Composed, reg: Region, y: float, n: int) -> list[int]:
+    """The first grid row of each body column: under the headline, and under the photo
+    and its caption in the columns the photo spans."""
+    photo_bottom = max((e.box.y1 for e in out.elements
+                        if e.role in ("caption", "credit", "photo")), default=0)
+    head_bottom = max((e.box.y1 for e in out.elements
+                       if e.role not in ("photo", "caption", "credit")), default=y)
+    span = reg.slot.photo.span or n
+    return [reg.row_at_or_below(max(head_bottom, photo_bottom)
+                                if photo_bottom and i < span else head_bottom)
+            for i in range(n)]
+
+
+def _widows_orphans_left(rows: list[Row], cols: list[list[Row]], placed: int) -> list[str]:
+    """The widows and orphans the column ends could not avoid, for the report."""
+    out = []
+    k = 0
+    for col in cols[:-1]:
+        k += len(col)
+        if col and k < placed:
+            kind = widow_or_orphan(rows, k)
+            if kind:
+                line = rows[k - 1 if kind == "orphan" else k].line
+                out.append(f"{kind}: {line.text if line else ''}")
+    return out

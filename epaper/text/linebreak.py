@@ -146,18 +146,7 @@ def total_fit(
                 if spaces == 0 and i == j - 1:  # one item wider than the measure
                     _relax(best, back, i, j, OVERFULL_DEMERITS, flagged, last)
                 break  # adding items further back only makes it longer
-            ratio = para.ratio(i, j)
-            if spaces == 0 and not last and justify:
-                badness = LONE_PIECE_BADNESS if flagged else LONE_WORD_BADNESS
-            elif (last and ratio >= 1.0) or not justify:
-                badness = 0.0
-            else:
-                badness = _badness(ratio)
-                if ratio > 1.0 + STRETCH * TOLERANCE:
-                    badness += LOOSE_BADNESS  # beyond tolerance: only if nothing else works
-            demerits = (LINE_PENALTY + badness) ** 2
-            if flagged:
-                demerits += (HYPHEN_PENALTY if hyphenated else DASH_PENALTY) ** 2
+            demerits = _demerits(para.ratio(i, j), spaces, last, justify, flagged, hyphenated)
             _relax(best, back, i, j, demerits, flagged, last)
     h_end = min(range(hmax + 1), key=lambda h: best[n][h])
     if best[n][h_end] == inf:  # cannot happen while single items are always allowed
@@ -169,6 +158,24 @@ def total_fit(
         j, h = back[j][h]
     ends.reverse()
     return para.breaks(ends)
+
+
+def _demerits(ratio: float, spaces: int, last: bool, justify: bool, flagged: bool,
+              hyphenated: bool) -> float:
+    """What one line costs: its badness and line penalty squared, plus the price of a
+    line end at a hyphenation point (`hyphenated`) or a compound's own hyphen."""
+    if spaces == 0 and not last and justify:
+        badness = LONE_PIECE_BADNESS if flagged else LONE_WORD_BADNESS
+    elif (last and ratio >= 1.0) or not justify:
+        badness = 0.0
+    else:
+        badness = _badness(ratio)
+        if ratio > 1.0 + STRETCH * TOLERANCE:
+            badness += LOOSE_BADNESS  # beyond tolerance: only if nothing else works
+    demerits = (LINE_PENALTY + badness) ** 2
+    if flagged:
+        demerits += (HYPHEN_PENALTY if hyphenated else DASH_PENALTY) ** 2
+    return demerits
 
 
 def _relax(best: list[list[float]], back: list[list[tuple[int, int]]], i: int, j: int,
