@@ -33,19 +33,26 @@ from epaper.text.words import WordMaker, fragments, tokenize  # noqa: E402
 MM = 72 / 25.4
 
 
-def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> list[float]:  # type: ignore[no-untyped-def]
+def paragraphs(loaded, body, width: float, langs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Every body paragraph of the edition as line-breaking pieces at `width`, with the
+    WordMaker and font that set them."""
     maker = WordMaker(loaded.fonts)
-    out: list[float] = []
     for story in loaded.edition.stories:
         font = font_for(body, story.lang)
         for block in story.blocks:
-            if block.kind != "para":
-                continue
-            frags, _ = fragments(maker, tokenize(block.spans), font, width, body.indent, langs)
-            for line in paragraph.set_words(maker, font, frags, width, align="justify",
-                                            indent=body.indent):
-                if not line.last and any(not w.word.joined for w in line.words[:-1]):
-                    out.append(line.ratio)
+            if block.kind == "para":
+                frags, _ = fragments(maker, tokenize(block.spans), font, width, body.indent,
+                                     langs)
+                yield maker, font, frags
+
+
+def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> list[float]:  # type: ignore[no-untyped-def]
+    out: list[float] = []
+    for maker, font, frags in paragraphs(loaded, body, width, langs):
+        for line in paragraph.set_words(maker, font, frags, width, align="justify",
+                                        indent=body.indent):
+            if not line.last and any(not w.word.joined for w in line.words[:-1]):
+                out.append(line.ratio)
     return sorted(out)
 
 
@@ -76,19 +83,13 @@ def bounds(items: list[Item], space: float, width: float, indent: float,
 
 
 def limits(loaded, body, width: float, langs: tuple[str, ...]) -> str:  # type: ignore[no-untyped-def]
-    maker = WordMaker(loaded.fonts)
     must = paras = over = 0
-    for story in loaded.edition.stories:
-        font = font_for(body, story.lang)
-        for block in story.blocks:
-            if block.kind != "para":
-                continue
-            frags, _ = fragments(maker, tokenize(block.spans), font, width, body.indent, langs)
-            fewest, least = bounds([f.item() for f in frags], maker.space(font), width,
-                                   body.indent, 1.6)
-            must += fewest
-            paras += 1
-            over += least > 2.2
+    for maker, font, frags in paragraphs(loaded, body, width, langs):
+        fewest, least = bounds([f.item() for f in frags], maker.space(font), width,
+                               body.indent, 1.6)
+        must += fewest
+        paras += 1
+        over += least > 2.2
     return (f"at least {must} lines must pass 1.6 whatever the line breaker; "
             f"{over} of {paras} paragraphs cannot keep every line <= 2.2")
 

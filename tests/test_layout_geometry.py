@@ -265,22 +265,28 @@ LONG_URL = ("www.bmd.gov.bd.reports.2026.seasonal.monsoonoutlook.longrangeforeca
             "southasia.final.pdf")
 
 
-def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_edition,
-                                                                          tmp_path):
+def _build_with_word(edition, out, word):  # type: ignore[no-untyped-def]
+    """Build the mini edition with `word` in story "second"; its body columns there."""
     import json
-
-    import pypdfium2 as pdfium
 
     from epaper.build import build_edition
 
-    story = make_edition / "stories" / "second.md"
+    story = edition / "stories" / "second.md"
     story.write_text(story.read_text(encoding="utf-8").replace(
-        "Temperatures may", f"Details: {LONG_URL} Temperatures may"), encoding="utf-8")
-    out = tmp_path / "out"
-    result = build_edition(make_edition, out)
+        "Temperatures may", f"Details: {word} Temperatures may"), encoding="utf-8")
+    result = build_edition(edition, out)
     layout = json.loads((out / "layout.json").read_text(encoding="utf-8"))
-    page = layout["pages"][0]
-    columns = [e for e in page["elements"] if e["role"] == "body" and e["story"] == "second"]
+    columns = [e for e in layout["pages"][0]["elements"]
+               if e["role"] == "body" and e["story"] == "second"]
+    return result, columns
+
+
+def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_edition,
+                                                                          tmp_path):
+    import pypdfium2 as pdfium
+
+    out = tmp_path / "out"
+    result, columns = _build_with_word(make_edition, out, LONG_URL)
     lines = [ln for e in columns for ln in e["lines"]]
     # The URL is set in pieces on consecutive lines, and they join back into the URL.
     texts = [ln["text"] for ln in lines]
@@ -315,22 +321,13 @@ def test_word_wider_than_column_is_broken_inside_the_column_with_a_warning(make_
 def test_url_breaks_after_its_slashes_and_hyphens_and_joins_back(make_edition, tmp_path):
     """UAX #14 break opportunities inside a word: after "/" and "-", with no hyphen added
     and no warning; the pieces come back as the URL from the layout and the text layer."""
-    import json
-
     import pypdfium2 as pdfium
-
-    from epaper.build import build_edition
 
     url = ("https://www.bmd.gov.bd/reports/2026/seasonal/monsoon-outlook-long-range-"
            "forecast-for-south-asia-final.pdf")
-    story = make_edition / "stories" / "second.md"
-    story.write_text(story.read_text(encoding="utf-8").replace(
-        "Temperatures may", f"Details: {url} Temperatures may"), encoding="utf-8")
     out = tmp_path / "out"
-    result = build_edition(make_edition, out)
-    layout = json.loads((out / "layout.json").read_text(encoding="utf-8"))
-    lines = [ln for e in layout["pages"][0]["elements"]
-             if e["role"] == "body" and e["story"] == "second" for ln in e["lines"]]
+    result, columns = _build_with_word(make_edition, out, url)
+    lines = [ln for e in columns for ln in e["lines"]]
     first = next(k for k, ln in enumerate(lines) if ln["text"].split(" ")[-1] in url
                  and ln.get("continues"))
     joined, k = "", first
