@@ -188,61 +188,10 @@ def test_story_latin1(make_edition, out):
     assert "UTF-8" in assert_refused(build(make_edition, out), out, story, 8)
 
 
-def test_yaml_syntax_error_in_edition(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, '    section: "দেশ"\n', '     section: "দেশ"\n')
-    msg = assert_refused(build(make_edition, out), out, yaml_path, 9)
-    assert "YAML" in msg
-
-
-def test_tab_in_edition_yaml(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, '    section: "দেশ"\n', '\tsection: "দেশ"\n')
-    assert "YAML" in assert_refused(build(make_edition, out), out, yaml_path, 9)
-
-
-def test_unclosed_quote_in_edition_yaml_names_its_line(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, '    section: "দেশ"\n', '    section: "দেশ\n')
-    assert_refused(build(make_edition, out), out, yaml_path, 9)
-
-
-def test_yaml_error_in_story_front_matter(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, 'byline: "Staff Correspondent"', "byline: Staff: Correspondent")
-    msg = assert_refused(build(make_edition, out), out, story, 3)
-    assert "YAML" in msg
-
-
-def test_unclosed_quote_in_story_front_matter_names_its_line(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, 'byline: "Staff Correspondent"', 'byline: "Staff Correspondent')
-    assert_refused(build(make_edition, out), out, story, 3)
-
-
 def test_story_without_front_matter(make_edition, out):
     story = make_edition / "stories" / "second.md"
     story.write_text("Just a body, no front matter.\n", encoding="utf-8")
     assert "---" in assert_refused(build(make_edition, out), out, story, 1)
-
-
-def test_missing_headline(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, 'headline: "Rain expected over the weekend"\n', "")
-    msg = assert_refused(build(make_edition, out), out, story, 2)
-    assert "headline" in msg
-
-
-def test_empty_headline(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, '"Rain expected over the weekend"', '"   "')
-    assert "headline" in assert_refused(build(make_edition, out), out, story, 2)
-
-
-def test_unknown_story_field(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, "lang: en", "lang: en\nauthor: X")
-    assert "'author'" in assert_refused(build(make_edition, out), out, story, 5)
 
 
 def test_unknown_template(make_edition, out):
@@ -258,19 +207,6 @@ def test_unknown_layout(make_edition, out):
     replace_in(yaml_path, "layout: broadsheet", "layout: no-such-layout")
     msg = assert_refused(build(make_edition, out), out, yaml_path, 2)
     assert "'no-such-layout'" in msg and "broadsheet" in msg
-
-
-def test_unknown_slot(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, "slot: top", "slot: bottom")
-    msg = assert_refused(build(make_edition, out), out, yaml_path, 11)
-    assert "'bottom'" in msg
-
-
-def test_two_stories_in_one_slot(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, "- stories/second.md", "- {file: stories/second.md, slot: top}")
-    assert "'top'" in assert_refused(build(make_edition, out), out, yaml_path, 12)
 
 
 def test_more_stories_than_slots(make_edition, out):
@@ -330,48 +266,6 @@ def test_truncated_photo(make_edition, out):
     assert "river.jpg" in assert_refused(build(make_edition, out), out, story, 7)
 
 
-def test_tibetan_character_not_in_any_font(make_edition, out):
-    story = make_edition / "stories" / "second.md"
-    replace_in(story, "Temperatures may", "Temperatures \u0f00 may")
-    msg = assert_refused(build(make_edition, out), out, story, 8)
-    assert "U+0F00" in msg
-    assert "second.md" in msg
-
-
-def test_emoji_not_in_any_font(make_edition, out):
-    story = make_edition / "stories" / "first.md"
-    replace_in(story, "মানুষ খুশি।", "মানুষ খুশি \U0001F600।")
-    msg = assert_refused(build(make_edition, out), out, story, 12)
-    assert "U+1F600" in msg
-    assert "first.md" in msg
-
-
-def test_uncovered_character_in_headline(make_edition, out):
-    story = make_edition / "stories" / "first.md"
-    replace_in(story, "নতুন বাঁধ", "নতুন \u0f00 বাঁধ")
-    msg = assert_refused(build(make_edition, out), out, story)
-    assert "U+0F00" in msg and "headline" in msg
-
-
-def test_uncovered_character_in_caption(make_edition, out):
-    story = make_edition / "stories" / "first.md"
-    replace_in(story, "কাজ চলছে", "কাজ \u0f00 চলছে")
-    msg = assert_refused(build(make_edition, out), out, story)
-    assert "U+0F00" in msg and "caption" in msg
-
-
-def test_impossible_date(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, "date: 2026-12-07", "date: 2026-13-45")
-    assert "date" in assert_refused(build(make_edition, out), out, yaml_path, 1)
-
-
-def test_date_not_iso(make_edition, out):
-    yaml_path = make_edition / "edition.yaml"
-    replace_in(yaml_path, "date: 2026-12-07", 'date: "7 December 2026"')
-    assert "date" in assert_refused(build(make_edition, out), out, yaml_path, 1)
-
-
 def test_stories_given_as_a_string(make_edition, out):
     yaml_path = make_edition / "edition.yaml"
     replace_in(yaml_path, "    stories:\n      - {file: stories/first.md, slot: top}\n"
@@ -386,6 +280,53 @@ def test_strict_refuses_warnings(make_edition, out):
     proc = build(make_edition, out, "--strict")
     msg = assert_refused(proc, out, make_edition / "edition.yaml")
     assert "--strict" in msg
+
+
+# -- one edit, one refusal: the file and line named, and what is wrong -------------------
+
+ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
+
+
+@pytest.mark.parametrize("file, old, new, line, says", [
+    pytest.param(ED, '    section: "দেশ"\n', '     section: "দেশ"\n', 9, ["YAML"],
+                 id="yaml-syntax-error-in-edition"),
+    pytest.param(ED, '    section: "দেশ"\n', '\tsection: "দেশ"\n', 9, ["YAML"],
+                 id="tab-in-edition-yaml"),
+    pytest.param(ED, '    section: "দেশ"\n', '    section: "দেশ\n', 9, [],
+                 id="unclosed-quote-in-edition-yaml"),
+    pytest.param(SECOND, 'byline: "Staff Correspondent"', "byline: Staff: Correspondent", 3,
+                 ["YAML"], id="yaml-error-in-story-front-matter"),
+    pytest.param(SECOND, 'byline: "Staff Correspondent"', 'byline: "Staff Correspondent', 3,
+                 [], id="unclosed-quote-in-story-front-matter"),
+    pytest.param(SECOND, 'headline: "Rain expected over the weekend"\n', "", 2, ["headline"],
+                 id="missing-headline"),
+    pytest.param(SECOND, '"Rain expected over the weekend"', '"   "', 2, ["headline"],
+                 id="empty-headline"),
+    pytest.param(SECOND, "lang: en", "lang: en\nauthor: X", 5, ["'author'"],
+                 id="unknown-story-field"),
+    pytest.param(ED, "slot: top", "slot: bottom", 11, ["'bottom'"], id="unknown-slot"),
+    pytest.param(ED, "- stories/second.md", "- {file: stories/second.md, slot: top}", 12,
+                 ["'top'"], id="two-stories-in-one-slot"),
+    pytest.param(SECOND, "Temperatures may", "Temperatures \u0f00 may", 8,
+                 ["U+0F00", "second.md"], id="tibetan-character-not-in-any-font"),
+    pytest.param(FIRST, "মানুষ খুশি।", "মানুষ খুশি \U0001F600।", 12, ["U+1F600"],
+                 id="emoji-not-in-any-font"),
+    pytest.param(FIRST, "নতুন বাঁধ", "নতুন \u0f00 বাঁধ", None, ["U+0F00", "headline"],
+                 id="uncovered-character-in-headline"),
+    pytest.param(FIRST, "কাজ চলছে", "কাজ \u0f00 চলছে", None, ["U+0F00", "caption"],
+                 id="uncovered-character-in-caption"),
+    pytest.param(ED, "date: 2026-12-07", "date: 2026-13-45", 1, ["date"],
+                 id="impossible-date"),
+    pytest.param(ED, "date: 2026-12-07", 'date: "7 December 2026"', 1, ["date"],
+                 id="date-not-iso"),
+])
+def test_bad_edit_is_refused_naming_file_and_line(make_edition, out, file, old, new, line,
+                                                  says):
+    path = make_edition / file
+    replace_in(path, old, new)
+    message = assert_refused(build(make_edition, out), out, path, line)
+    for words in says:
+        assert words in message
 
 
 # -- an existing output folder is left alone on failure ---------------------------------

@@ -103,15 +103,6 @@ def test_story_lang_overrides_edition_lang(make_edition):
     assert by_id["second"].lang == "en"
 
 
-def test_unknown_edition_lang_is_an_error(make_edition):
-    yaml_path = make_edition / "edition.yaml"
-    yaml_path.write_text(yaml_path.read_text().replace("lang: bn", "lang: fr"))
-    with pytest.raises(ContentError) as exc:
-        load_edition(make_edition)
-    assert exc.value.field == "lang"
-    assert exc.value.line == 3
-
-
 def test_paper_override_fields(make_edition):
     ed = load_edition(make_edition)
     assert ed.paper.volume == "৮"
@@ -130,15 +121,6 @@ def test_paper_override_merges_over_template_paper(two_pages):
     assert merged.name == "The Test Daily"
     assert merged.price == "10 Taka"
     assert merged.name_en == "The Daily Samachar"  # from layouts/broadsheet.yaml
-
-
-def test_unknown_paper_field_is_an_error(make_edition):
-    yaml_path = make_edition / "edition.yaml"
-    yaml_path.write_text(yaml_path.read_text().replace('  volume: "৮"', '  motto: "x"'))
-    with pytest.raises(ContentError) as exc:
-        load_edition(make_edition)
-    assert exc.value.field == "paper.motto"
-    assert exc.value.line == 5
 
 
 def test_hijri_offset(two_pages):
@@ -222,25 +204,6 @@ def test_same_story_file_loaded_once(make_edition):
     assert [s.id for s in ed.stories] == ["first"]
     first, again = ed.pages[0].placements
     assert first.story is again.story
-
-
-def test_unknown_edition_field_names_its_line(make_edition):
-    yaml_path = make_edition / "edition.yaml"
-    yaml_path.write_text(yaml_path.read_text().replace("lang: bn", "langauge: bn"))
-    with pytest.raises(ContentError) as exc:
-        load_edition(make_edition)
-    assert exc.value.field == "langauge"
-    assert exc.value.line == 3
-    assert "known fields" in (exc.value.hint or "")
-
-
-def test_unknown_story_entry_field(make_edition):
-    yaml_path = make_edition / "edition.yaml"
-    yaml_path.write_text(yaml_path.read_text().replace("slot: top}", "slot: top, size: 3}"))
-    with pytest.raises(ContentError) as exc:
-        load_edition(make_edition)
-    assert exc.value.field == "pages[0].stories[0]"
-    assert exc.value.line == 11
 
 
 def test_sample_edition_loads():
@@ -482,3 +445,23 @@ def test_words_include_subheads_without_markup(make_edition):
 def test_empty_body_has_no_blocks(make_edition):
     path = write(make_edition / "stories" / "e.md", "---\nheadline: X\n---\n\n\n")
     assert load_story(path, make_edition, "en").blocks == ()
+
+
+@pytest.mark.parametrize("old, new, field, line, hint", [
+    pytest.param("lang: bn", "lang: fr", "lang", 3, "", id="unknown-edition-lang"),
+    pytest.param('  volume: "৮"', '  motto: "x"', "paper.motto", 5, "",
+                 id="unknown-paper-field"),
+    pytest.param("lang: bn", "langauge: bn", "langauge", 3, "known fields",
+                 id="unknown-edition-field"),
+    pytest.param("slot: top}", "slot: top, size: 3}", "pages[0].stories[0]", 11, "",
+                 id="unknown-story-entry-field"),
+])
+def test_bad_edition_field_names_field_and_line(make_edition, old, new, field, line, hint):
+    yaml_path = make_edition / "edition.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert old in text
+    yaml_path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        load_edition(make_edition)
+    assert (exc.value.field, exc.value.line) == (field, line)
+    assert hint in (exc.value.hint or "")
