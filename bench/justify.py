@@ -46,14 +46,21 @@ def paragraphs(loaded, body, width: float, langs: tuple[str, ...]):  # type: ign
                 yield maker, font, frags
 
 
-def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> list[float]:  # type: ignore[no-untyped-def]
+def ratios(loaded, body, width: float, langs: tuple[str, ...]) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
+    """Word-space ratios of the justified lines, and how many lines hold one word alone
+    (flush left, a hole after it: no space to measure, so not among the ratios)."""
     out: list[float] = []
+    lone = 0
     for maker, font, frags in paragraphs(loaded, body, width, langs):
         for line in paragraph.set_words(maker, font, frags, width, align="justify",
                                         indent=body.indent):
-            if not line.last and any(not w.word.joined for w in line.words[:-1]):
+            if line.last:
+                continue
+            if any(not w.word.joined for w in line.words[:-1]):
                 out.append(line.ratio)
-    return sorted(out)
+            elif not line.hyphenated and not line.words[-1].word.joined:
+                lone += 1
+    return sorted(out), lone
 
 
 def bounds(items: list[Item], space: float, width: float, indent: float,
@@ -94,10 +101,12 @@ def limits(loaded, body, width: float, langs: tuple[str, ...]) -> str:  # type: 
             f"{over} of {paras} paragraphs cannot keep every line <= 2.2")
 
 
-def summary(r: list[float]) -> str:
+def summary(found: tuple[list[float], int]) -> str:
+    r, lone = found
     n = len(r)
     return (f"n={n:5d}  p50={r[n // 2]:.2f}  p95={r[int(n * 0.95)]:.2f}  max={r[-1]:.2f}  "
-            f">1.6: {sum(x > 1.6 for x in r) / n:5.1%}  >2.2: {sum(x > 2.2 for x in r) / n:5.1%}")
+            f">1.6: {sum(x > 1.6 for x in r) / n:5.1%}  >2.2: {sum(x > 2.2 for x in r) / n:5.1%}"
+            f"  lone words: {lone}")
 
 
 def main() -> None:

@@ -64,6 +64,7 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
             "word_space_ratios": entry.line_ratios,
             "hyphenated_lines": entry.hyphenated_lines,
             "loose_lines": entry.loose_lines,
+            "lone_word_lines": entry.lone_words,
             "widows_orphans_avoided": entry.widows_orphans_avoided,
             "widows_orphans_left": entry.widows_orphans_left,
             "cleanup": [{"line": c.line, "field": c.field, "rule": c.rule, "count": c.count}
@@ -86,7 +87,8 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
 
 def _typography(stories: dict[str, Any]) -> dict[str, Any]:
     """The edition's justification at a glance: word-space ratios of justified lines
-    (paragraph-last lines excluded), hyphenated and loose lines, widows and orphans."""
+    (paragraph-last lines excluded), hyphenated and loose lines, lines that hold one word
+    alone (no space to spread: they are not in the ratios), widows and orphans."""
     ratios = sorted(r for v in stories.values() for r in v["word_space_ratios"])
     n = len(ratios)
     pick = (lambda q: round(ratios[min(n - 1, int(q * n))], 3)) if n else (lambda q: None)
@@ -94,6 +96,7 @@ def _typography(stories: dict[str, Any]) -> dict[str, Any]:
             "ratio_max": ratios[-1] if n else None,
             "hyphenated_lines": sum(v["hyphenated_lines"] for v in stories.values()),
             "loose_lines": sum(len(v["loose_lines"]) for v in stories.values()),
+            "lone_word_lines": sum(len(v["lone_word_lines"]) for v in stories.values()),
             "widows_orphans_avoided": sum(v["widows_orphans_avoided"] for v in stories.values()),
             "widows_orphans_left": sum(len(v["widows_orphans_left"]) for v in stories.values())}
 

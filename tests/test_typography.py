@@ -166,6 +166,23 @@ def test_hyphenation_points_are_used_at_most_twice_in_a_row():
     assert any(b.hyphenated for b in lines)
 
 
+def test_a_short_word_is_not_left_alone_on_a_justified_line():
+    # "For" alone would leave a hole of 85 of 100 points; spreading "For Bangladesh,"
+    # leaves one wide space (ratio 7.7), which reads better and never looks like a
+    # paragraph's end.
+    items = [Item(15), Item(62), Item(35), Item(60)]
+    lines = total_fit(items, 3.0, _measure(100))
+    assert lines[0].end == 2
+
+
+def test_sample_has_no_short_word_alone_on_a_line(sample_report):
+    typo = sample_report["summary"]["typography"]
+    assert typo["lone_word_lines"] <= 2
+    for info in sample_report["stories"].values():
+        for text in info["lone_word_lines"]:
+            assert len(text) >= 12, text  # a long word that nearly fills the measure
+
+
 def test_a_compounds_own_hyphen_is_a_break_at_a_price():
     # "word word above-" fits exactly; without the break after "above-" the first line
     # would keep two words and stretch them far.
@@ -285,7 +302,9 @@ def test_convert_bijoy_then_build(make_edition, tmp_path):
     ("করে", "করে"),  # too short
     ("২০২৬", "২০২৬"),  # numbers never
     ("immunohistochemistry,", "im-muno-his-to-chem-istry,"),
-    ("Bangladesh", "Bangladesh"),  # the en_US patterns know no break here
+    ("Bangladesh", "Bang-la-desh"),  # a name the en_US patterns cannot break: our list
+    ("Bangladesh’s", "Bang-la-desh’s"),  # possessive: the same breaks
+    ("Satkhira", "Sat-khira"),  # never fewer than 3 letters after a break
 ])
 def test_hyphenation_points(word, want):
     from epaper.text.hyphenate import points

@@ -323,6 +323,12 @@ class EditionLayout:
         entry.line_ratios += [round(ln.ratio, 3) for ln in justified]
         entry.loose_lines += [ln.text for ln in justified
                               if ln.ratio > self.tset.loose_ratio + 1e-9]
+        # A justified line that could not be spread: one word and a hole after it.
+        entry.lone_words += [r.line.text for r in placed
+                             if r.line and not r.line.last and r.style.align == "justify"
+                             and r.kind == "para" and not r.line.hyphenated
+                             and all(w.word.joined for w in r.line.words[:-1])
+                             and not r.line.words[-1].word.joined]
         entry.hyphenated_lines += sum(1 for r in placed if r.line and r.line.hyphenated)
         entry.widows_orphans_avoided += result.widows_orphans_avoided
         entry.widows_orphans_left += result.widows_orphans_left

@@ -21,6 +21,7 @@ class StoryLog:
     line_ratios: list[float] = field(default_factory=list)
     hyphenated_lines: int = 0
     loose_lines: list[str] = field(default_factory=list)  # justified lines over the limit
+    lone_words: list[str] = field(default_factory=list)  # one word alone, flush left
     widows_orphans_avoided: int = 0
     widows_orphans_left: list[str] = field(default_factory=list)  # "widow: <line>"
 

@@ -29,6 +29,17 @@ WORD_PARTS = tuple(unicodedata.normalize("NFC", w) for w in (
     "জীবী", "ভিত্তিক", "সংক্রান্ত", "সম্পন্ন", "বিহীন", "হীন", "মূলক", "প্রাপ্ত", "জনিত",
     "বিষয়ক", "পন্থী", "সহ", "কালীন", "ব্যাপী", "মুখী", "যুক্ত", "মন্ত্রী", "মন্ত্রণালয়",
     "বাহিনী", "সভা", "পরিষদ", "কর্তা", "প্রধান", "সচিব", "উন্নয়ন", "ব্যবস্থা"))
+# Names the en_US patterns cannot break, common in Bangladeshi English news: TeX's
+# \hyphenation{} list. "Bangladesh" alone is in most English stories of the sample.
+LATIN_EXCEPTIONS = {w.replace("-", ""): tuple(k - n for n, k in enumerate(
+    i for i, c in enumerate(w) if c == "-")) for w in (
+    "Bang-la-desh", "Bang-la-deshi", "Bang-la-deshis", "Bang-kok", "Co-lom-bo",
+    "Chat-to-gram", "Chit-ta-gong", "Na-ra-yan-ganj", "My-men-singh", "Raj-sha-hi",
+    "Ba-ri-shal", "Cu-mil-la", "Ga-zi-pur", "Ja-mu-na", "Sun-dar-bans", "Su-nam-ganj",
+    "Ki-shore-ganj", "Ha-bi-ganj", "Ban-dar-ban", "Pa-tu-a-kha-li", "Ku-ri-gram",
+    "Sat-khi-ra", "Net-ro-ko-na", "Moul-vi-ba-zar", "pa-ri-shad", "upa-zi-la",
+    "Awa-mi", "Ja-tiya", "Far-ha-na", "Shar-min")}
+POSSESSIVE = ("’s", "'s")
 KHANDA_TA = "\u09ce"
 JOINERS = "\u200c\u200d"
 # Punctuation that may wrap a word; it stays with the piece it touches.
@@ -64,8 +75,14 @@ def points(text: str, langs: tuple[str, ...]) -> list[int]:
     core = text[start:end]
     if not core:
         return []
-    if "en" in langs and core.isascii() and core.isalpha() and len(core) >= LATIN_MIN_WORD:
-        return [start + p for p in _hyphenator().positions(core)]
+    if "en" in langs:
+        core = next((core[:-2] for tail in POSSESSIVE if core.endswith(tail)), core)
+        if core.isascii() and core.isalpha() and len(core) >= LATIN_MIN_WORD:
+            found = LATIN_EXCEPTIONS.get(core)
+            if found is None:
+                found = tuple(_hyphenator().positions(core))
+            return [start + p for p in found
+                    if p >= LATIN_LEFT and len(core) - p >= LATIN_RIGHT]
     if "bn" in langs and all(_bengali_letter(c) for c in core):
         return [start + p for p in _bengali_points(core)]
     return []

@@ -23,7 +23,9 @@ SHRINK = 0.2  # a space may lose a fifth of its width
 TOLERANCE = 2.4  # lines up to ratio 1 + STRETCH * TOLERANCE (2.2) are feasible
 LINE_PENALTY = 10.0  # per line: prefers fewer lines among equally good settings
 BADNESS_SCALE = 100.0
-LONE_WORD_BADNESS = 1e5  # one word alone in a justified line, flush left: a hole
+# One word alone on a justified line is set flush left: the hole after it costs what a
+# word space that wide would, so a long word that nearly fills the line is cheap and
+# "For" or "Dr" alone at a paragraph's head is not.
 LONE_PIECE_BADNESS = 1e7  # a hyphenated piece alone ("বিএসসি-"): never, unless forced
 LOOSE_BADNESS = 1000.0  # added to lines looser than the tolerance
 OVERFULL_DEMERITS = 1e16  # a line that cannot fit at all: only when nothing else is possible
@@ -146,7 +148,8 @@ def total_fit(
                 if spaces == 0 and i == j - 1:  # one item wider than the measure
                     _relax(best, back, i, j, OVERFULL_DEMERITS, flagged, last)
                 break  # adding items further back only makes it longer
-            demerits = _demerits(para.ratio(i, j), spaces, last, justify, flagged, hyphenated)
+            ratio = para.ratio(i, j) if spaces else 1.0 + max(0.0, width - boxes) / space
+            demerits = _demerits(ratio, spaces, last, justify, flagged, hyphenated)
             _relax(best, back, i, j, demerits, flagged, last)
     h_end = min(range(hmax + 1), key=lambda h: best[n][h])
     if best[n][h_end] == inf:  # cannot happen while single items are always allowed
@@ -165,7 +168,7 @@ def _demerits(ratio: float, spaces: int, last: bool, justify: bool, flagged: boo
     """What one line costs: its badness and line penalty squared, plus the price of a
     line end at a hyphenation point (`hyphenated`) or a compound's own hyphen."""
     if spaces == 0 and not last and justify:
-        badness = LONE_PIECE_BADNESS if flagged else LONE_WORD_BADNESS
+        badness = max(LONE_PIECE_BADNESS, _badness(ratio)) if flagged else _badness(ratio)
     elif (last and ratio >= 1.0) or not justify:
         badness = 0.0
     else:
