@@ -51,6 +51,26 @@ def test_briefs_stack_in_edition_order_under_the_slot_title(sample_layout, sampl
             assert e["slot"] == "briefs"
 
 
+def test_only_the_last_brief_can_leave_the_slot_underset(sample_report, sample_layout):
+    """A brief with another stacked below it does not end at the slot's foot: it has no
+    underset, however far below it the slot ends."""
+    for sid in BRIEFS[:-1]:
+        assert sample_report["stories"][sid]["underset_lines"] == 0, sid
+
+
+def test_underset_story_is_named_in_a_warning(make_edition, tmp_path):
+    result = build_edition(make_edition, tmp_path / "out")
+    short = {sid: info for sid, info in result.report["stories"].items()
+             if info["underset_lines"]}
+    assert short  # the mini edition's two stories are far shorter than their slots
+    for sid, info in short.items():
+        said = [w for w in result.warnings if w.startswith(f"{sid}: ")
+                and "empty lines at the foot" in w]
+        assert len(said) == 1, result.warnings
+        assert f"{info['underset_lines']} empty lines" in said[0]
+        assert f"page {info['pages'][-1]}" in said[0]
+
+
 def test_briefs_slot_overflow_is_reported_overset(make_edition, tmp_path):
     ed = make_edition
     text = (ed / "edition.yaml").read_text(encoding="utf-8")

@@ -179,11 +179,18 @@ class EditionLayout:
         self.composer = StoryComposer(tset, self.ts)
         self.paper = paper_of(ed, tset)
         self.log = LayoutLog()
+        # The story stacked last in each (page, slot): only its foot is the slot's foot.
+        self._stack_last: dict[tuple[int, str], Story] = {}
 
     def run(self) -> tuple[list[PageFrame], LayoutLog]:
         plans = plan(self.ed, self.tset)
         pending: dict[int, tuple[Block, ...]] = {}
         frames = [self._page(p, plans, pending) for p in plans]
+        for entry in self.log.stories.values():
+            if entry.underset_lines:
+                self.log.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
+                              f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}; add "
+                              f"copy or a photo, or give the story a smaller slot")
         return frames, self.log
 
     def _page(self, p: PagePlan, plans: list[PagePlan],
@@ -271,6 +278,10 @@ class EditionLayout:
             return self._proof(story, reg, result)
         sub = _sub_region(reg, top)
         result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks)
+        above = self._stack_last.get((p.spec.number, slot.name))
+        if above is not None:  # what was the slot's foot is now this story's head
+            self.log.story(above.id, str(above.path)).underset_lines = 0
+        self._stack_last[(p.spec.number, slot.name)] = story
         self._record(p, story, slot, result)
         els = result.elements
         if result.overflow:
