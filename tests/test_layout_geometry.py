@@ -349,3 +349,19 @@ def test_url_breaks_after_its_slashes_and_hyphens_and_joins_back(make_edition, t
     finally:
         pdf.close()
     assert url in text
+
+
+def test_pasted_token_of_3000_characters_is_broken_and_reported(make_edition, tmp_path):
+    """A base64 blob pasted into copy: broken at cluster boundaries line after line (this
+    once shaped every prefix of it, minutes and gigabytes), and what does not fit is
+    overset, not lost."""
+    token = "QU1D" * 750  # digits inside: no hyphenation point, no UAX #14 break
+    result, columns = _build_with_word(make_edition, tmp_path / "out", token)
+    assert any("second" in w and "broken across lines" in w for w in result.warnings)
+    lines = [ln for e in columns for ln in e["lines"]]
+    first = next(k for k, ln in enumerate(lines) if ln["text"].endswith(token[:8])
+                 or token[:8] in ln["text"])
+    pieces = [lines[first]["text"].split(" ")[-1]]
+    pieces += [ln["text"] for ln in lines[first + 1:] if ln["text"] and " " not in ln["text"]]
+    assert len(pieces) > 10 and token.startswith("".join(pieces))
+    assert result.report["stories"]["second"]["overset_words"]  # the rest: overset

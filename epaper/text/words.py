@@ -172,17 +172,41 @@ class WordMaker:
                          for a, b in zip([0] + cuts, cuts + [len(text)], strict=True))
         if cuts and pieces_fit:
             return self._split(chars, cuts, font, HYPHEN)
-        bounds = [k for k in range(1, len(text)) if cluster_boundary(text, k)]
-        cuts = []
-        start = 0
-        while self._width(chars, start, len(text), font) > width:
-            fits = [k for k in bounds if k > start and self._width(chars, start, k, font) <= width]
-            later = [k for k in bounds if k > start]
-            if not fits and not later:
+        return self._split(chars, self._cluster_cuts(chars, font, width), font, BREAK)
+
+    def _cluster_cuts(self, chars: list[Piece], font: Font, width: float) -> list[int]:
+        """Where to break a part no hyphenation point can split: after as many clusters as
+        fit on a line, again and again. Each line's end is found by galloping and then
+        halving, so a pasted 3,000-character token costs a few shapings per line, not one
+        per cluster (which took minutes and gigabytes)."""
+        text = "".join(c[0] for c in chars)
+        ends = [k for k in range(1, len(text)) if cluster_boundary(text, k)] + [len(text)]
+
+        def fits(start: int, j: int) -> bool:
+            return self._width(chars, start, ends[j], font) <= width
+
+        cuts: list[int] = []
+        start, i = 0, 0
+        while i < len(ends):
+            last = i  # a single cluster wider than the line still makes a line
+            if fits(start, i):
+                step = 1
+                while last + step < len(ends) and fits(start, last + step):
+                    last += step
+                    step *= 2
+                high = min(last + step, len(ends))  # ends[high] does not fit (or is past)
+                while high - last > 1:
+                    mid = (last + high) // 2
+                    if fits(start, mid):
+                        last = mid
+                    else:
+                        high = mid
+            if ends[last] == len(text):
                 break
-            start = fits[-1] if fits else later[0]
+            start = ends[last]
             cuts.append(start)
-        return self._split(chars, cuts, font, BREAK)
+            i = last + 1
+        return cuts
 
     def _split(self, chars: list[Piece], cuts: list[int], font: Font, kind: str
                ) -> list[Fragment]:
