@@ -216,15 +216,61 @@ def _write_json(path: Path, data: object) -> None:
                     encoding="utf-8")
 
 
+# What a build may leave in its output folder; anything else there is the desk's own.
+OUTPUTS = ("edition.pdf", "pages", "screen", "layout.json", "report.json", "preflight.json")
+
+
 def _publish(staging: Path, out: Path) -> None:
-    """Move finished files into `out`; folders (pages/, screen/) are swapped whole."""
+    """Move the finished outputs into `out`, all or nothing.
+
+    What they replace is set aside first and put back if any move fails. Outputs of an
+    earlier build that this one does not make (a variant not built this time) go too:
+    they would disagree with the new layout.json. Other files in `out` are left alone.
+    """
+    new = sorted(p.name for p in staging.iterdir())
     out.mkdir(parents=True, exist_ok=True)
+    for name in new:
+        target, made = out / name, staging / name
+        if target.exists() and target.is_dir() != made.is_dir():
+            kind = "folder" if target.is_dir() else "file"
+            raise EpaperError(f"{target} is a {kind} where epaper writes its "
+                              f"{'folder' if made.is_dir() else 'file'} {name}",
+                              file=out, hint="move it away and build again; nothing was "
+                              "written")
     trash = Path(tempfile.mkdtemp(prefix=".epaper-old-", dir=out.parent))
+    done: list[tuple[Path, Path | None]] = []  # (target, where its old content went)
     try:
-        for item in sorted(staging.iterdir()):
-            target = out / item.name
-            if item.is_dir() and target.exists():
-                os.replace(target, trash / item.name)
-            os.replace(item, target)
+        for name in dict.fromkeys([*new, *OUTPUTS]):
+            target = out / name
+            old = trash / name if target.exists() or target.is_symlink() else None
+            if old is None and name not in new:
+                continue
+            if old is not None:
+                os.replace(target, old)
+            done.append((target, old))
+            if name in new:
+                os.replace(staging / name, target)
+    except OSError as exc:
+        lost = _put_back(done)
+        raise EpaperError(f"could not write {exc.filename or out}: {exc.strerror}", file=out,
+                          hint="nothing was changed in the output folder" if not lost else
+                          f"could not put back {', '.join(lost)}: rebuild") from exc
     finally:
         shutil.rmtree(trash, ignore_errors=True)
+
+
+def _put_back(done: list[tuple[Path, Path | None]]) -> list[str]:
+    """Undo a half-done publish: the new outputs out, the old ones back. Returns the names
+    that could not be put back."""
+    lost = []
+    for target, old in reversed(done):
+        try:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            if old is not None:
+                os.replace(old, target)
+        except OSError:
+            lost.append(target.name)
+    return lost

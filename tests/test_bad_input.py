@@ -357,6 +357,57 @@ def test_out_folder_with_unrelated_file_is_untouched(make_edition, out):
     assert (out / "notes.txt").read_text() == "keep me"
 
 
+def test_output_name_taken_by_a_folder_is_refused_and_nothing_changes(make_edition, out):
+    assert build(make_edition, out, "-q").returncode == 0
+    before = (out / "edition.pdf").read_bytes()
+    (out / "layout.json").unlink()
+    (out / "layout.json").mkdir()
+    replace_in(make_edition / "stories" / "second.md", "Temperatures", "Rain and temperatures")
+    proc = build(make_edition, out)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "layout.json is a folder" in error_line(proc)
+    assert (out / "edition.pdf").read_bytes() == before
+    assert (out / "layout.json").is_dir()
+
+
+def test_failed_move_puts_every_output_back(make_edition, out, monkeypatch):
+    """If the disk fails half-way through publishing, the folder is as it was."""
+    from epaper import build as build_module
+    from epaper.build import build_edition
+    from epaper.errors import EpaperError
+
+    assert build(make_edition, out, "-q").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    replace_in(make_edition / "stories" / "second.md", "Temperatures", "Rain and temperatures")
+    real, failed = os.replace, []
+
+    def flaky(src, dst):  # type: ignore[no-untyped-def]
+        # edition.pdf and layout.json are in place by now; the new pages/ fails once
+        if Path(dst) == out / "pages" and not failed:
+            failed.append(dst)
+            raise OSError(28, "No space left on device", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", flaky)
+    with pytest.raises(EpaperError, match="No space left on device"):
+        build_edition(make_edition, out)
+    monkeypatch.undo()
+    assert failed
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(out.parent.glob(".epaper-*"))
+
+
+def test_variant_not_built_again_is_removed(make_edition, out):
+    assert build(make_edition, out, "-q", "--variant", "both").returncode == 0
+    assert (out / "screen" / "edition.pdf").exists()
+    (out / "notes.txt").write_text("keep me")
+    assert build(make_edition, out, "-q", "--variant", "print").returncode == 0
+    assert not (out / "screen").exists()  # it would disagree with the new layout.json
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert (out / "edition.pdf").exists()
+
+
 def test_rebuild_replaces_pages(make_edition, out):
     assert build(make_edition, out, "-q").returncode == 0
     (out / "pages" / "09.pdf").write_bytes(b"stale")
