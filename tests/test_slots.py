@@ -71,6 +71,23 @@ def test_underset_story_is_named_in_a_warning(make_edition, tmp_path):
         assert f"page {info['pages'][-1]}" in said[0]
 
 
+def test_photo_the_slot_has_no_room_for_is_named_in_a_warning(make_edition, tmp_path):
+    story = make_edition / "stories" / "first.md"
+    (make_edition / "photos" / "second.jpg").write_bytes(
+        (make_edition / "photos" / "river.jpg").read_bytes())
+    text = story.read_text(encoding="utf-8")
+    assert '    focus: [0.5, 0.4]\n' in text
+    story.write_text(text.replace('    focus: [0.5, 0.4]\n', '    focus: [0.5, 0.4]\n'
+                                  '  - file: "../photos/second.jpg"\n'
+                                  '    caption: "দ্বিতীয় ছবি"\n'), encoding="utf-8")
+    result = build_edition(make_edition, tmp_path / "out")
+    said = [w for w in result.warnings if "second.jpg" in w]
+    assert len(said) == 1 and "first:" in said[0] and "not printed" in said[0], said
+    layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    photos = [e for p in layout["pages"] for e in p["elements"] if e["role"] == "photo"]
+    assert len(photos) == 1  # the first photo is printed, the second is only reported
+
+
 def test_briefs_slot_overflow_is_reported_overset(make_edition, tmp_path):
     ed = make_edition
     text = (ed / "edition.yaml").read_text(encoding="utf-8")

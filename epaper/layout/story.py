@@ -146,8 +146,12 @@ class StoryComposer:
                                  continued_from(lang, from_page), "kicker")
         else:
             y = self._header(out, story, reg, y, squeeze)
-        if not from_page and story.photos and reg.slot.photo.position == "top":
-            y = self._photo(out, story, story.photos[0], reg, y, squeeze)
+        if not from_page and story.photos:
+            shown = 1 if reg.slot.photo.position == "top" else 0
+            if shown:
+                y = self._photo(out, story, story.photos[0], reg, y, squeeze)
+            if len(story.photos) > shown:
+                out.warnings.append(_photos_left_out(story, reg, shown))
         self._body(out, story, reg, y, jump, blocks if blocks is not None else story.blocks)
         return out
 
@@ -335,3 +339,12 @@ def _widows_orphans_left(rows: list[Row], cols: list[list[Row]], placed: int) ->
                 line = rows[k - 1 if kind == "orphan" else k].line
                 out.append(f"{kind}: {line.text if line else ''}")
     return out
+
+
+def _photos_left_out(story: Story, reg: Region, shown: int) -> str:
+    """A story's photos that its slot has no room for: the desk must hear of each."""
+    left = [p.path.name for p in story.photos[shown:]]
+    takes = "no photo" if not shown else "one photo"
+    return (f"{story.id}: slot '{reg.slot.name}' takes {takes}, so "
+            f"{', '.join(left)} (with caption and credit) is not printed; put the story "
+            f"in a slot with a photo or take the photo out of its front matter")
