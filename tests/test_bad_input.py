@@ -317,6 +317,10 @@ ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
                  id="uncovered-character-in-caption"),
     pytest.param(ED, "date: 2026-12-07", "date: 2026-13-45", 1, ["date"],
                  id="impossible-date"),
+    pytest.param(ED, 'section: "দেশ"', 'section: "দেশ \U0001F600"', None,
+                 ["U+1F600", "pages[0].section"], id="uncovered-character-in-section"),
+    pytest.param(SECOND, "lang: en", "lang: en\nsource: \"AP \u0f00\"", None,
+                 ["U+0F00", "source"], id="uncovered-character-in-source"),
     pytest.param(ED, "date: 2026-12-07", 'date: "7 December 2026"', 1, ["date"],
                  id="date-not-iso"),
 ])

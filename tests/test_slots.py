@@ -88,6 +88,17 @@ def test_photo_the_slot_has_no_room_for_is_named_in_a_warning(make_edition, tmp_
     assert len(photos) == 1  # the first photo is printed, the second is only reported
 
 
+def test_source_is_printed_after_the_byline(make_edition, tmp_path):
+    story = make_edition / "stories" / "second.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "lang: en", 'lang: en\nsource: "Reuters"'), encoding="utf-8")
+    build_edition(make_edition, tmp_path / "out")
+    layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    bylines = [ln["text"] for p in layout["pages"] for e in p["elements"]
+               if e["story"] == "second" and e["role"] == "byline" for ln in e["lines"]]
+    assert bylines == ["Staff Correspondent (Reuters)"]
+
+
 def test_briefs_slot_overflow_is_reported_overset(make_edition, tmp_path):
     ed = make_edition
     text = (ed / "edition.yaml").read_text(encoding="utf-8")

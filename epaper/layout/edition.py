@@ -147,13 +147,26 @@ def _route(ed: Edition, plans: list[PagePlan], src: PagePlan, placement: Placeme
     target.incoming.append((placement, src.spec.number, slot))
 
 
+# The style that prints each paper field (the rest go to the imprint).
+PAPER_STYLES = {"name": "masthead", "name_en": "folio", "tagline": "dateline",
+                "price": "dateline", "volume": "dateline", "issue": "dateline"}
+
+
 def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook) -> None:
-    """Every character of every story must be in a font of the style that sets it."""
+    """Every character of every story, page section and paper field must be in a font of
+    the style that sets it."""
+    for k, page in enumerate(ed.pages):
+        fonts.check_coverage(page.section, tset.style("folio").family, where=str(ed.source),
+                             field=f"pages[{k}].section")
+    for name in ed.paper.__dataclass_fields__:  # the edition's own paper: overrides
+        fonts.check_coverage(getattr(ed.paper, name), tset.style(PAPER_STYLES.get(
+            name, "imprint")).family, where=str(ed.source), field=f"paper.{name}")
     for story in ed.stories:
         where = str(story.path)
         fields = [("headline", story.headline, "headline"), ("kicker", story.kicker, "kicker"),
                   ("subheadline", story.subheadline, "subheadline"),
-                  ("byline", story.byline + story.dateline, "byline")]
+                  ("byline", story.byline + story.dateline, "byline"),
+                  ("source", story.source, "byline")]
         for name, text, style in fields:
             fonts.check_coverage(text, tset.style(style).family, where=where, field=name)
         for i, photo in enumerate(story.photos):

@@ -164,7 +164,7 @@ class StoryComposer:
         if story.subheadline:
             y = self._text_block(out, story, reg, y, "subheadline", story.subheadline,
                                  "subheadline")
-        byline = ", ".join(p for p in (story.byline, story.dateline) if p)
+        byline = byline_text(story)
         if byline:
             y = self._text_block(out, story, reg, y, "byline", byline, "byline")
         return y
@@ -348,3 +348,11 @@ def _photos_left_out(story: Story, reg: Region, shown: int) -> str:
     return (f"{story.id}: slot '{reg.slot.name}' takes {takes}, so "
             f"{', '.join(left)} (with caption and credit) is not printed; put the story "
             f"in a slot with a photo or take the photo out of its front matter")
+
+
+def byline_text(story: Story) -> str:
+    """The byline as printed: writer, dateline, and the source (an agency) in brackets."""
+    line = ", ".join(p for p in (story.byline, story.dateline) if p)
+    if story.source:
+        return f"{line} ({story.source})" if line else story.source
+    return line
