@@ -99,6 +99,33 @@ def test_source_is_printed_after_the_byline(make_edition, tmp_path):
     assert bylines == ["Staff Correspondent (Reuters)"]
 
 
+def _with_ad(edition, size):  # type: ignore[no-untyped-def]
+    from conftest import write_photo
+
+    (edition / "ads").mkdir()
+    write_photo(edition / "ads" / "shop.jpg", size=size)
+    ed = edition / "edition.yaml"
+    ed.write_text(ed.read_text(encoding="utf-8").replace(
+        "template: inside", "template: inside-ad").replace(
+        "- stories/second.md", "- stories/second.md\n    ads:\n"
+        "      - {slot: ad, file: ads/shop.jpg}"), encoding="utf-8")
+
+
+def test_low_resolution_ad_is_named_by_its_file(make_edition, tmp_path):
+    _with_ad(make_edition, (700, 500))
+    result = build_edition(make_edition, tmp_path / "out")
+    assert any(w.startswith("page 1: ad ads/shop.jpg prints at") for w in result.warnings), (
+        result.warnings)
+
+
+def test_ad_below_the_floor_is_refused_by_its_file(make_edition, tmp_path):
+    _with_ad(make_edition, (160, 120))
+    with pytest.raises(ContentError, match="ad ads/shop.jpg would print at") as exc:
+        build_edition(make_edition, tmp_path / "out")
+    assert exc.value.field == "pages[0].ads"
+    assert not (tmp_path / "out").exists()
+
+
 def test_briefs_slot_overflow_is_reported_overset(make_edition, tmp_path):
     ed = make_edition
     text = (ed / "edition.yaml").read_text(encoding="utf-8")

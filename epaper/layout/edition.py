@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from epaper.errors import ContentError
 from epaper.layout.furniture import ad, folio, imprint, masthead
@@ -249,7 +250,23 @@ class EditionLayout:
             if slot_name == reg.slot.name:
                 size, digest = probe_image(path, self.ed.source, None, "ads")
                 image = (path, size, digest)
-        return ad(self.ts, self.tset, self.ed, reg, image)
+        els = ad(self.ts, self.tset, self.ed, reg, image)
+        for el in els:
+            if el.image is not None:
+                self._ad_resolution(p, el.image.path, el.image.ppi)
+        return els
+
+    def _ad_resolution(self, p: PagePlan, path: Path, ppi: float) -> None:
+        """An ad is checked like a photo, by its file's name, before the press sees it."""
+        name = path.relative_to(self.ed.root).as_posix()
+        if ppi < self.tset.floor_ppi:
+            raise ContentError(f"ad {name} would print at {ppi:.0f} ppi, below the hard floor "
+                               f"of {self.tset.floor_ppi:.0f} ppi", file=self.ed.source,
+                               field=f"pages[{p.spec.number - 1}].ads",
+                               hint="ask the advertiser for artwork at the slot's size")
+        if ppi < self.tset.min_ppi:
+            self.log.warn(f"page {p.spec.number}: ad {name} prints at {ppi:.0f} ppi "
+                          f"(minimum {self.tset.min_ppi:.0f})")
 
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
                pending: dict[int, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
