@@ -20,7 +20,7 @@ from epaper.layout.log import LayoutLog
 from epaper.layout.typeset import Typesetter, place
 from epaper.model.edition import Edition
 from epaper.model.frame import Line, PageFrame
-from epaper.model.template import TemplateSet
+from epaper.model.template import PrintSpec, TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
 from epaper.render.finish import finish_print
@@ -116,7 +116,8 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                 say(f"{variant}: images")
                 ppi = (loaded.templates.target_ppi if variant == "print"
                        else loaded.templates.screen_ppi)
-                images = _prepare_images(frames, ppi, variant, loaded.templates.print.profile)
+                images = _prepare_images(frames, ppi, variant, loaded.templates.print,
+                                         loaded.edition.root, functools.partial(_warn, report))
 
                 def check(path: Path) -> None:
                     # Ghostscript rasterises for the ink check while the pages are written.
@@ -140,6 +141,9 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                     raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
                                       f"first: {pf.errors[0]}", file=loaded.edition.source,
                                       hint="nothing was written; fix the template or content")
+        if strict and report["warnings"]:  # the images' own warnings come late
+            raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
+                              f"{report['warnings'][0]}", file=loaded.edition.source)
         _write_json(staging / "report.json", report)
         _publish(staging, out)
     finally:
@@ -147,8 +151,15 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     return BuildResult(report, out, [out / f.relative_to(staging) for f in files])
 
 
-def _prepare_images(frames: list[PageFrame], ppi: float, variant: str,
-                    profile: Path | None) -> dict[str, PreparedImage]:
+def _warn(report: dict[str, Any], message: str) -> None:
+    """A warning found after layout (while preparing images): into the report too."""
+    if message not in report["warnings"]:
+        report["warnings"].append(message)
+        report["summary"]["warnings"] = len(report["warnings"])
+
+
+def _prepare_images(frames: list[PageFrame], ppi: float, variant: str, spec: PrintSpec,
+                    root: Path, warn: Callable[[str], None]) -> dict[str, PreparedImage]:
     prepared: dict[str, PreparedImage] = {}
     for frame in frames:
         gray = frame.mono and variant == "print"  # the e-paper keeps its colour
@@ -156,8 +167,15 @@ def _prepare_images(frames: list[PageFrame], ppi: float, variant: str,
             if el.image is not None:
                 key = image_key(el.image, gray)
                 if key not in prepared:
-                    prepared[key] = prepare(el.image, el.box.width, el.box.height, ppi,
-                                            variant=variant, profile=profile, gray=gray)
+                    done = prepared[key] = prepare(
+                        el.image, el.box.width, el.box.height, ppi, variant=variant,
+                        profile=spec.profile, gray=gray, ink_limit=spec.ink_limit)
+                    if done.reseparated:
+                        name = el.image.path.relative_to(root).as_posix()
+                        warn(f"page {frame.number}: {name} is CMYK with up to "
+                             f"{done.reseparated:.0f}% ink, over the press's "
+                             f"{spec.ink_limit:.0f}%; separated again through the press "
+                             f"profile (check its colours, or ask for newsprint artwork)")
     return prepared
 
 

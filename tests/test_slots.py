@@ -99,11 +99,17 @@ def test_source_is_printed_after_the_byline(make_edition, tmp_path):
     assert bylines == ["Staff Correspondent (Reuters)"]
 
 
-def _with_ad(edition, size):  # type: ignore[no-untyped-def]
+def _with_ad(edition, size, cmyk=False):  # type: ignore[no-untyped-def]
     from conftest import write_photo
+    from PIL import Image
 
     (edition / "ads").mkdir()
-    write_photo(edition / "ads" / "shop.jpg", size=size)
+    if cmyk:  # art separated for coated paper: 320 % in the dark half
+        art = Image.new("CMYK", size, (0, 40, 200, 0))
+        art.paste((255, 255, 255, 51), (0, 0, size[0] // 2, size[1]))
+        art.save(edition / "ads" / "shop.jpg", quality=95)
+    else:
+        write_photo(edition / "ads" / "shop.jpg", size=size)
     ed = edition / "edition.yaml"
     ed.write_text(ed.read_text(encoding="utf-8").replace(
         "template: inside", "template: inside-ad").replace(
@@ -116,6 +122,19 @@ def test_low_resolution_ad_is_named_by_its_file(make_edition, tmp_path):
     result = build_edition(make_edition, tmp_path / "out")
     assert any(w.startswith("page 1: ad ads/shop.jpg prints at") for w in result.warnings), (
         result.warnings)
+
+
+def test_heavy_cmyk_ad_is_separated_again_for_the_press(make_edition, tmp_path):
+    from epaper.preflight import preflight_file
+
+    _with_ad(make_edition, (1200, 900), cmyk=True)
+    result = build_edition(make_edition, tmp_path / "out")
+    said = [w for w in result.warnings if "ads/shop.jpg is CMYK with up to" in w]
+    assert len(said) == 1 and "separated again" in said[0], result.warnings
+    assert result.report["summary"]["warnings"] == len(result.warnings)
+    pf = preflight_file(tmp_path / "out" / "edition.pdf")
+    assert not pf.errors, pf.errors
+    assert max(p.max_ink for p in pf.pages) <= 240
 
 
 def test_ad_below_the_floor_is_refused_by_its_file(make_edition, tmp_path):
