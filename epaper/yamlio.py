@@ -1,14 +1,24 @@
-"""Read YAML safely, keeping the line of every mapping key for error messages."""
+"""Read YAML safely, keeping the line of every mapping key for error messages.
+
+Edition files (edition.yaml, story front matter) are read `strict`: they are plain
+data a desk types, so YAML's programmer features are refused with the line they are on
+instead of being half-understood — anchors and aliases (`&a`, `*a`: a few lines of
+them expand to millions of values), tags (`!!binary`, `!bn`) and a key given twice
+(YAML keeps the last one silently). Template sets keep anchors and tags; every YAML
+file is walked one node at a time, each node once, so shared nodes cost nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from epaper.errors import EpaperError
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass
@@ -18,6 +28,9 @@ class Located:
     data: Any
     lines: dict[tuple[object, ...], int]
     file: Path
+    # The text of every plain (unquoted) scalar as written, by path: `volume: 08` is the
+    # integer 8 to YAML, but the desk wrote "08".
+    written: dict[tuple[object, ...], str] = field(default_factory=dict)
 
     def line(self, *path: object) -> int | None:
         while path:
@@ -27,62 +40,196 @@ class Located:
         return None
 
 
-def _walk(node: yaml.Node, path: tuple[object, ...], lines: dict[tuple[object, ...], int]) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            k = key.value
-            lines[path + (k,)] = key.start_mark.line + 1
-            _walk(value, path + (k,), lines)
-            lines[path + (k,)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines)
+ANCHOR_HINT = ("write the value out in full; edition files do not use YAML anchors "
+               "(&name) or aliases (*name)")
+TAG_HINT = "remove the tag and write the value as plain text, in quotes if needed"
 
 
-def _bad_scalar(node: yaml.Node | None) -> int | None:
-    """Line of the first scalar PyYAML cannot construct (an impossible date)."""
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that notes every node written with an anchor (`&a`) or a tag (`!!x`),
+    for the walk to refuse at its path. Composing shares an aliased node (nothing is
+    expanded) and the walk meets an anchor before any alias to it, so an alias bomb is
+    refused at its first line, in no time."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.refused: dict[int, tuple[str, yaml.Mark, str]] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        anchor = None if isinstance(event, yaml.AliasEvent) else getattr(event, "anchor", None)
+        tag = getattr(event, "tag", None)
+        node = super().compose_node(parent, index)
+        if anchor:
+            self.refused.setdefault(id(node), (f"YAML anchor &{anchor} is not allowed",
+                                               event.start_mark, ANCHOR_HINT))
+        elif tag is not None:
+            self.refused.setdefault(id(node), (f"YAML tags are not allowed (found "
+                                               f"{_short_tag(tag)})", event.start_mark,
+                                               TAG_HINT))
+        return node  # type: ignore[no-any-return]
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith(
+        "tag:yaml.org,2002:") else tag
+
+
+def field_name(path: tuple[object, ...]) -> str:
+    """("pages", 0, "section") → "pages[0].section"."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) and not isinstance(p, bool) else (
+            f".{p}" if out else str(p))
+    return out
+
+
+class _Walker:
+    """Lines (and, for plain scalars, the written text) of every path, each node once."""
+
+    def __init__(self, file: Path, error: type[EpaperError], line_offset: int,
+                 refused: dict[int, tuple[str, yaml.Mark, str]] | None) -> None:
+        self.file, self.error, self.offset = file, error, line_offset
+        self.strict = refused is not None
+        self.refused = refused or {}
+        self.lines: dict[tuple[object, ...], int] = {}
+        self.written: dict[tuple[object, ...], str] = {}
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def key(self, node: yaml.Node, path: tuple[object, ...]) -> object:
+        """The key as the data will have it (`5:` is the integer 5, `yes:` is True)."""
+        line = node.start_mark.line + 1 + self.offset
+        self.refuse(node, path)
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error("a key must be a plain name, not a list or mapping",
+                             file=self.file, line=line, field=field_name(path) or None,
+                             hint="write 'name: value' (YAML's '? ' complex keys are not "
+                                  "used here)")
+        try:
+            key = self.constructor.construct_object(node)
+            hash(key)
+        except Exception:  # an impossible date as a key, a merge key: keep the text
+            key = node.value
+        return key
+
+    def refuse(self, node: yaml.Node, path: tuple[object, ...]) -> None:
+        """Strict: stop at a node written with an anchor or a tag."""
+        if id(node) in self.refused:
+            message, mark, hint = self.refused[id(node)]
+            raise self.error(message, file=self.file, line=mark.line + 1 + self.offset,
+                             field=field_name(path) or None, hint=hint)
+
+    def walk(self, root: yaml.Node) -> None:
+        stack: list[tuple[yaml.Node, tuple[object, ...]]] = [(root, ())]
+        while stack:
+            node, path = stack.pop()
+            self.refuse(node, path)
+            self.lines.setdefault(path, node.start_mark.line + 1 + self.offset)
+            if id(node) in self.seen:
+                continue
+            self.seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                if node.style is None:
+                    self.written[path] = node.value
+            elif isinstance(node, yaml.MappingNode):
+                keys = [self.key(k, path) for k, _v in node.value]
+                if self.strict:
+                    self._duplicates(node, path, keys)
+                for key, (key_node, _v) in zip(keys, node.value, strict=True):
+                    self.lines[path + (key,)] = key_node.start_mark.line + 1 + self.offset
+                for key, (_k, value) in reversed(list(zip(keys, node.value, strict=True))):
+                    stack.append((value, path + (key,)))
+            elif isinstance(node, yaml.SequenceNode):
+                for i in reversed(range(len(node.value))):
+                    stack.append((node.value[i], path + (i,)))
+
+    def _duplicates(self, node: yaml.MappingNode, path: tuple[object, ...],
+                    keys: list[object]) -> None:
+        lines: dict[object, int] = {}
+        for key, (key_node, _value) in zip(keys, node.value, strict=True):
+            line = key_node.start_mark.line + 1 + self.offset
+            if key in lines:
+                raise self.error(
+                    f"{key!r} is given twice, on lines {lines[key]} and {line}",
+                    file=self.file, line=line, field=field_name(path + (key,)),
+                    hint="keep one of them: YAML would silently use the last")
+            lines[key] = line
+
+
+def _bad_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar PyYAML cannot construct (an impossible date), each node once."""
     if node is None:
         return None
-    if isinstance(node, yaml.ScalarNode):
-        try:
-            yaml.SafeLoader("").construct_object(node)
-        except (ValueError, yaml.YAMLError):
-            return int(node.start_mark.line) + 1
-        return None
-    children = node.value if isinstance(node, yaml.SequenceNode) else (
-        [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else [])
-    for child in children:
-        found = _bad_scalar(child)
-        if found:
-            return found
+    constructor = yaml.SafeLoader("")
+    stack, seen = [node], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.ScalarNode):
+            try:
+                constructor.construct_object(n)
+            except (ValueError, yaml.YAMLError):
+                return n
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(reversed(n.value))
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(reversed([v for pair in n.value for v in pair]))
     return None
 
 
-def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int = 0) -> Located:
+def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int = 0,
+              *, strict: bool = False) -> Located:
+    """Parse `text` (from `file`; its line 1 is the file's line 1 + `line_offset`).
+
+    `strict` (edition files): refuse anchors, aliases, tags and duplicate keys."""
+    loader = _StrictLoader(text) if strict else yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if strict and mark is not None and "undefined alias" in str(exc):
+            # `*name` with no `&name` before it: an alias all the same.
+            name = str(getattr(exc, "problem", "")).rsplit(" ", 1)[-1].strip("'")
+            raise error(f"YAML alias *{name} is not allowed", file=file,
+                        line=mark.line + 1 + line_offset, hint=ANCHOR_HINT) from None
         # An unclosed quote is found at the end of the stream; the context mark says
         # where it opened, which is the line the desk has to fix.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "context_mark", None) or mark
         line = mark.line + 1 + line_offset if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"YAML syntax error: {problem}", file=file, line=line,
                     hint="check indentation and quoting") from None
-    lines: dict[tuple[object, ...], int] = {}
+    except RecursionError:
+        raise error("the YAML is nested too deeply to read", file=file,
+                    hint="edition files nest a few levels at most; check the brackets"
+                    ) from None
+    finally:
+        loader.dispose()
+    walker = _Walker(file, error, line_offset,
+                     loader.refused if isinstance(loader, _StrictLoader) else None)
     if node is not None:
-        _walk(node, (), lines)
+        walker.walk(node)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
+    except yaml.constructor.ConstructorError as exc:  # an unknown tag (template sets)
+        mark = exc.problem_mark
+        raise error(f"YAML tag not allowed here: {exc.problem}", file=file,
+                    line=mark.line + 1 + line_offset if mark is not None else None,
+                    hint="remove the tag and write the value as plain text") from None
     except (yaml.YAMLError, ValueError) as exc:  # e.g. date: 2026-13-45
         bad = _bad_scalar(node)
-        line = bad + line_offset if bad else None
-        raise error(f"invalid value: {exc}", file=file, line=line,
-                    hint="dates are written 2026-12-07") from None
-    if line_offset:
-        lines = {k: v + line_offset for k, v in lines.items()}
-    return Located(data, lines, file)
+        line = bad.start_mark.line + 1 + line_offset if bad is not None else None
+        hint = "dates are written 2026-12-07" if bad is not None and \
+            bad.tag == TIMESTAMP_TAG else None
+        raise error(f"invalid value: {exc}", file=file, line=line, hint=hint) from None
+    except RecursionError:
+        raise error("the YAML is nested too deeply to read", file=file,
+                    hint="edition files nest a few levels at most; check the brackets"
+                    ) from None
+    return Located(data, walker.lines, file, walker.written)
 
 
 def read_text(path: Path, error: type[EpaperError], what: str) -> str:
