@@ -196,14 +196,17 @@ def test_stories_in_order_of_first_appearance(two_pages):
     assert [s.id for s in ed.stories] == ["first", "second", "third"]
 
 
-def test_same_story_file_loaded_once(make_edition):
+def test_same_story_file_listed_twice_is_refused(make_edition):
+    # A second listing would print the story twice and count its words twice; the rest
+    # of a story goes to another page with continue:, not by listing it again.
     yaml_path = make_edition / "edition.yaml"
     yaml_path.write_text(yaml_path.read_text().replace("- stories/second.md",
                                                        "- stories/../stories/first.md"))
-    ed = load_edition(make_edition)
-    assert [s.id for s in ed.stories] == ["first"]
-    first, again = ed.pages[0].placements
-    assert first.story is again.story
+    with pytest.raises(ContentError) as exc:
+        load_edition(make_edition)
+    assert exc.value.line == 12
+    assert exc.value.field == "pages[0].stories[1].file"
+    assert "stories/first.md is listed twice" in exc.value.message
 
 
 def test_sample_edition_loads():

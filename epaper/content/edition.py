@@ -6,7 +6,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from epaper.content.paths import inside
+from epaper.content import fields
+from epaper.content.paths import inside, resolved
 from epaper.content.story import LANGS, load_story, probe_image
 from epaper.errors import ContentError
 from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placement, Story
@@ -15,6 +16,11 @@ from epaper.yamlio import Located, load_yaml, read_text
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
 PAGE_KNOWN = {"template", "section", "stories", "ads", "mono"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
+STORY_ENTRY = {"file", "slot", "continue"}
+CONTINUE_KNOWN = {"page", "slot"}
+AD_KNOWN = {"slot", "file"}
+
+
 def _layouts_dir() -> Path:
     """The shipped template sets: beside the package in a checkout (editable install),
     else where a wheel installs them (<prefix>/share/epaper/layouts)."""
@@ -28,24 +34,37 @@ LAYOUTS_DIR = _layouts_dir()
 
 
 def resolve_layout(value: object, root: Path, meta: Located) -> Path:
+    """A shipped template set by name (`broadsheet`), or a set's .yaml file in the edition
+    folder (`custom.yaml`, `layouts/custom.yaml`). Like every path an edition names, a
+    file must stay inside the edition folder (README: "must stay inside the edition
+    folder"); a bare name may also be a shipped set."""
     if not isinstance(value, str) or not value.strip():
         raise ContentError("layout must name a template set, e.g. 'broadsheet'",
                            file=meta.file, line=meta.line("layout"), field="layout")
-    candidates = [(root / value), LAYOUTS_DIR / f"{value}.yaml", LAYOUTS_DIR / value]
-    for c in candidates:
-        if c.is_file():
-            return c.resolve()
     known = ", ".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
+    bare = "/" not in value and "\\" not in value and value not in (".", "..")
+    local = root / value
+    if not bare or local.is_file():
+        path = inside(root, root, value, file=meta.file, line=meta.line("layout"),
+                      field="layout", hint="copy the template set into the edition folder, "
+                      f"or name a shipped one: {known}")
+        if path.is_file():
+            return path
+    else:
+        for c in (LAYOUTS_DIR / f"{value}.yaml", LAYOUTS_DIR / value):
+            if c.is_file():
+                return c.resolve()
     raise ContentError(f"unknown layout {value!r}", file=meta.file, line=meta.line("layout"),
                        field="layout", hint=f"shipped template sets: {known}")
 
 
 def load_edition(folder: Path) -> Edition:
-    root = folder.resolve()
+    root = resolved(folder, file=folder)
     source = root / "edition.yaml"
     if not root.is_dir():
         raise ContentError("edition folder not found", file=folder)
-    meta = load_yaml(read_text(source, ContentError, "edition.yaml"), source, ContentError)
+    meta = load_yaml(read_text(source, ContentError, "edition.yaml"), source, ContentError,
+                     strict=True)
     data = meta.data
     if not isinstance(data, dict):
         raise ContentError("edition.yaml must be a mapping (date:, layout:, pages:)",
@@ -64,7 +83,8 @@ def load_edition(folder: Path) -> Edition:
     if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 3:
         raise ContentError("hijri_offset must be a whole number of days between -3 and 3",
                            file=source, line=meta.line("hijri_offset"), field="hijri_offset")
-    paper = _paper(data.get("paper") or {}, meta)
+    _date_in_calendars(date, offset, meta)
+    paper = _paper(data.get("paper"), meta)
     profile = _profile(data.get("print"), meta, root)
     stories: dict[Path, Story] = {}
     pages = _pages(data.get("pages"), meta, root, lang, stories)
@@ -102,7 +122,26 @@ def _date(value: object, meta: Located) -> dt.date:
                        file=meta.file, line=meta.line("date"), field="date")
 
 
+def _date_in_calendars(date: dt.date, offset: int, meta: Located) -> None:
+    """The masthead prints the Hijri date by Umm al-Qura, which hijridate knows for a
+    fixed span of years only; outside it the build could not set the masthead. Refused
+    here, so that `epaper check` and `epaper build` agree."""
+    from hijridate.ummalqura import GREGORIAN_RANGE
+
+    lo, hi = (dt.date(*d) for d in GREGORIAN_RANGE)
+    first, last = lo - dt.timedelta(days=offset), hi - dt.timedelta(days=offset)
+    if not first <= date <= last:
+        with_offset = f" with hijri_offset {offset}" if offset else ""
+        raise ContentError(
+            f"{date} is outside the years the masthead's Hijri date can be given for",
+            file=meta.file, line=meta.line("date"), field="date",
+            hint=f"editions can be dated {first} to {last}{with_offset}: the Umm al-Qura "
+                 f"calendar is known from {lo} to {hi} only")
+
+
 def _paper(value: object, meta: Located) -> Paper:
+    if value is None:
+        return Paper()
     if not isinstance(value, dict):
         raise ContentError("paper must be a mapping", file=meta.file, line=meta.line("paper"),
                            field="paper")
@@ -111,7 +150,8 @@ def _paper(value: object, meta: Located) -> Paper:
             raise ContentError(f"unknown field {key!r}", file=meta.file,
                                line=meta.line("paper", key), field=f"paper.{key}",
                                hint=f"known: {', '.join(PAPER_FIELDS)}")
-    return Paper(**{k: str(v) for k, v in value.items() if v is not None})
+    return Paper(**{str(k): fields.text(meta, v, ("paper", k), f"paper.{k}")
+                    for k, v in value.items() if v is not None})
 
 
 def _pages(value: object, meta: Located, root: Path, lang: str,
@@ -120,6 +160,7 @@ def _pages(value: object, meta: Located, root: Path, lang: str,
         raise ContentError("pages must be a non-empty list", file=meta.file,
                            line=meta.line("pages"), field="pages")
     pages = []
+    listed: dict[Path, tuple[str, int | None]] = {}  # story file → where it was listed
     for i, page in enumerate(value):
         where = ("pages", i)
         if not isinstance(page, dict):
@@ -130,29 +171,45 @@ def _pages(value: object, meta: Located, root: Path, lang: str,
                 raise ContentError(f"unknown field {key!r}", file=meta.file,
                                    line=meta.line(*where, key), field=f"pages[{i}].{key}",
                                    hint=f"known: {', '.join(sorted(PAGE_KNOWN))}")
-        template = page.get("template")
-        if not isinstance(template, str):
+        template = fields.text(meta, page.get("template"), (*where, "template"),
+                               f"pages[{i}].template")
+        if not template.strip():
             raise ContentError("missing template", file=meta.file, line=meta.line(*where),
                                field=f"pages[{i}].template")
-        items = page.get("stories") or []
-        if not isinstance(items, list):
-            raise ContentError("stories must be a list of story files", file=meta.file,
-                               line=meta.line(*where, "stories"), field=f"pages[{i}].stories",
-                               hint="write each story on its own '- ' line")
-        placements = tuple(_placement(item, meta, root, lang, stories, i, k, len(value))
-                           for k, item in enumerate(items))
-        ads = tuple(_ad(item, meta, root, i, k) for k, item in enumerate(page.get("ads") or []))
+        section = fields.text(meta, page.get("section"), (*where, "section"),
+                              f"pages[{i}].section")
+        items = _list(page, "stories", meta, i, "stories must be a list of story files",
+                      "write each story on its own '- ' line")
+        placements = tuple(_placement(item, meta, root, lang, stories, listed, i, k,
+                                      len(value)) for k, item in enumerate(items))
+        ads: list[tuple[str, Path]] = []
+        for k, item in enumerate(_list(page, "ads", meta, i, "ads must be a list of "
+                                       "{slot: NAME, file: IMAGE}",
+                                       "write each ad on its own '- ' line")):
+            ads.append(_ad(item, meta, root, i, k, ads))
         mono = page.get("mono", False)
         if not isinstance(mono, bool):
             raise ContentError("mono is true (black-only page) or false", file=meta.file,
                                line=meta.line(*where, "mono"), field=f"pages[{i}].mono")
-        pages.append(PageSpec(i + 1, template, str(page.get("section") or ""), placements, ads,
+        pages.append(PageSpec(i + 1, template, section, placements, tuple(ads),
                               meta.line(*where) or 0, mono))
     return tuple(pages)
 
 
+def _list(page: dict, key: str, meta: Located, i: int, message: str, hint: str) -> list:
+    """A page's list field (stories, ads); absent or empty is an empty list."""
+    items = page.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ContentError(message, file=meta.file, line=meta.line("pages", i, key),
+                           field=f"pages[{i}].{key}", hint=hint)
+    return items
+
+
 def _placement(item: object, meta: Located, root: Path, lang: str,
-               stories: dict[Path, Story], i: int, k: int, n_pages: int) -> Placement:
+               stories: dict[Path, Story], listed: dict[Path, tuple[str, int | None]],
+               i: int, k: int, n_pages: int) -> Placement:
     where = ("pages", i, "stories", k)
     field = f"pages[{i}].stories[{k}]"
     line = meta.line(*where)
@@ -161,37 +218,78 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
     if not isinstance(item, dict) or "file" not in item:
         raise ContentError("a story entry is a path or {file: PATH, slot: NAME}",
                            file=meta.file, line=line, field=field)
-    unknown = set(item) - {"file", "slot", "continue"}
+    unknown = set(item) - STORY_ENTRY
     if unknown:
-        raise ContentError(f"unknown field {sorted(unknown)[0]!r}", file=meta.file, line=line,
-                           field=field, hint="a story entry has file, slot and continue")
+        raise ContentError(f"unknown field {sorted(map(str, unknown))[0]!r}", file=meta.file,
+                           line=line, field=field,
+                           hint="a story entry has file, slot and continue")
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
-    if path not in stories:
-        if not path.is_file():
-            raise ContentError(f"story file not found: {item['file']}", file=meta.file,
-                               line=line, field=f"{field}.file")
-        stories[path] = load_story(path, root, lang)
+    if path in listed:
+        # A story is set once; what does not fit goes on with `continue:`. A second
+        # listing would print it twice and count its words twice.
+        first_field, first_line = listed[path]
+        raise ContentError(
+            f"{_rel(path, root)} is listed twice: {first_field} (line {first_line}) and "
+            f"{field} (line {line})", file=meta.file, line=line, field=f"{field}.file",
+            hint="list each story once; to carry the rest to another page, give its "
+                 "entry continue: {page: N}")
+    if not path.is_file():
+        raise ContentError(f"story file not found: {item['file']}", file=meta.file,
+                           line=line, field=f"{field}.file")
+    same_id = next((p for p in listed if p.stem == path.stem), None)
+    if same_id is not None:
+        raise ContentError(
+            f"story id {path.stem!r} is used by two files: {_rel(same_id, root)} and "
+            f"{_rel(path, root)}", file=meta.file, line=line, field=f"{field}.file",
+            hint="story ids (report.json, layout.json) come from file names without the "
+                 "folder; rename one of the files")
+    listed[path] = (field, line)
+    stories[path] = load_story(path, root, lang)
     cont = item.get("continue")
     continuation = None
     if cont is not None:
-        if isinstance(cont, int):
+        cont_line = meta.line(*where, "continue")
+        if isinstance(cont, int) and not isinstance(cont, bool):
             cont = {"page": cont}
+        if isinstance(cont, dict):
+            fields.mapping(meta, cont, (*where, "continue"), f"{field}.continue",
+                           CONTINUE_KNOWN, "continue")
         target = cont.get("page") if isinstance(cont, dict) else None
-        if not isinstance(target, int) or not 1 <= target <= n_pages or target == i + 1:
+        if (not isinstance(target, int) or isinstance(target, bool)
+                or not 1 <= target <= n_pages or target == i + 1):
             raise ContentError(f"continue needs an existing other page (1..{n_pages})",
-                               file=meta.file, line=meta.line(*where, "continue"),
-                               field=f"{field}.continue")
-        continuation = Continuation(target, cont.get("slot"))
-    slot = item.get("slot")
-    return Placement(stories[path], str(slot) if slot else None, continuation, line or 0)
+                               file=meta.file, line=cont_line, field=f"{field}.continue")
+        assert isinstance(cont, dict)
+        continuation = Continuation(target, fields.name(
+            meta, cont.get("slot"), (*where, "continue", "slot"), f"{field}.continue.slot",
+            "continue.slot"))
+    slot = fields.name(meta, item.get("slot"), (*where, "slot"), f"{field}.slot", "slot")
+    return Placement(stories[path], slot, continuation, line or 0)
 
 
-def _ad(item: object, meta: Located, root: Path, i: int, k: int) -> tuple[str, Path]:
-    line = meta.line("pages", i, "ads", k)
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _ad(item: object, meta: Located, root: Path, i: int, k: int,
+        before: list[tuple[str, Path]]) -> tuple[str, Path]:
+    where = ("pages", i, "ads", k)
+    line = meta.line(*where)
     field = f"pages[{i}].ads[{k}]"
     if not isinstance(item, dict) or "slot" not in item or "file" not in item:
         raise ContentError("an ad entry is {slot: NAME, file: IMAGE}", file=meta.file,
                            line=line, field=field)
+    fields.mapping(meta, item, where, field, AD_KNOWN, "an ad entry")
+    slot = fields.name(meta, item["slot"], (*where, "slot"), f"{field}.slot", "slot",
+                       required=True)
+    assert slot is not None  # required
+    for j, (other, _path) in enumerate(before):
+        if other == slot:
+            raise ContentError(
+                f"ad slot {slot!r} is given two ads: pages[{i}].ads[{j}] (line "
+                f"{meta.line('pages', i, 'ads', j)}) and {field} (line {line})",
+                file=meta.file, line=line, field=f"{field}.slot",
+                hint="an ad slot holds one ad; remove one or move it to another page")
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
     probe_image(path, meta.file, line, f"{field}.file")
-    return str(item["slot"]), path
+    return slot, path

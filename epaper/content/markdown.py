@@ -1,4 +1,5 @@
-"""The small Markdown of story bodies: paragraphs, `## ` subheads, **bold** and *italic*."""
+"""The small Markdown of story bodies: paragraphs, `## ` subheads (`#` to `######` and
+a space), **bold** and *italic*."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import re
 
 from epaper.model.edition import Block, Span
 
+# An ATX heading as CommonMark has it: one to six #, then a space or tab (or nothing).
+# "#Hashtag" and "#1 priority" are body text, not subheads.
+_HEADING = re.compile(r"#{1,6}(?:[ \t]+(.*))?")
 _INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s](?:.*?[^*\s])?\*)")
 
 
@@ -43,9 +47,10 @@ def parse_body(text: str, first_line: int = 1) -> tuple[Block, ...]:
         lineno = first_line + k
         if not line:
             flush()
-        elif line.startswith("#"):
+        elif (heading := _HEADING.fullmatch(line)) is not None:
             flush()
-            blocks.append(Block("subhead", parse_inline(line.lstrip("#").strip()), lineno))
+            blocks.append(Block("subhead", parse_inline((heading.group(1) or "").strip()),
+                                lineno))
         else:
             if not para:
                 start = lineno

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from epaper.content import fields
 from epaper.content.clean import clean, clean_lines
 from epaper.content.markdown import parse_body
 from epaper.content.paths import inside
@@ -16,6 +17,7 @@ from epaper.yamlio import Located, load_yaml, read_text
 
 TEXT_FIELDS = ("headline", "kicker", "subheadline", "byline", "dateline", "source")
 KNOWN = set(TEXT_FIELDS) | {"lang", "photos"}
+PHOTO_KNOWN = ("file", "caption", "credit", "focus")
 LANGS = ("bn", "en")
 
 
@@ -34,7 +36,7 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 def load_story(path: Path, root: Path, default_lang: str) -> Story:
     text = read_text(path, ContentError, "story file")
     front, body, body_line = split_front_matter(text.lstrip("\ufeff"), path)
-    meta = load_yaml(front, path, ContentError, line_offset=1)
+    meta = load_yaml(front, path, ContentError, line_offset=1, strict=True)
     data = meta.data
     if not isinstance(data, dict):
         raise ContentError("the front matter must be a mapping of fields", file=path, line=2)
@@ -42,20 +44,15 @@ def load_story(path: Path, root: Path, default_lang: str) -> Story:
         if key not in KNOWN:
             raise ContentError(f"unknown field {key!r}", file=path, line=meta.line(key),
                                field=str(key), hint=f"known fields: {', '.join(sorted(KNOWN))}")
-    headline = data.get("headline")
-    if not isinstance(headline, str) or not headline.strip():
+    values = {name: fields.text(meta, data.get(name), (name,), name) for name in TEXT_FIELDS}
+    if not values["headline"].strip():
         raise ContentError("missing headline", file=path, line=meta.line("headline") or 2,
                            field="headline", hint="every story needs 'headline: ...'")
-    fields = {}
+    texts = {}
     cleanups: list[Cleanup] = []
     for name in TEXT_FIELDS:
-        value = data.get(name, "")
-        if value is None:
-            value = ""
-        if not isinstance(value, str | int | float):
-            raise ContentError("expected text", file=path, line=meta.line(name), field=name)
-        text, done = clean(" ".join(str(value).split()))
-        fields[name] = text
+        text, done = clean(" ".join(values[name].split()))
+        texts[name] = text
         cleanups += [Cleanup(meta.line(name) or 1, name, rule, n) for rule, n in done]
     lang = data.get("lang", default_lang)
     if lang not in LANGS:
@@ -65,7 +62,7 @@ def load_story(path: Path, root: Path, default_lang: str) -> Story:
     body, done = clean_lines(body, body_line, "body")
     blocks = parse_body(body, body_line)
     story = Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks,
-                  cleanups=tuple(cleanups + done), **fields)
+                  cleanups=tuple(cleanups + done), **texts)
     _refuse_bijoy(story, meta)
     return story
 
@@ -90,7 +87,9 @@ def _refuse_bijoy(story: Story, meta: Located) -> None:
 
 def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
             ) -> tuple[Photo, ...]:
-    raw = meta.data.get("photos") or []
+    raw = meta.data.get("photos")
+    if raw is None:
+        raw = []
     if not isinstance(raw, list):
         raise ContentError("photos must be a list", file=path, line=meta.line("photos"),
                            field="photos")
@@ -102,6 +101,7 @@ def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
         if not isinstance(item, dict) or "file" not in item:
             raise ContentError("each photo needs a 'file'", file=path, line=line,
                                field=f"photos[{i}]")
+        fields.mapping(meta, item, ("photos", i), f"photos[{i}]", PHOTO_KNOWN, "a photo")
         photo_path = inside(root, path.parent, item["file"], file=path,
                             line=meta.line("photos", i, "file"), field=f"photos[{i}].file")
         focus = _focus(item.get("focus", [0.5, 0.5]), path, meta.line("photos", i, "focus"), i)
@@ -109,7 +109,8 @@ def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
                                    f"photos[{i}].file")
         texts = []
         for key in ("caption", "credit"):
-            text, done = clean(" ".join(str(item.get(key) or "").split()))
+            value = fields.text(meta, item.get(key), ("photos", i, key), f"photos[{i}].{key}")
+            text, done = clean(" ".join(value.split()))
             texts.append(text)
             cleanups += [Cleanup(meta.line("photos", i, key) or line or 1,
                                  f"photos[{i}].{key}", rule, n) for rule, n in done]
@@ -119,7 +120,8 @@ def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
 
 def _focus(value: object, path: Path, line: int | None, i: int) -> tuple[float, float]:
     ok = (isinstance(value, list | tuple) and len(value) == 2
-          and all(isinstance(v, int | float) and 0 <= v <= 1 for v in value))
+          and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
+                  for v in value))
     if not ok:
         raise ContentError("focus must be [x, y] with both between 0 and 1", file=path,
                            line=line, field=f"photos[{i}].focus")
@@ -146,6 +148,11 @@ def probe_image(photo: Path, named_in: Path, line: int | None, field: str
         with Image.open(io.BytesIO(data)) as im:
             im.load()  # verify() does not decode: a truncated JPEG only fails here
             size = im.size
+    except Image.DecompressionBombError as exc:
+        raise ContentError(f"{photo.name} is too large to open safely ({exc})",
+                           file=named_in, line=line, field=field,
+                           hint="scale the image down: a press photo needs about 200 ppi "
+                                "at the size it is printed") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ContentError(f"{photo.name} is not a readable image ({exc})", file=named_in,
                            line=line, field=field,
