@@ -6,10 +6,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
 from epaper.errors import FontCoverageError, FontError
+from epaper.yamlio import Located, load_yaml, read_text
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
 
@@ -31,6 +31,37 @@ class Face:
         return ord(char) in self.cmap
 
 
+def _families(meta: Located) -> dict[str, list[dict[str, str]]]:
+    """fonts.yaml's `families:`: each a non-empty list of faces, {regular: file.ttf, …}."""
+    example = "families: {serif: [{regular: NotoSerif-Regular.ttf, bold: …}]}"
+
+    def error(message: str, *path: object, hint: str = example) -> FontError:
+        return FontError(message, file=meta.file, line=meta.line(*path) or 1,
+                         field=".".join(map(str, path)) or None, hint=hint)
+
+    data = meta.data
+    if not isinstance(data, dict) or not isinstance(data.get("families"), dict) \
+            or not data["families"]:
+        raise error("the font index must map families: to font stacks")
+    for key in data:
+        if key != "families":
+            raise error(f"unknown field {key!r}", key, hint="known: families")
+    for family, members in data["families"].items():
+        if not isinstance(members, list) or not members:
+            raise error(f"family {family!r} must be a list of faces (a fallback stack), "
+                        f"got {members!r}", "families", family)
+        for i, member in enumerate(members):
+            if not isinstance(member, dict) or not isinstance(member.get("regular"), str):
+                raise error("a face must be a mapping with at least regular: FILE.ttf",
+                            "families", family, i)
+            for style, file in member.items():
+                if style not in STYLES or not isinstance(file, str):
+                    raise error(f"{style!r}: {file!r} is not a face", "families", family, i,
+                                style, hint=f"each face maps {', '.join(STYLES)} to a "
+                                "font file")
+    return data["families"]
+
+
 def _style_name(bold: bool, italic: bool) -> str:
     return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
 
@@ -41,11 +72,8 @@ class FontBook:
     def __init__(self, fonts_dir: Path) -> None:
         self.dir = fonts_dir
         index = fonts_dir / "fonts.yaml"
-        try:
-            data = yaml.safe_load(index.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise FontError(f"cannot read the font index: {exc.strerror}", file=index) from exc
-        self._families: dict[str, list[dict[str, str]]] = data.get("families") or {}
+        meta = load_yaml(read_text(index, FontError, "font index"), index, FontError)
+        self._families: dict[str, list[dict[str, str]]] = _families(meta)
         self._faces: dict[str, Face] = {}
 
     @property
