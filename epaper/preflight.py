@@ -11,7 +11,9 @@ import math
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,10 @@ from epaper.model.template import PrintSpec
 
 RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab"}
 INK_DPI = 150  # below ~100 dpi the maxima of photos are under-read
+# A bigger page is rasterised for the ink check at a lower resolution, so that no page
+# costs more than this many pixels (100 MB of CMYK); a broadsheet at 150 dpi is ~7 million.
+INK_MAX_PIXELS = 25_000_000
+MAX_FORM_DEPTH = 32  # forms drawing forms: deeper than this is taken for a loop
 RICH_BLACK_MAX_TEXT = 14.0  # pt: below this, black text must be K only
 DEFAULT_SPEC = PrintSpec()
 Matrix = tuple[float, float, float, float, float, float]
@@ -139,16 +145,33 @@ def preflight_file(path: Path, spec: PrintSpec = DEFAULT_SPEC, *, min_ppi: float
     with pdf:
         if pdf.is_encrypted:
             pf.add("error", "encryption", "the file is encrypted; PDF/X forbids encryption")
-        _document(pf, pdf)
+        _guarded(pf, None, _document, pf, pdf)
         for number, page in enumerate(pdf.pages, start=1):
             info = PageInfo(number)
             pf.pages.append(info)
-            _boxes(pf, info, page)
-            _Walker(pf, info, min_ppi, floor_ppi).walk(page.obj, IDENTITY)
+            _guarded(pf, number, _boxes, pf, info, page)
+            _guarded(pf, number, _Walker(pf, info, min_ppi, floor_ppi).page, page.obj)
             _page_font_checks(pf, info)
     if ink:
         _ink(pf)
     return pf
+
+
+# What a malformed object (a box of three numbers, a name where a dictionary belongs)
+# raises when it is read; deep nesting that slipped past the walker's guards too.
+_MALFORMED = (pikepdf.PdfError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+              RecursionError)
+
+
+def _guarded(pf: Preflight, page: int | None, check: Callable[..., None], *args: Any) -> None:
+    """Run one part of the checks; a malformed object it trips on becomes a structure
+    error, and the other parts still run."""
+    try:
+        check(*args)
+    except _MALFORMED as exc:
+        what = f"page {page}" if page else "the document"
+        pf.add("error", "structure", f"{what} is malformed and was only partly checked "
+               f"({type(exc).__name__}: {str(exc)[:160] or 'no detail'})", page)
 
 
 def _document(pf: Preflight, pdf: pikepdf.Pdf) -> None:
@@ -238,6 +261,53 @@ def _is_rgb(space: str) -> bool:
 STROKES = frozenset(("S", "s", "B", "B*", "b", "b*"))
 COLOUR_OPS = frozenset(("rg", "RG", "k", "K", "g", "G", "cs", "CS"))
 TEXT_OPS = frozenset(("BT", "Tf", "Tm", "Td", "TD", "Tj", "TJ", "'", '"'))
+# The operands of every operator whose operands the walker reads: n a number, / a name.
+OPERANDS = {"cm": "nnnnnn", "w": "n", "Tf": "/n", "Tm": "nnnnnn", "Td": "nn", "TD": "nn",
+            "k": "nnnn", "K": "nnnn", "rg": "nnn", "RG": "nnn", "g": "n", "G": "n",
+            "cs": "/", "CS": "/", "gs": "/", "Do": "/"}
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+
+
+def _kind(v: object) -> str:
+    if _is_number(v):
+        return "number"
+    if isinstance(v, pikepdf.Name):
+        return "name"
+    if isinstance(v, pikepdf.String | bytes | str):
+        return "string"
+    if isinstance(v, pikepdf.Array):
+        return "array"
+    if isinstance(v, pikepdf.Dictionary):
+        return "dictionary"
+    if isinstance(v, bool):
+        return "boolean"
+    return "null" if v is None else type(v).__name__
+
+
+def _bad_operands(op: str, operands: list[object]) -> str | None:
+    """Why `operands` do not fit `op` (e.g. "operator cm takes 6 numbers, found 5"), or
+    None when they do."""
+    want = OPERANDS.get(op)
+    if want is None:
+        return None
+    kinds = ["number" if k == "n" else "name" for k in want]
+    ok = len(operands) == len(want) and all(
+        _is_number(v) if k == "n" else isinstance(v, pikepdf.Name)
+        for k, v in zip(want, operands, strict=True))
+    if ok:
+        return None
+    if len(set(kinds)) == 1:
+        takes = f"{len(kinds)} {kinds[0]}s" if len(kinds) > 1 else f"1 {kinds[0]}"
+    else:
+        takes = " and ".join(f"a {k}" for k in kinds)
+    if len(operands) != len(want):
+        found = str(len(operands))
+    else:
+        found = ", ".join(_kind(v) for v in operands)
+    return f"operator {op} takes {takes}, found {found}"
 
 
 @dataclass
@@ -265,11 +335,24 @@ class _Walker:
         self.min_ppi, self.floor_ppi = min_ppi, floor_ppi
         self.seen_fonts: set[int] = set()
         self.flagged: set[str] = set()
+        self.drawing: list[tuple[int, int]] = []  # the forms being drawn, outermost first
+        self.malformed: list[str] = []  # operators skipped for their operands
 
     def flag(self, level: str, check: str, message: str) -> None:
         if (check, message) not in self.flagged:  # once per page and kind
             self.flagged.add((check, message))  # type: ignore[arg-type]
             self.pf.add(level, check, message, self.info.number)
+
+    def page(self, obj: pikepdf.Object) -> None:
+        """Walk a page; operators with wrong operands are skipped and reported once."""
+        try:
+            self.walk(obj, IDENTITY)
+        finally:
+            if self.malformed:
+                more = (f" ({len(self.malformed)} malformed operators on the page, the "
+                        "first shown)" if len(self.malformed) > 1 else "")
+                self.pf.add("error", "structure", f"{self.malformed[0]}{more}; the content "
+                            "stream is malformed: make the PDF again", self.info.number)
 
     def walk(self, obj: pikepdf.Object, ctm: Matrix) -> None:
         resources = obj.get("/Resources") or pikepdf.Dictionary()
@@ -277,8 +360,7 @@ class _Walker:
         state = _GState(ctm)
         stack: list[_GState] = []
         text = _TextState()
-        for operands, op in pikepdf.parse_content_stream(obj):
-            name = str(op)
+        for name, operands in self._commands(obj):
             if name == "q":
                 stack.append(replace(state))
             elif name == "Q" and stack:
@@ -297,8 +379,30 @@ class _Walker:
                 self._gstate(resources, operands[0])
             elif name == "Do":
                 self._xobject(resources, operands[0], state.ctm)
-            elif name == "BI":
+            elif name in ("BI", "INLINE IMAGE"):  # pikepdf hands over the whole image
                 self.flag("warning", "images", "inline image (not checked for resolution)")
+
+    def _commands(self, obj: pikepdf.Object) -> list[tuple[str, list[Any]]]:
+        """The content stream's operators with their operands; those whose operands do not
+        fit are left out and remembered for the page's structure finding."""
+        try:
+            parsed = pikepdf.parse_content_stream(obj)
+        except pikepdf.PdfError as exc:
+            self.flag("error", "structure", f"a content stream cannot be read "
+                      f"({type(exc).__name__}: {str(exc)[:160]})")
+            return []
+        commands = []
+        for operands, op in parsed:
+            try:
+                name = str(op)
+            except UnicodeDecodeError:  # garbage, not an operator the walker reads
+                continue
+            bad = _bad_operands(name, operands)
+            if bad is None:
+                commands.append((name, operands))
+            else:
+                self.malformed.append(bad)
+        return commands
 
     def _stroke(self, state: _GState) -> None:
         width = state.line_width * _scale(state.ctm)
@@ -400,7 +504,19 @@ class _Walker:
             matrix = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
             if xo.get("/Group") is not None:
                 self.flag("error", "transparency", "transparency group (PDF/X-1a forbids it)")
-            self.walk(xo, _mul(matrix, ctm))  # type: ignore[arg-type]
+            if xo.objgen in self.drawing:
+                self.flag("error", "structure", f"form {str(name).lstrip('/')} draws itself "
+                          "(directly or through other forms); it was not followed")
+                return
+            if len(self.drawing) >= MAX_FORM_DEPTH:
+                self.flag("error", "structure", f"forms nested more than {MAX_FORM_DEPTH} "
+                          "deep; the innermost were not followed")
+                return
+            self.drawing.append(xo.objgen)
+            try:
+                self.walk(xo, _mul(matrix, ctm))  # type: ignore[arg-type]
+            finally:
+                self.drawing.pop()
             return
         if kind != "/Image":
             return
@@ -437,6 +553,38 @@ def _page_font_checks(pf: Preflight, info: PageInfo) -> None:
                    info.number)
 
 
+def _page_inches(info: PageInfo) -> tuple[float, float]:
+    """The most Ghostscript may rasterise of the page (MediaBox or BleedBox), inches."""
+    boxes = [b for b in (info.boxes.get("media"), info.boxes.get("bleed")) if b]
+    return (max((b[2] - b[0] for b in boxes), default=0.0) / 72,
+            max((b[3] - b[1] for b in boxes), default=0.0) / 72)
+
+
+def _ink_dpi(info: PageInfo) -> int:
+    """INK_DPI, or less for a page so big that INK_DPI would pass INK_MAX_PIXELS."""
+    w, h = _page_inches(info)
+    if w * h * INK_DPI ** 2 <= INK_MAX_PIXELS:
+        return INK_DPI
+    return max(1, int(math.sqrt(INK_MAX_PIXELS / (w * h))))
+
+
+def _ink_runs(pf: Preflight) -> list[tuple[int, int, int]]:
+    """(first page, last page, dpi) for each Ghostscript run: pages of one resolution in a
+    row share a run; a file of one resolution is split in two (gs renders on one core)."""
+    runs: list[tuple[int, int, int]] = []
+    for info in pf.pages:
+        dpi = _ink_dpi(info)
+        if runs and runs[-1][2] == dpi:
+            runs[-1] = (runs[-1][0], info.number, dpi)
+        else:
+            runs.append((info.number, info.number, dpi))
+    if len(runs) == 1 and runs[0][1] > runs[0][0]:
+        first, last, dpi = runs[0]
+        mid = (first + last) // 2
+        runs = [(first, mid, dpi), (mid + 1, last, dpi)]
+    return runs
+
+
 def _ink(pf: Preflight) -> None:
     """Rasterise every page's bleed area in CMYK and take the highest total coverage."""
     gs = shutil.which("gs")
@@ -444,40 +592,57 @@ def _ink(pf: Preflight) -> None:
         pf.add("warning", "ink", "ink coverage not measured: Ghostscript (gs) is not "
                "installed (apt-get install ghostscript)")
         return
-    from PIL import Image
-
+    runs = _ink_runs(pf)
     with tempfile.TemporaryDirectory(prefix="epaper-ink-") as tmp:
-        # Two Ghostscripts on halves of the document: it renders on one core.
-        n = len(pf.pages)
-        halves = [(1, (n + 1) // 2), ((n + 1) // 2 + 1, n)] if n > 1 else [(1, n)]
-        runs = [subprocess.Popen(
-            [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc",
-             f"-r{INK_DPI}", "-dUseBleedBox", "-dOverprint=/simulate",
-             f"-dFirstPage={first}", f"-dLastPage={last}",
-             f"-sOutputFile={tmp}/h{first:04d}-%04d.tif", str(pf.file)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for first, last in halves]
-        for run in runs:
-            out, err = run.communicate()
-            if run.returncode != 0:
-                pf.add("error", "ink", f"Ghostscript could not render the file: "
-                       f"{(err or out).strip()[:200]}")
+        for k in range(0, len(runs), 2):  # two Ghostscripts at a time
+            procs = [subprocess.Popen(
+                [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc",
+                 f"-r{dpi}", "-dUseBleedBox", "-dOverprint=/simulate",
+                 f"-dFirstPage={first}", f"-dLastPage={last}",
+                 f"-sOutputFile={tmp}/h{first:04d}-%04d.tif", str(pf.file)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for first, last, dpi in runs[k:k + 2]]
+            failed = ""
+            for run in procs:
+                out, err = run.communicate()
+                if run.returncode != 0 and not failed:
+                    failed = (err or out).strip()[:200]
+            if failed:
+                pf.add("error", "ink", f"Ghostscript could not render the file: {failed}")
                 return
-        for first, last in halves:
+        dpis: dict[int, int] = {}
+        for first, last, dpi in runs:
             for k in range(first, last + 1):
+                dpis[k] = dpi
                 src = Path(tmp) / f"h{first:04d}-{k - first + 1:04d}.tif"
                 if src.exists():
                     src.rename(Path(tmp) / f"p{k:04d}.tif")
         for info in pf.pages:
             tif = Path(tmp) / f"p{info.number:04d}.tif"
-            if not tif.exists():
-                continue
-            with Image.open(tif) as im:
-                high = _max_coverage(im) * 100 / 255
-            info.max_ink = round(high, 1)
-            if high > pf.spec.ink_limit + 0.5:
-                pf.add("error", "ink", f"total ink reaches {high:.0f}% (limit "
-                       f"{pf.spec.ink_limit:.0f}%)", info.number)
+            if tif.exists():
+                _page_ink(pf, info, tif, dpis[info.number])
+
+
+def _page_ink(pf: Preflight, info: PageInfo, tif: Path, dpi: int) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(tif) as im:
+            high = _max_coverage(im) * 100 / 255
+    except (Image.DecompressionBombError, OSError) as exc:
+        pf.add("warning", "ink", f"ink coverage not measured: the rasterised page cannot "
+               f"be read ({exc})", info.number)
+        return
+    info.max_ink = round(high, 1)
+    if dpi < INK_DPI:
+        w, h = _page_inches(info)
+        pf.add("warning", "ink", f"the page is {w * 25.4:.0f} x {h * 25.4:.0f} mm: ink "
+               f"measured at {dpi} dpi instead of {INK_DPI}, so that it stays under "
+               f"{INK_MAX_PIXELS // 1_000_000} million pixels; small details may be "
+               "under-read", info.number)
+    if high > pf.spec.ink_limit + 0.5:
+        pf.add("error", "ink", f"total ink reaches {high:.0f}% (limit "
+               f"{pf.spec.ink_limit:.0f}%)", info.number)
 
 
 def _max_coverage(im: object) -> int:
