@@ -6,7 +6,13 @@ Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing 
 
 from __future__ import annotations
 
+import math
+import os
+import secrets
+import shutil
+import stat
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -34,6 +40,103 @@ def _run(fn):  # type: ignore[no-untyped-def]
               "the edition folder.")
 
 
+class _Path(click.Path):
+    """click.Path that refuses an empty argument (Path("") would be the current folder)."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, str) and not value.strip():
+            self.fail("the path is empty; name a " + ("file" if self.file_okay else "folder"),
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class _Number(click.FloatRange):
+    """click.FloatRange that also refuses nan and infinity, which pass every range test."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.",
+                      param, ctx)
+        return number
+
+
+def _output_file(path: Path) -> None:
+    """Refuse, before any work, an output file that cannot be made: say why and what to do."""
+    folder = path.parent
+    if path.is_dir():
+        raise EpaperError("cannot write the output: this is a folder", file=path,
+                          hint="give a file name")
+    if not folder.exists():
+        raise EpaperError(f"cannot write the output: the folder {folder} does not exist",
+                          file=path, hint="create it first or choose another path")
+    if not folder.is_dir():
+        raise EpaperError(f"cannot write the output: {folder} is not a folder", file=path,
+                          hint="choose another path")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: into a temporary file in the same
+    folder, renamed over `path` once complete (an existing file keeps its permissions)."""
+    _output_file(path)
+    target = path.resolve() if path.is_symlink() else path
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise EpaperError(f"cannot write the output: {exc.strerror or exc}", file=path,
+                          hint="choose a folder you can write to; nothing was written"
+                          ) from None
+
+
+# Output folders a build replaces whole (see build._publish).
+_REPLACED = ("pages", "screen")
+
+
+def _out_dir_apart(edition_dir: Path, out_dir: Path) -> None:
+    """Usage error for an output folder that would mix with the edition: outputs inside it
+    would sit among (and could be read back as) its files, and a build replaces pages/ and
+    screen/ of OUT whole."""
+    edition, out = edition_dir.resolve(), out_dir.resolve()
+    if out == edition or edition in out.parents:
+        where = "is the edition folder" if out == edition else "is inside the edition folder"
+        raise click.BadParameter(
+            f"{out_dir} {where} {edition_dir}: the outputs would be mixed with the edition's "
+            "files. Choose a folder outside it, e.g. -o out", param_hint="'-o' / '--out'")
+    if out in edition.parents and edition.relative_to(out).parts[0] in _REPLACED:
+        replaced = out_dir / edition.relative_to(out).parts[0]
+        raise click.BadParameter(
+            f"a build replaces {replaced}, which holds the edition folder {edition_dir}. "
+            "Choose another output folder", param_hint="'-o' / '--out'")
+
+
+def _out_dir_writable(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be made or written, naming it and why."""
+    out = out_dir.resolve()
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = ("exists and is not a folder" if existing == out
+                else f"cannot be made: {existing} is not a folder")
+        raise EpaperError(f"the output folder {what}", file=out_dir,
+                          hint="choose another output folder")
+    # Try what the build will do: make folders next to OUT (staging) or above it.
+    for folder in sorted({existing, out.parent} if out.exists() else {existing}):
+        try:
+            shutil.rmtree(tempfile.mkdtemp(prefix=".epaper-probe-", dir=folder))
+        except OSError as exc:
+            raise EpaperError(f"cannot write in {folder}: {exc.strerror or exc}",
+                              file=out_dir, hint="choose an output folder you can write to"
+                              ) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="epaper")
 def main() -> None:
@@ -41,9 +144,10 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("edition_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Output folder.")
+@click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=_Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Output folder (outside the "
+              "edition folder).")
 @click.option("--strict", is_flag=True, help="Treat every warning (overset, low-resolution "
               "photo, …) as an error: exit 1 and write nothing.")
 @click.option("--proof", is_flag=True, help="Desk proof: frame overset stories in magenta "
@@ -63,6 +167,8 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
             click.echo(f"  {step}", err=True)
 
     variants = ("print", "screen") if variant == "both" else (variant,)
+    _out_dir_apart(edition_dir, out_dir)
+    _run(lambda: _out_dir_writable(out_dir))
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
                                         proof=proof, variants=variants, progress=progress))
     if quiet:
@@ -86,7 +192,7 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
 
 
 @main.command()
-@click.argument("edition_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
 def check(edition_dir: Path) -> None:
     """Validate EDITION_DIR (files, fields, templates, slots, fonts) without rendering."""
     from epaper.build import check_edition
@@ -149,18 +255,18 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--ink-limit", type=float, default=240.0, show_default=True,
-              help="Highest total ink coverage allowed, percent.")
-@click.option("--min-text", type=float, default=5.0, show_default=True,
-              help="Smallest text size allowed, pt.")
-@click.option("--hairline", type=float, default=0.25, show_default=True,
-              help="Thinnest stroke allowed, pt.")
-@click.option("--min-ppi", type=float, default=150.0, show_default=True,
+@click.argument("pdf", type=_Path(dir_okay=False, path_type=Path))
+@click.option("--ink-limit", type=_Number(100, 400), default=240.0, show_default=True,
+              help="Highest total ink coverage allowed, percent (100-400).")
+@click.option("--min-text", type=_Number(0, min_open=True), default=5.0, show_default=True,
+              help="Smallest text size allowed, pt (above 0).")
+@click.option("--hairline", type=_Number(0, min_open=True), default=0.25, show_default=True,
+              help="Thinnest stroke allowed, pt (above 0).")
+@click.option("--min-ppi", type=_Number(0, min_open=True), default=150.0, show_default=True,
               help="Images below this effective resolution get a warning.")
-@click.option("--floor-ppi", type=float, default=50.0, show_default=True,
-              help="Images below this effective resolution are an error.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--floor-ppi", type=_Number(0, min_open=True), default=50.0, show_default=True,
+              help="Images below this effective resolution are an error (at most --min-ppi).")
+@click.option("--json", "json_out", type=_Path(dir_okay=False, path_type=Path),
               help="Also write the full report as JSON here.")
 def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min_ppi: float,
               floor_ppi: float, json_out: Path | None) -> None:
@@ -172,15 +278,21 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
     from epaper.model.template import PrintSpec
     from epaper.preflight import preflight_file
 
+    if floor_ppi > min_ppi:
+        raise click.BadParameter(f"{floor_ppi:g} is above --min-ppi {min_ppi:g}: the floor "
+                                 "(error) must not be above the minimum (warning)",
+                                 param_hint="'--floor-ppi'")
     if not pdf.is_file():
         click.echo(f"error: {pdf}: no such file", err=True)
         sys.exit(1)
+    if json_out is not None:
+        _run(lambda: _output_file(json_out))
     spec = PrintSpec(ink_limit=ink_limit, min_text=min_text, hairline=hairline)
-    result = preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi)
+    result = _run(lambda: preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi))
     click.echo(result.summary())
     if json_out is not None:
-        json_out.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+        data = json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n"
+        _run(lambda: _write_file(json_out, data.encode("utf-8")))
     sys.exit(1 if result.errors else 0)
 
 
