@@ -6,6 +6,7 @@ Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import secrets
@@ -221,8 +222,8 @@ def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-unt
 
 @main.command("convert-bijoy")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+                type=_Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--out", "out", type=_Path(dir_okay=False, path_type=Path),
               help="Write the converted file here (one input file only).")
 @click.option("--in-place", is_flag=True, help="Replace each file, keeping the original "
               "as FILE.bijoy.")
@@ -230,28 +231,39 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
     """Convert story FILES typed in legacy Bijoy (SutonnyMJ) to Unicode.
 
     Only text the desk typed is converted (front matter text fields, body lines); keys,
-    quoting and Markdown stay. Without -o or --in-place the result goes to stdout."""
-    from epaper.content.convert import convert_story
+    quoting and Markdown stay. Without -o or --in-place the result goes to stdout.
+    Output is UTF-8 without a byte order mark. A file with no Bijoy text is left as
+    it is."""
+    from epaper.content.convert import convert_story, read_story
 
     if out is not None and len(files) != 1:
         raise click.UsageError("-o takes one input file")
     if out is not None and in_place:
         raise click.UsageError("use either -o or --in-place")
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="latin-1")  # Bijoy files often arrive as ANSI
-        converted, changed = convert_story(text)
+
+    def convert_all() -> list[tuple[Path, str, int]]:
+        """Every file read, checked and converted before anything is written."""
+        done = [(path, *convert_story(read_story(path), path)) for path in files]
         if out is not None:
-            out.write_text(converted, encoding="utf-8")
-        elif in_place:
-            backup = path.with_name(path.name + ".bijoy")
-            backup.write_bytes(path.read_bytes())
-            path.write_text(converted, encoding="utf-8")
-        else:
+            _output_file(out)
+        return done
+
+    def write(path: Path, converted: str, changed: int) -> None:
+        if out is not None:
+            _write_file(out, converted.encode("utf-8"))
+        elif in_place and changed:
+            _write_file(path.with_name(path.name + ".bijoy"), path.read_bytes())
+            _write_file(path, converted.encode("utf-8"))
+        elif not in_place:
             click.echo(converted, nl=False)
-        click.echo(f"{path}: {changed} line(s) converted", err=True)
+        if changed:
+            click.echo(f"{path}: {changed} line(s) converted", err=True)
+        else:
+            click.echo(f"{path}: no Bijoy text found, nothing to convert"
+                       + ("; the file was left as it is" if in_place else ""), err=True)
+
+    for done in _run(convert_all):
+        _run(functools.partial(write, *done))
 
 
 @main.command()
