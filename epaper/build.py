@@ -23,7 +23,7 @@ from epaper.model.frame import Line, PageFrame
 from epaper.model.template import PrintSpec, TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
-from epaper.render.finish import finish_print
+from epaper.render.finish import finish_print, finish_screen
 from epaper.render.images import PreparedImage, image_key, prepare
 from epaper.render.pdf import PdfResources, PdfWriter, Sheet
 from epaper.templates.loader import fonts_dir, load_template_set
@@ -200,7 +200,7 @@ def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, Prepa
     title = f"{paper.name_en or paper.name} {ed.date.isoformat()}"
     bleed = max((f.bleed for f in frames), default=0.0)
     sheet = Sheet(variant, bleed=bleed, slug=tset.print.slug)
-    finish = None
+    finish: Callable[[bytes], bytes] = finish_screen
     ts = Typesetter(WordMaker(loaded.fonts))
     if variant == "print":
         profile = tset.print.profile
