@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -247,6 +248,13 @@ def _publish(staging: Path, out: Path) -> None:
     """
     new = sorted(p.name for p in staging.iterdir())
     out.mkdir(parents=True, exist_ok=True)
+    for folder in ("pages", "screen"):
+        foreign = _not_ours(out / folder, folder)
+        if foreign:
+            raise EpaperError(f"{out / folder} holds files epaper did not write "
+                              f"({', '.join(foreign[:3])}); a build replaces that folder whole",
+                              file=out, hint="choose another output folder, or move those "
+                              "files away; nothing was written")
     for name in new:
         target, made = out / name, staging / name
         if target.exists() and target.is_dir() != made.is_dir():
@@ -275,6 +283,25 @@ def _publish(staging: Path, out: Path) -> None:
                           f"could not put back {', '.join(lost)}: rebuild") from exc
     finally:
         shutil.rmtree(trash, ignore_errors=True)
+
+
+_PAGE_FILE = re.compile(r"\d{2,3}\.pdf")
+
+
+def _not_ours(folder: Path, name: str) -> list[str]:
+    """What in an earlier build's `pages/` or `screen/` folder a build did not write:
+    those folders are replaced whole, so anything else there would be lost."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        ours = (p.is_file() and _PAGE_FILE.fullmatch(rel)) if name == "pages" else (
+            rel in ("edition.pdf", "pages") or (rel.startswith("pages/") and p.is_file()
+                                                and _PAGE_FILE.fullmatch(p.name)))
+        if not ours:
+            found.append(f"{name}/{rel}")
+    return found
 
 
 def _put_back(done: list[tuple[Path, Path | None]]) -> list[str]:

@@ -60,7 +60,10 @@ class _StrictLoader(yaml.SafeLoader):
         anchor = None if isinstance(event, yaml.AliasEvent) else getattr(event, "anchor", None)
         tag = getattr(event, "tag", None)
         node = super().compose_node(parent, index)
-        if anchor:
+        if node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges a mapping in: a hidden key
+            self.refused.setdefault(id(node), ("YAML merge keys (<<) are not allowed",
+                                               event.start_mark, ANCHOR_HINT))
+        elif anchor:
             self.refused.setdefault(id(node), (f"YAML anchor &{anchor} is not allowed",
                                                event.start_mark, ANCHOR_HINT))
         elif tag is not None:
@@ -185,7 +188,13 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
     """Parse `text` (from `file`; its line 1 is the file's line 1 + `line_offset`).
 
     `strict` (edition files): refuse anchors, aliases, tags and duplicate keys."""
-    loader = _StrictLoader(text) if strict else yaml.SafeLoader(text)
+    try:
+        # The reader checks every character as the loader is made: a NUL fails here.
+        loader = _StrictLoader(text) if strict else yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        raise error(f"control character U+{exc.character:04X} in the YAML", file=file,
+                    line=line, hint="delete it: most editors do not show it") from None
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:

@@ -323,6 +323,9 @@ ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
                  ["U+0F00", "source"], id="uncovered-character-in-source"),
     pytest.param(ED, "date: 2026-12-07", 'date: "7 December 2026"', 1, ["date"],
                  id="date-not-iso"),
+    pytest.param(ED, "lang: bn", "lang: b\x00n", 3, ["U+0000"], id="nul-in-edition-yaml"),
+    pytest.param(ED, "lang: bn", "lang: bn\n<<: {hijri_offset: 9}", 4, ["merge keys"],
+                 id="yaml-merge-key"),
 ])
 def test_bad_edit_is_refused_naming_file_and_line(make_edition, out, file, old, new, line,
                                                   says):
@@ -410,6 +413,16 @@ def test_variant_not_built_again_is_removed(make_edition, out):
     assert not (out / "screen").exists()  # it would disagree with the new layout.json
     assert (out / "notes.txt").read_text() == "keep me"
     assert (out / "edition.pdf").exists()
+
+
+def test_desk_files_in_pages_folder_are_never_replaced(make_edition, out):
+    (out / "pages").mkdir(parents=True)
+    (out / "pages" / "scan-01.pdf").write_text("the desk's own scan")
+    proc = build(make_edition, out)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "pages/scan-01.pdf" in error_line(proc)
+    assert (out / "pages" / "scan-01.pdf").read_text() == "the desk's own scan"
+    assert sorted(p.name for p in out.iterdir()) == ["pages"]
 
 
 def test_rebuild_replaces_pages(make_edition, out):

@@ -27,6 +27,8 @@ NUKTA_YA = "\u09af\u09bc"  # য় as NFC keeps it: য + nukta
     ("It's the 'best' day", "It’s the ‘best’ day", "quotes"),
     ("ab\u00adsorb", "absorb", "soft-hyphen"),
     ("a\u0007b", "ab", "control"),
+    ("Temperatures\u000bmay\u000cdrop", "Temperatures may drop", "separator"),  # Word's
+    ("এক\u2028দুই", "এক দুই", "separator"),  # manual line break: a space, not glue
 ])
 def test_clean_rules(given, want, rule):
     got, done = clean(given)

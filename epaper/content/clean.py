@@ -21,6 +21,8 @@ RULES = {
     "space-before-punct": "space before । ॥ , ; : ? ! removed",
     "space-after-danda": "space added after । ॥ that ran into the next word",
     "quotes": "straight quotes made typographic",
+    "separator": "line and page separators (VT, FF, NEL, U+2028/9: a word processor's "
+                 "manual breaks) made spaces",
     "control": "control characters removed",
     "soft-hyphen": "soft hyphens removed (hyphenation is the engine's job)",
 }
@@ -30,7 +32,9 @@ KHANDA_TA = "\u09ce"
 PRECOMPOSED_NUKTA = "\u09dc\u09dd\u09df"
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t\u00a0]+(?=[।॥,;:?!](?:\s|$|[\"'”’)\]]))")
 _NO_SPACE_AFTER_DANDA = re.compile(r"([।॥])(?=[\u0980-\u09ff\u0041-\u005a\u0061-\u007a])")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff]")
+# Separators stand between words: removing them would glue "Temperatures\vmay".
+_SEPARATOR = re.compile(r"[\u000b\u000c\u001c-\u001f\u0085\u2028\u2029]")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f\ufeff]")
 _OPENERS = set(" \t\u00a0([{—–-/“‘")
 
 
@@ -59,6 +63,7 @@ def _count_sub(pattern: re.Pattern[str], repl: str, text: str) -> tuple[str, int
 
 
 _STEPS: list[tuple[str, Callable[[str], tuple[str, int]]]] = [
+    ("separator", lambda t: _count_sub(_SEPARATOR, " ", t)),
     ("control", lambda t: _count_sub(_CONTROL, "", t)),
     ("soft-hyphen", lambda t: (t.replace("\u00ad", ""), t.count("\u00ad"))),
     ("khanda-ta", lambda t: (t.replace(KHANDA_TA_OLD, KHANDA_TA), t.count(KHANDA_TA_OLD))),
