@@ -365,3 +365,27 @@ def test_pasted_token_of_3000_characters_is_broken_and_reported(make_edition, tm
     pieces += [ln["text"] for ln in lines[first + 1:] if ln["text"] and " " not in ln["text"]]
     assert len(pieces) > 10 and token.startswith("".join(pieces))
     assert result.report["stories"]["second"]["overset_words"]  # the rest: overset
+
+
+def test_english_jump_line_is_shortened_not_cut(make_edition, tmp_path):
+    """"Continued on page 2, column 5" does not fit a 35 mm column at the jump line's
+    size: a shorter form that still names page and column is set instead."""
+    import json
+
+    from epaper.build import build_edition
+
+    story = make_edition / "stories" / "second.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n" + (
+        "The Met office said showers would spread from the south-west during the day. "
+        * 10 + "\n\n") * 12, encoding="utf-8")
+    ed = make_edition / "edition.yaml"
+    ed.write_text(ed.read_text(encoding="utf-8").replace(
+        "      - stories/second.md\n",
+        "      - {file: stories/second.md, continue: {page: 2}}\n"
+        "  - template: inside\n    stories: []\n"), encoding="utf-8")
+    build_edition(make_edition, tmp_path / "out")
+    layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    (jump,) = [e for e in layout["pages"][0]["elements"]
+               if e["role"] == "jumpline" and e["story"] == "second"]
+    (line,) = jump["lines"]
+    assert line["text"].endswith(("column 5", "col. 5")) and "page 2" in line["text"]

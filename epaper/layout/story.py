@@ -42,9 +42,18 @@ class Composed:
 
 
 def jump_line(lang: str, jump: Jump) -> str:
+    return jump_lines(lang, jump)[0]
+
+
+def jump_lines(lang: str, jump: Jump) -> tuple[str, ...]:
+    """The jump line, then shorter forms for a column too narrow for it: the page and
+    column must both be read, so it is shortened rather than cut."""
     if lang == "bn":
-        return f"বাকি অংশ পৃষ্ঠা {bn_digits(jump.page)}, কলাম {bn_digits(jump.column)}"
-    return f"Continued on page {jump.page}, column {jump.column}"
+        page, col = bn_digits(jump.page), bn_digits(jump.column)
+        return (f"বাকি অংশ পৃষ্ঠা {page}, কলাম {col}", f"বাকি পৃ. {page}, ক. {col}")
+    return (f"Continued on page {jump.page}, column {jump.column}",
+            f"Continued on page {jump.page}, col. {jump.column}",
+            f"See page {jump.page}, col. {jump.column}")
 
 
 def continued_from(lang: str, page: int) -> str:
@@ -297,8 +306,11 @@ class StoryComposer:
                    column: tuple[float, float], jump: Jump) -> None:
         style = self.style("jumpline")
         row = reg.row_end - 1
-        lines = self.ts.set(jump_line(story.lang, jump), style, column[1] - column[0],
-                            story.lang, align="right")
+        width = column[1] - column[0]
+        for text in jump_lines(story.lang, jump):
+            lines = self.ts.set(text, style, width, story.lang, align="right")
+            if len(lines) == 1:
+                break
         placed = place(lines[:1], column[0], reg.baseline(row), reg.page.grid.baseline, style)
         box = Box(column[0], reg.row_top(row), column[1], reg.row_top(row + 1))
         out.elements.append(Element("jumpline", box, story.id, reg.slot.name, placed))

@@ -43,8 +43,15 @@ def _reseparate(profile: Path, source: bytes | None) -> ImageCms.ImageCmsTransfo
     The source's embedded profile says what its numbers mean; without one they are taken
     to be meant for this press."""
     press = ImageCms.getOpenProfile(str(profile))
-    origin = ImageCms.ImageCmsProfile(io.BytesIO(source)) if source else press
-    return ImageCms.buildTransform(origin, press, "CMYK", "CMYK",
+    if source:
+        try:  # an embedded profile that is not CMYK (or not a profile) cannot be used
+            return ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(source)),
+                                           press, "CMYK", "CMYK",
+                                           renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                                           flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+        except (ImageCms.PyCMSError, OSError):
+            pass
+    return ImageCms.buildTransform(press, press, "CMYK", "CMYK",
                                    renderingIntent=ImageCms.Intent.PERCEPTUAL,
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
