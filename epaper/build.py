@@ -75,7 +75,16 @@ def load(edition_dir: str | Path) -> Loaded:
 
 def check_edition(edition_dir: str | Path) -> Loaded:
     """Validate an edition folder; raises EpaperError naming file, line and field."""
-    return load(edition_dir)
+    return check_and_layout(edition_dir)[0]
+
+
+def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
+    """Load an edition and lay it out, as a build would but without rendering: what only
+    layout can find (a photo below the resolution floor, a caption that does not fit) is
+    refused by `epaper check` too, and its warnings are the build's."""
+    loaded = load(edition_dir)
+    _frames, log = layout(loaded)
+    return loaded, log
 
 
 def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], LayoutLog]:

@@ -195,13 +195,16 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
 def check(edition_dir: Path) -> None:
-    """Validate EDITION_DIR (files, fields, templates, slots, fonts) without rendering."""
-    from epaper.build import check_edition
+    """Validate EDITION_DIR (files, fields, templates, slots, fonts, layout) without
+    rendering."""
+    from epaper.build import check_and_layout
 
-    loaded = _run(lambda: check_edition(edition_dir))
+    loaded, log = _run(lambda: check_and_layout(edition_dir))
     ed = loaded.edition
     click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
                f"layout {loaded.templates.name}")
+    for warning in log.warnings:  # what a build would warn of, before rendering
+        click.echo(f"  warning: {warning}", err=True)
     _echo_cleanups(ed)
 
 

@@ -76,7 +76,11 @@ def test_check_good_edition(make_edition):
     proc = run_cli("check", make_edition)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok: 1 pages, 2 stories, layout broadsheet"
-    assert proc.stderr == ""
+    # The build's warnings, found by laying the edition out: the mini edition's stories
+    # are far shorter than their slots, and its photo is small for its frame.
+    warnings = proc.stderr.splitlines()
+    assert warnings and all(w.startswith("  warning: ") for w in warnings), proc.stderr
+    assert any("empty lines at the foot" in w for w in warnings)
 
 
 def test_check_writes_nothing(make_edition):
@@ -423,6 +427,19 @@ def test_desk_files_in_pages_folder_are_never_replaced(make_edition, out):
     assert "pages/scan-01.pdf" in error_line(proc)
     assert (out / "pages" / "scan-01.pdf").read_text() == "the desk's own scan"
     assert sorted(p.name for p in out.iterdir()) == ["pages"]
+
+
+def test_check_refuses_what_only_layout_finds_as_build_does(make_edition, out):
+    """A photo too small for its frame is found when the frame is known: check lays the
+    edition out too, so it refuses what the build would."""
+    from conftest import write_photo
+
+    write_photo(make_edition / "photos" / "river.jpg", size=(120, 90))
+    checked = run_cli("check", make_edition)
+    built = build(make_edition, out)
+    assert checked.returncode == built.returncode == 1
+    assert error_line(checked) == error_line(built)
+    assert "ppi" in error_line(checked)
 
 
 def test_rebuild_replaces_pages(make_edition, out):
