@@ -75,6 +75,7 @@ class Preflight:
     spec: PrintSpec
     pages: list[PageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    unrenderable: str = ""  # why the file is not worth rasterising for ink, if it is not
     pdfx: str = ""
 
     @property
@@ -152,7 +153,10 @@ def preflight_file(path: Path, spec: PrintSpec = DEFAULT_SPEC, *, min_ppi: float
             _guarded(pf, number, _boxes, pf, info, page)
             _guarded(pf, number, _Walker(pf, info, min_ppi, floor_ppi).page, page.obj)
             _page_font_checks(pf, info)
-    if ink:
+    if ink and pf.unrenderable:
+        pf.add("warning", "ink", f"ink coverage not measured: {pf.unrenderable}; make the "
+               "file again, then check its ink")
+    elif ink:
         _ink(pf)
     return pf
 
@@ -392,11 +396,18 @@ class _Walker:
                       f"({type(exc).__name__}: {str(exc)[:160]})")
             return []
         commands = []
+        depth = 0
         for operands, op in parsed:
             try:
                 name = str(op)
             except UnicodeDecodeError:  # garbage, not an operator the walker reads
                 continue
+            depth += (name == "q") - (name == "Q")
+            if depth == MAX_Q_DEPTH + 1 and name == "q":
+                self.malformed.append(f"graphics state saved (q) more than {MAX_Q_DEPTH} "
+                                      "levels deep, the limit PDF readers keep to")
+                # Ghostscript grinds for a minute on 100,000 nested q: not worth it.
+                self.pf.unrenderable = "graphics states nested too deep to render"
             bad = _bad_operands(name, operands)
             if bad is None:
                 commands.append((name, operands))
@@ -585,6 +596,10 @@ def _ink_runs(pf: Preflight) -> list[tuple[int, int, int]]:
     return runs
 
 
+MAX_Q_DEPTH = 28  # ISO 32000-1 Annex C: q/Q nesting readers are asked to support
+GS_TIMEOUT = 120  # seconds for one Ghostscript run; a broadsheet page takes about one
+
+
 def _ink(pf: Preflight) -> None:
     """Rasterise every page's bleed area in CMYK and take the highest total coverage."""
     gs = shutil.which("gs")
@@ -604,7 +619,14 @@ def _ink(pf: Preflight) -> None:
                 for first, last, dpi in runs[k:k + 2]]
             failed = ""
             for run in procs:
-                out, err = run.communicate()
+                try:
+                    out, err = run.communicate(timeout=GS_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    run.kill()
+                    run.communicate()
+                    failed = failed or (f"it took over {GS_TIMEOUT} s (a malformed or "
+                                        "extremely complex page)")
+                    continue
                 if run.returncode != 0 and not failed:
                     failed = (err or out).strip()[:200]
             if failed:

@@ -193,3 +193,12 @@ def test_cli_form_that_draws_itself(tmp_path):
     proc = run_cli("preflight", malformed_pdf(tmp_path / "f.pdf", GOOD, self_drawing=True))
     assert_clean_failure(proc)
     assert "form Fm0 draws itself" in proc.stdout
+
+
+def test_graphics_states_nested_too_deep_are_refused_without_rendering(tmp_path):
+    """100,000 nested q in a 1 KB file kept Ghostscript busy for a minute."""
+    path = malformed_pdf(tmp_path / "deep.pdf", b"q " * 100_000 + b"Q " * 100_000 + GOOD)
+    pf = preflight_file(path)
+    (found,) = structure(pf)
+    assert "more than 28 levels deep" in found
+    assert any("ink coverage not measured" in str(w) for w in pf.warnings)
