@@ -166,7 +166,7 @@ def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook) -> None:
         where = str(story.path)
         fields = [("headline", story.headline, "headline"), ("kicker", story.kicker, "kicker"),
                   ("subheadline", story.subheadline, "subheadline"),
-                  ("byline", story.byline + story.dateline, "byline"),
+                  ("byline", story.byline, "byline"), ("dateline", story.dateline, "byline"),
                   ("source", story.source, "byline")]
         for name, text, style in fields:
             fonts.check_coverage(text, tset.style(style).family, where=where, field=name)
