@@ -153,7 +153,11 @@ def probe_image(photo: Path, named_in: Path, line: int | None, field: str
                            file=named_in, line=line, field=field,
                            hint="scale the image down: a press photo needs about 200 ppi "
                                 "at the size it is printed") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError:
+        raise ContentError(f"{photo.name} is not an image (not a format epaper reads)",
+                           file=named_in, line=line, field=field,
+                           hint="re-export it as JPEG or PNG") from None
+    except (OSError, SyntaxError, ValueError) as exc:
         raise ContentError(f"{photo.name} is not a readable image ({exc})", file=named_in,
                            line=line, field=field,
                            hint="re-export it as JPEG or PNG") from None
