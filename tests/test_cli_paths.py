@@ -51,6 +51,17 @@ def ok_pdf(tmp_path: Path) -> Path:
     return malformed_pdf(tmp_path / "ok.pdf", GOOD)
 
 
+@pytest.fixture
+def read_only(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A folder nobody may write in (made writable again afterwards, for cleanup)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)
+
+
+
 # -- preflight --json ------------------------------------------------------------------
 
 def test_json_report_is_written_whole(ok_pdf, tmp_path):
@@ -100,20 +111,14 @@ def test_json_where_nothing_can_be_written(ok_pdf):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_json_into_read_only_folder(ok_pdf, tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        proc = run_cli("preflight", ok_pdf, "--json", folder / "x.json")
-        assert proc.returncode == 1
-        no_crash(proc)
-        assert error_line(proc) == (f"error: {folder / 'x.json'}: cannot write the output: "
-                                    "Permission denied (choose a folder you can write to; "
-                                    "nothing was written)")
-        assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o755)
+def test_json_into_read_only_folder(ok_pdf, read_only):
+    proc = run_cli("preflight", ok_pdf, "--json", read_only / "x.json")
+    assert proc.returncode == 1
+    no_crash(proc)
+    assert error_line(proc) == (f"error: {read_only / 'x.json'}: cannot write the output: "
+                                "Permission denied (choose a folder you can write to; "
+                                "nothing was written)")
+    assert list(read_only.iterdir()) == []
 
 
 # -- preflight's numbers ---------------------------------------------------------------
@@ -238,17 +243,11 @@ def test_output_folder_where_nothing_can_be_written(make_edition):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_output_folder_in_a_read_only_folder(make_edition, tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        proc = run_cli("build", make_edition, "-o", folder / "out")
-        assert proc.returncode == 1
-        no_crash(proc)
-        assert error_line(proc) == (f"error: {folder / 'out'}: cannot write in {folder}: "
-                                    "Permission denied (choose an output folder you can "
-                                    "write to)")
-        assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o755)
+def test_output_folder_in_a_read_only_folder(make_edition, read_only):
+    proc = run_cli("build", make_edition, "-o", read_only / "out")
+    assert proc.returncode == 1
+    no_crash(proc)
+    assert error_line(proc) == (f"error: {read_only / 'out'}: cannot write in {read_only}: "
+                                "Permission denied (choose an output folder you can "
+                                "write to)")
+    assert list(read_only.iterdir()) == []

@@ -21,6 +21,14 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def story_error(edition: Path, text: str) -> ContentError:
+    """The error a story file with `text` (dedented) is refused with."""
+    path = write(edition / "stories" / "x.md", text)
+    with pytest.raises(ContentError) as exc:
+        load_story(path, edition, "en")
+    return exc.value
+
+
 TWO_PAGES = """\
     date: 2026-11-27
     layout: broadsheet
@@ -263,24 +271,18 @@ def test_story_with_bom_and_crlf(make_edition):
 
 
 def test_unknown_story_field(make_edition):
-    path = write(make_edition / "stories" / "x.md", """\
+    err = story_error(make_edition, """\
         ---
         headline: X
         author: Someone
         ---
         Body.
         """)
-    with pytest.raises(ContentError) as exc:
-        load_story(path, make_edition, "en")
-    assert exc.value.field == "author"
-    assert exc.value.line == 3
+    assert (err.field, err.line) == ("author", 3)
 
 
 def test_story_without_front_matter(make_edition):
-    path = write(make_edition / "stories" / "x.md", "Just a body.\n")
-    with pytest.raises(ContentError) as exc:
-        load_story(path, make_edition, "en")
-    assert exc.value.line == 1
+    assert story_error(make_edition, "Just a body.\n").line == 1
 
 
 def test_unclosed_front_matter(make_edition):
@@ -336,7 +338,7 @@ def test_same_photo_same_digest(make_edition):
 @pytest.mark.parametrize("focus", ["[0.5]", "[0.5, 1.5]", "[-0.1, 0.5]", "middle",
                                    "[0.5, 0.5, 0.5]"])
 def test_bad_focus(make_edition, focus):
-    path = write(make_edition / "stories" / "p.md", f"""\
+    err = story_error(make_edition, f"""\
         ---
         headline: X
         photos:
@@ -345,24 +347,18 @@ def test_bad_focus(make_edition, focus):
         ---
         Body.
         """)
-    with pytest.raises(ContentError) as exc:
-        load_story(path, make_edition, "en")
-    assert exc.value.field == "photos[0].focus"
-    assert exc.value.line == 5
+    assert (err.field, err.line) == ("photos[0].focus", 5)
 
 
 def test_photos_must_be_a_list(make_edition):
-    path = write(make_edition / "stories" / "p.md", """\
+    err = story_error(make_edition, """\
         ---
         headline: X
         photos: ../photos/river.jpg
         ---
         Body.
         """)
-    with pytest.raises(ContentError) as exc:
-        load_story(path, make_edition, "en")
-    assert exc.value.field == "photos"
-    assert exc.value.line == 3
+    assert (err.field, err.line) == ("photos", 3)
 
 
 def test_photo_path_relative_to_story_file(make_edition):
