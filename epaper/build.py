@@ -24,9 +24,10 @@ from epaper.model.frame import Line, PageFrame
 from epaper.model.template import PrintSpec, TemplateSet
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
-from epaper.render.finish import finish_print, finish_screen
+from epaper.render.finish import finish_screen
 from epaper.render.images import PreparedImage, image_key, prepare
-from epaper.render.pdf import PdfResources, PdfWriter, Sheet
+from epaper.render.pdf import PageDrawer, PdfResources, Sheet
+from epaper.render.writer import PrintIntent, write_pdf
 from epaper.templates.loader import fonts_dir, load_template_set
 from epaper.text.fonts import FontBook
 from epaper.text.words import WordMaker
@@ -210,33 +211,50 @@ def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, Prepa
     title = f"{paper.name_en or paper.name} {ed.date.isoformat()}"
     bleed = max((f.bleed for f in frames), default=0.0)
     sheet = Sheet(variant, bleed=bleed, slug=tset.print.slug)
-    finish: Callable[[bytes], bytes] = finish_screen
     ts = Typesetter(WordMaker(loaded.fonts))
+    intent = None
     if variant == "print":
         profile = tset.print.profile
-        name = profile.stem if profile else ""
-        finish = functools.partial(finish_print, profile=profile, profile_name=name,
-                                   day=ed.date)
-    # The whole edition first: its checker can start while the single pages are written.
-    whole = PdfWriter(res, images, title=title, author=paper.name, sheet=sheet)
-    slugs = [_slug(ts, loaded, frame, len(frames), variant, bleed) if sheet.print else ()
-             for frame in frames]
-    for frame, slug in zip(frames, slugs, strict=True):
-        whole.add_page(frame, slug)
-    whole.save(staging / "edition.pdf", finish)
-    res.remember(whole)
+        intent = PrintIntent(profile, profile.stem if profile else "")
+
+    def key(el, mono):  # type: ignore[no-untyped-def]
+        return _pdf_key(image_key(el.image, mono))
+
+    drawer = PageDrawer(res, key, sheet)
+    drawings = [drawer.draw(frame, _slug(ts, loaded, frame, len(frames), variant, bleed)
+                            if sheet.print else ()) for frame in frames]
+    by_key = {_pdf_key(k): v for k, v in images.items()}
+    for d in drawings:
+        for k, gids in d.fonts:
+            res.edition_glyphs[k] = res.edition_glyphs.get(k, frozenset()) | gids
+    finish = finish_screen if variant == "screen" else (lambda data: data)
+    whole = write_pdf(drawings, res, by_key, title=title, author=paper.name, day=ed.date,
+                      intent=intent, edition_subsets=True)
+    _save(staging / "edition.pdf", finish(whole))
     if on_edition is not None:
         on_edition(staging / "edition.pdf")
     files = [staging / "edition.pdf"]
-    for frame, slug in zip(frames, slugs, strict=True):
-        say(f"{variant}: page {frame.number}")
-        single = PdfWriter(res, images, title=f"{title} page {frame.number}",
-                           author=paper.name, sheet=sheet)
-        single.add_page(frame, slug)
-        path = staging / "pages" / f"{frame.number:02d}.pdf"
-        single.save(path, finish)
+    for d in drawings:
+        say(f"{variant}: page {d.number}")
+        data = write_pdf([d], res, by_key, title=f"{title} page {d.number}",
+                         author=paper.name, day=ed.date, intent=intent,
+                         edition_subsets=sheet.print)
+        path = staging / "pages" / f"{d.number:02d}.pdf"
+        _save(path, finish(data))
         files.append(path)
     return files
+
+
+def _pdf_key(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _save(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.chmod(path, 0o644)
 
 
 def _write_json(path: Path, data: object) -> None:

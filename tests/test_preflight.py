@@ -14,14 +14,13 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from pdfx_helpers import finish_print, no_initial_font
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from epaper.build import build_edition
 from epaper.cli import main
 from epaper.preflight import preflight_file
-from epaper.render.finish import finish_print
-from epaper.render.pdf import _no_initial_font
 
 PROFILE = ROOT / "profiles" / "newsprint-tr002.icc"
 MM = 72 / 25.4
@@ -34,7 +33,7 @@ def make_pdf(path: Path, draw=None, *, trim: bool = True, finish: bool = True,
     adds the one fault a test is about."""
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(120 * MM, 120 * MM), invariant=1, encrypt=encrypt,
-               initialFontName=_no_initial_font())
+               initialFontName=no_initial_font())
     c.setFillColorCMYK(0.4, 0, 0, 0)
     c.rect(20 * MM, 20 * MM, 50 * MM, 50 * MM, stroke=0, fill=1)
     if draw:

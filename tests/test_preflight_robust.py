@@ -14,9 +14,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import ROOT
+from pdfx_helpers import finish_print
 
 from epaper.preflight import preflight_file
-from epaper.render.finish import finish_print
 
 PROFILE = ROOT / "profiles" / "newsprint-tr002.icc"
 needs_gs = pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript not installed")

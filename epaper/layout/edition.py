@@ -32,11 +32,47 @@ class Continued:
 
 
 @dataclass
+class PageLayout:
+    """One page laid out: its frame, what it tells the desk, and the overflow it sends on
+    (story id → blocks still to set, for the page its placement continues on)."""
+
+    frame: PageFrame
+    log: LayoutLog
+    overflow: dict[str, tuple[Block, ...]]
+
+
+@dataclass
 class PagePlan:
     spec: PageSpec
     template: PageTemplate
     stories: list[tuple[Placement, Slot]] = field(default_factory=list)
     incoming: list[tuple[Placement, int, Slot]] = field(default_factory=list)
+
+
+def incoming_for(p: PagePlan, pending: dict[str, tuple[Block, ...]]
+                 ) -> dict[str, tuple[Block, ...]]:
+    """The overflow that lands on page `p`, out of all that earlier pages sent on."""
+    return {pl.story.id: pending[pl.story.id] for pl, _from, _slot in p.incoming
+            if pl.story.id in pending}
+
+
+def sources_of(p: PagePlan) -> tuple[int, ...]:
+    """The pages whose overflow jumps to `p`: it can only be laid out after them."""
+    return tuple(sorted({from_page for _pl, from_page, _slot in p.incoming}))
+
+
+def merge_logs(logs: list[LayoutLog]) -> LayoutLog:
+    """The edition's log from its pages' logs, in page order; then what only the whole
+    edition shows: a story's foot is on the last page it reaches."""
+    out = LayoutLog()
+    for log in logs:
+        out.absorb(log)
+    for entry in out.stories.values():
+        if entry.underset_lines:
+            out.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
+                     f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}; add "
+                     f"copy or a photo, or give the story a smaller slot")
+    return out
 
 
 def paper_of(ed: Edition, tset: TemplateSet) -> Paper:
@@ -197,18 +233,30 @@ class EditionLayout:
         self._stack_last: dict[tuple[int, str], Story] = {}
 
     def run(self) -> tuple[list[PageFrame], LayoutLog]:
+        """Every page in order, each given the overflow that earlier pages sent it."""
         plans = plan(self.ed, self.tset)
-        pending: dict[int, tuple[Block, ...]] = {}
-        frames = [self._page(p, plans, pending) for p in plans]
-        for entry in self.log.stories.values():
-            if entry.underset_lines:
-                self.log.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
-                              f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}; add "
-                              f"copy or a photo, or give the story a smaller slot")
-        return frames, self.log
+        pending: dict[str, tuple[Block, ...]] = {}
+        pages = []
+        for p in plans:
+            done = self.page(p, plans, incoming_for(p, pending))
+            pending.update(done.overflow)
+            pages.append(done)
+        return [done.frame for done in pages], merge_logs([done.log for done in pages])
+
+    def page(self, p: PagePlan, plans: list[PagePlan],
+             incoming: dict[str, tuple[Block, ...]]) -> PageLayout:
+        """One page, from its plan and the overflow that jumps into it (story id → the
+        blocks still to set): a function of those alone, so pages can be laid out apart
+        and each one's result kept by a key of its inputs."""
+        self.log = LayoutLog()
+        self._stack_last = {}
+        pending = dict(incoming)
+        frame = self._page(p, plans, pending)
+        overflow = {k: v for k, v in pending.items() if k not in incoming}
+        return PageLayout(frame, self.log, overflow)
 
     def _page(self, p: PagePlan, plans: list[PagePlan],
-              pending: dict[int, tuple[Block, ...]]) -> PageFrame:
+              pending: dict[str, tuple[Block, ...]]) -> PageFrame:
         tpl = p.template
         els: list[Element] = [_fill(tpl, slot) for slot in tpl.slots if slot.fill]
         for slot in tpl.slots:
@@ -269,7 +317,7 @@ class EditionLayout:
                           f"(minimum {self.tset.min_ppi:.0f})")
 
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
-               pending: dict[int, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
+               pending: dict[str, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
         story = placement.story
         reg = region(p.template, slot)
         if slot.role == "photo":
@@ -286,7 +334,7 @@ class EditionLayout:
         result = self.composer.compose(story, reg, jump=jump)
         self._record(p, story, slot, result)
         if result.overflow and jump is not None:
-            pending[id(placement)] = result.overflow
+            pending[story.id] = result.overflow
             self.log.story(story.id, str(story.path)).continued_to = jump.page
         elif result.overflow:
             self._overset(story, result, reg)
@@ -325,11 +373,11 @@ class EditionLayout:
                                  slot.name, stroke=(0, 0, 0, 1), stroke_width=0.3)]
         return els
 
-    def _incoming(self, p: PagePlan, pending: dict[int, tuple[Block, ...]],
+    def _incoming(self, p: PagePlan, pending: dict[str, tuple[Block, ...]],
                   cursor: dict[str, float]) -> list[Element]:
         els: list[Element] = []
         for placement, from_page, slot in p.incoming:
-            blocks = pending.pop(id(placement), None)
+            blocks = pending.pop(placement.story.id, None)
             if not blocks:
                 continue
             els += self._stacked(p, placement, slot, cursor, from_page=from_page,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+# StoryLog fields a later page's entry replaces rather than adds to: they describe the
+# story's end (its foot, its headline, where it jumped), which is on the last page.
+LAST_WINS = ("underset_lines", "headline_size", "continued_to")
 
 
 @dataclass
@@ -29,6 +33,21 @@ class StoryLog:
     def overset_text(self) -> str:
         return " ".join(self.overset_words)
 
+    def absorb(self, later: StoryLog) -> None:
+        """Add what a later page logged of the same story: lists run on, counts add up,
+        and the fields of LAST_WINS take the later page's value where it set one."""
+        for f in fields(self):
+            if f.name in ("story", "file"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(later, f.name)
+            if isinstance(mine, list):
+                mine.extend(theirs)
+            elif f.name in LAST_WINS:
+                if theirs or f.name == "underset_lines":
+                    setattr(self, f.name, theirs)
+            else:
+                setattr(self, f.name, mine + theirs)
+
 
 @dataclass
 class LayoutLog:
@@ -43,3 +62,13 @@ class LayoutLog:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def absorb(self, page: LayoutLog) -> None:
+        """Add one page's log to the edition's: stories met before take it as a sequel."""
+        for sid, entry in page.stories.items():
+            mine = self.stories.get(sid)
+            if mine is None:
+                self.stories[sid] = entry
+            else:
+                mine.absorb(entry)
+        self.warnings.extend(page.warnings)

@@ -1,60 +1,14 @@
-"""Finish a print PDF for the press: OutputIntent, PDF/X-1a keys, overprint states.
+"""Finish a screen PDF for the e-paper: object streams and the strongest Flate.
 
-ReportLab has no API for output intents; pikepdf (qpdf) edits the finished file. Saving
-with deterministic IDs keeps rebuilds byte-identical.
+pikepdf (qpdf) rewrites the file ReportLab wrote (print files are finished as they are
+written, writer.py). Saving with deterministic IDs keeps rebuilds byte-identical.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from pathlib import Path
 
 import pikepdf
-
-from epaper.render.pdf import OVERPRINT_GS
-
-PDFX_VERSION = "PDF/X-1a:2003"
-
-
-def _pdf_date(day: dt.date) -> str:
-    return f"D:{day:%Y%m%d}000000Z"
-
-
-def finish_print(data: bytes, *, profile: Path | None, profile_name: str, day: dt.date
-                 ) -> bytes:
-    """The print file the press gets: every claim here is checked again by preflight."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        op = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, OP=True, op=True, OPM=1)
-        knockout = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, OP=False, op=False)
-        for page in pdf.pages:
-            if pikepdf.Name.Resources not in page.obj:
-                page.obj[pikepdf.Name.Resources] = pikepdf.Dictionary()
-            res = page.obj[pikepdf.Name.Resources]
-            if pikepdf.Name.ExtGState not in res:
-                res[pikepdf.Name.ExtGState] = pikepdf.Dictionary()
-            states = res[pikepdf.Name.ExtGState]
-            states[pikepdf.Name("/" + OVERPRINT_GS)] = op
-            states[pikepdf.Name.EPknockout] = knockout
-        if profile is not None:
-            icc = pikepdf.Stream(pdf, profile.read_bytes())
-            icc[pikepdf.Name.N] = 4
-            intent = pikepdf.Dictionary(
-                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-                OutputConditionIdentifier=profile_name, OutputCondition=profile_name,
-                Info=profile_name, RegistryName="http://www.color.org",
-                DestOutputProfile=pdf.make_indirect(icc))
-            pdf.Root.OutputIntents = pikepdf.Array([intent])
-            pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = PDFX_VERSION
-            pdf.docinfo[pikepdf.Name.GTS_PDFXConformance] = PDFX_VERSION
-        pdf.docinfo[pikepdf.Name.Trapped] = pikepdf.Name("/False")
-        pdf.docinfo[pikepdf.Name.CreationDate] = _pdf_date(day)
-        pdf.docinfo[pikepdf.Name.ModDate] = _pdf_date(day)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 min_version="1.4", force_version="1.4")
-        return out.getvalue()
 
 
 def finish_screen(data: bytes) -> bytes:

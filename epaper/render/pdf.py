@@ -1,50 +1,21 @@
-"""Draw PageFrames into a PDF with ReportLab: glyph runs with ActualText, images, rules.
+"""Draw PageFrames into PDF content streams: glyph runs with ActualText, images, rules.
 
-This module and `embed.py` are the only places that touch ReportLab. ReportLab's
-process-wide state (its font registry, `rl_config`) is not used for our text: fonts are
-embedded per document under our own names.
+A page is drawn once per variant into a `PageDrawing` (its content stream and the fonts,
+glyphs and images it uses); `writer.py` writes drawings into files, so the page file and
+the edition file carry the same drawing. Nothing here touches ReportLab.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import tempfile
+import hashlib
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-
-from epaper.model.frame import Element, Line, PageFrame, PlacedWord
+from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
-from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
-from epaper.render.images import PreparedImage, image_key
-
-# ReportLab's one process-wide setting that matters to us: streams are ASCII85-encoded in
-# pure Python by default (a third of a second per edition, and 25 % larger files).
-rl_config.useA85 = 0
-
-
-class _NoInitialFont:
-    """A placeholder 'dynamic' font: with it the canvas writes no initial Helvetica."""
-
-    fontName = "epaper-no-initial-font"
-    _dynamicFont = 1
-    _multiByte = 0
-
-    class face:  # noqa: N801 - the attribute ReportLab's registry reads
-        name = b"epaper-no-initial-font"
-
-
-def _no_initial_font() -> str:
-    try:
-        pdfmetrics.getFont(_NoInitialFont.fontName)
-    except KeyError:
-        pdfmetrics.registerFont(_NoInitialFont())
-    return _NoInitialFont.fontName
+from epaper.render.embed import FontMetrics, SubsetCache
 
 
 def _num(v: float, places: int = 3) -> str:
@@ -98,7 +69,8 @@ def _black_only(color: CMYK) -> CMYK:
 
 
 REGISTRATION: CMYK = (1.0, 1.0, 1.0, 1.0)  # marks print on every plate
-OVERPRINT_GS = "EPop"  # ExtGState added by the print finishing step (finish.py)
+OVERPRINT_GS = "EPop"  # ExtGStates every print page has (writer.py)
+KNOCKOUT_GS = "EPknockout"
 
 
 @dataclass(frozen=True)
@@ -123,20 +95,16 @@ class Sheet:
 
 
 class PdfResources:
-    """What several documents of one run share: font metrics and finished subsets."""
+    """What the documents of one run share: font metrics, finished subsets, and the
+    glyphs the whole edition draws per face (press page files embed the same subset, so
+    each face is subset once per run instead of once per page)."""
 
-    def __init__(self, font_paths: dict[str, Path]) -> None:
+    def __init__(self, font_paths: dict[str, Path], subsets: SubsetCache | None = None
+                 ) -> None:
         self.font_paths = font_paths
         self._metrics: dict[str, FontMetrics] = {}
-        self.subsets = SubsetCache()
-        # Glyphs the whole edition draws, per face: page files embed the same subset, so
-        # each face is subset once per run instead of once per page.
+        self.subsets = subsets or SubsetCache()
         self.edition_glyphs: dict[str, frozenset[int]] = {}
-
-    def remember(self, writer: PdfWriter) -> None:
-        """Keep the glyph sets of a whole-edition document for the page documents."""
-        for key, font in writer._fonts.items():
-            self.edition_glyphs[key] = self.edition_glyphs.get(key, frozenset()) | font.used
 
     def metrics(self, key: str) -> FontMetrics:
         found = self._metrics.get(key)
@@ -145,36 +113,72 @@ class PdfResources:
         return found
 
 
-class PdfWriter:
-    """One PDF document; add pages, then `save()`."""
+def font_name(key: str) -> str:
+    """The resource name of a face, the same in every page and document of every run: the
+    edition file is assembled from page files, whose fonts it swaps for shared ones."""
+    return "F" + hashlib.sha1(key.encode()).hexdigest()[:10]
 
-    def __init__(self, resources: PdfResources, images: dict[str, PreparedImage],
-                 title: str = "", author: str = "", sheet: Sheet = Sheet()) -> None:
+
+def image_name(key: str) -> str:
+    """The XObject name of a prepared image: its content key, so that equal images are
+    one object and rebuilds give identical bytes."""
+    return "epaperImg" + key
+
+
+@dataclass(frozen=True)
+class PageDrawing:
+    """One page drawn: its content stream (zlib) and what the stream uses. Drawn once per
+    variant and written into the page file and the edition file alike."""
+
+    number: int
+    size: tuple[float, float]  # the sheet: trim plus bleed and slug for print
+    trim: tuple[float, float, float, float]
+    bleed: tuple[float, float, float, float] | None
+    content: bytes  # zlib-compressed
+    fonts: tuple[tuple[str, frozenset[int]], ...]  # face key, glyph ids drawn
+    images: tuple[str, ...]  # prepared-image keys, in drawing order
+    facts: DrawnFacts
+
+
+@dataclass(frozen=True)
+class DrawnFacts:
+    """What preflight asks of a page, known from drawing it: the smallest text, the
+    thinnest stroke, and the most ink its vector art puts down in one spot (solid black
+    overprinting a tint adds to it; images are measured when they are prepared)."""
+
+    min_text: float | None
+    thinnest_stroke: float | None
+    vector_ink: float  # percent
+    rich_black_text: float | None  # the smallest text size set in rich black, if any
+
+
+class _DrawnFont:
+    """A face as one page uses it: its resource name, metrics and the glyphs drawn."""
+
+    def __init__(self, name: str, metrics: FontMetrics) -> None:
+        self.name = name
+        self.metrics = metrics
+        self.used: set[int] = set()
+
+
+class PageDrawer:
+    """Draws PageFrames into content streams for one variant's sheet."""
+
+    def __init__(self, resources: PdfResources, image_keys: Callable[[Element, bool], str],
+                 sheet: Sheet = Sheet()) -> None:
         self.res = resources
-        self.images = images
+        self.image_keys = image_keys  # element, mono -> prepared-image key
         self.sheet = sheet
         self._mono = False
-        self.buffer = io.BytesIO()
-        self.canvas = Canvas(self.buffer, invariant=1, pageCompression=1,
-                             initialFontName=_no_initial_font())
-        self.canvas.setTitle(title)
-        self.canvas.setAuthor(author)
-        self.canvas.setCreator("epaper")
-        self.canvas.setProducer("epaper (ReportLab)")
-        self._fonts: dict[str, EmbeddedFont] = {}
+        self._fonts: dict[str, _DrawnFont] = {}
+        self._images: list[str] = []
+        self._ink = _InkTracker()
 
     # -- fonts -------------------------------------------------------------------------
-    def _font(self, key: str) -> EmbeddedFont:
+    def _font(self, key: str) -> _DrawnFont:
         found = self._fonts.get(key)
         if found is None:
-            doc = self.canvas._doc
-            # Press files take the edition's subset (one subset per face per run); screen
-            # pages keep their own, smallest one: readers download them one by one.
-            edition = self.res.edition_glyphs.get(key) if self.sheet.print else None
-            found = EmbeddedFont(self.res.metrics(key), f"FE{len(self._fonts) + 1}",
-                                 self.res.subsets, edition)
-            self._fonts[key] = found
-            doc.delayedFonts.append(found)
+            found = self._fonts[key] = _DrawnFont(font_name(key), self.res.metrics(key))
         return found
 
     # -- pages -------------------------------------------------------------------------
@@ -189,14 +193,14 @@ class PdfWriter:
         """Only solid black overprints: no white halo round text and rules on a tint."""
         return self.sheet.print and color == (0.0, 0.0, 0.0, 1.0)
 
-    def add_page(self, frame: PageFrame, slug: Iterable[Line] = ()) -> None:
+    def draw(self, frame: PageFrame, slug: Iterable[Line] = ()) -> PageDrawing:
         self._mono = frame.mono and self.sheet.print
-        c = self.canvas
+        self._fonts = {}
+        self._images = []
+        self._ink = _InkTracker(self._mono)
         m = self.sheet.margin
         w, h = frame.width + 2 * m, frame.height + 2 * m
-        c.setPageSize((w, h))
-        code = c._code
-        code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
+        code: list[str] = [f"q 1 0 0 1 {_num(m)} {_num(m)} cm"]
         # A compound broken after its own hyphen at a column's foot hands the hyphen's
         # text to the next column of the same story, when that is what is drawn next.
         texts = [el for el in frame.elements if el.lines]
@@ -207,7 +211,7 @@ class PdfWriter:
             if el.fill is not None:
                 self._fill(el, frame.height, code)
             if el.image is not None:
-                self._image(el, frame.height)
+                self._image(el, frame.height, code)
             if el.stroke is not None and el.stroke_width > 0:
                 self._stroke(el, frame.height, code)
             if el.lines:
@@ -220,11 +224,16 @@ class PdfWriter:
             code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
             code.append(self._text(slug, frame.height)[0])
             code.append("Q")
-            c.setTrimBox((m, m, m + frame.width, m + frame.height))
-            c.setBleedBox((m - b, m - b, m + frame.width + b, m + frame.height + b))
+            trim = (m, m, m + frame.width, m + frame.height)
+            bleed: tuple[float, float, float, float] | None = (
+                m - b, m - b, m + frame.width + b, m + frame.height + b)
         else:
-            c.setTrimBox((0, 0, frame.width, frame.height))
-        c.showPage()
+            trim, bleed = (0.0, 0.0, frame.width, frame.height), None
+        content = zlib.compress(("\n".join(c for c in code if c) + "\n").encode("latin-1"),
+                                6)
+        fonts = tuple((k, frozenset(f.used)) for k, f in sorted(self._fonts.items()))
+        return PageDrawing(frame.number, (w, h), trim, bleed, content, fonts,
+                           tuple(dict.fromkeys(self._images)), self._ink.facts(frame))
 
     def _marks(self, frame: PageFrame, m: float) -> str:
         """Crop marks at the trim corners, starting outside the bleed; registration targets
@@ -271,31 +280,12 @@ class PdfWriter:
             code.append(head + f"{_num(b.x0)} {_num(page_h - b.y0)} m {_num(b.x1)} "
                         f"{_num(page_h - b.y1)} l S Q")
 
-    def _image(self, el: Element, page_h: float) -> None:
-        assert el.image is not None
-        prepared = self.images[image_key(el.image, self._mono)]
-        c = self.canvas
-        doc = c._doc
-        name = "epaperImg" + prepared.key
-        reg = doc.getXObjectName(name)
-        if not doc.idToObject.get(reg):
-            obj = pdfdoc.PDFImageXObject(name)
-            obj.width, obj.height = prepared.width, prepared.height
-            obj.bitsPerComponent = 8
-            obj.colorSpace = prepared.color_space
-            obj.streamContent = prepared.jpeg
-            obj._filters = ("DCTDecode",)
-            obj.mask = None
-            if prepared.color_space == "DeviceCMYK":
-                obj._dotrans = 1
-            c._setXObjects(obj)
-            doc.Reference(obj, reg)
-            doc.addForm(name, obj)
+    def _image(self, el: Element, page_h: float, code: list[str]) -> None:
+        key = self.image_keys(el, self._mono)
+        self._images.append(key)
         b = el.box
-        self.canvas._code.append(f"q {_num(b.width)} 0 0 {_num(b.height)} {_num(b.x0)} "
-                       f"{_num(page_h - b.y1)} cm /{reg} Do Q")
-        c._formsinuse.append(name)
-        c._currentPageHasImages = 1
+        code.append(f"q {_num(b.width)} 0 0 {_num(b.height)} {_num(b.x0)} "
+                    f"{_num(page_h - b.y1)} cm /{image_name(key)} Do Q")
 
     def _text(self, lines: Iterable[Line], page_h: float, carry: str = "",
               pass_on: bool = False) -> tuple[str, str]:
@@ -361,24 +351,6 @@ class PdfWriter:
             parts.append("[" + "".join(tj) + "] TJ")
         return " ".join(parts)
 
-    def save(self, path: Path, finish: Callable[[bytes], bytes] | None = None) -> None:
-        """Write atomically: a temporary file in the same folder, then rename."""
-        self.canvas.save()
-        data = self.buffer.getvalue()
-        if finish is not None:
-            data = finish(data)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for the whole desk
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
 def _groups(line: Line) -> list[list[PlacedWord]]:
     """The line's words, a word broken into pieces that stayed on one line one group
     again: pdfium puts a space between neighbouring spans."""
@@ -410,3 +382,64 @@ def _span_text(group: list[PlacedWord], line_end: bool, carry: str, runs_on: boo
     if line_end and tail.joined and text.endswith("-") and runs_on:
         return text[:-1], "-"
     return text, ""
+
+
+def _tac(color: CMYK) -> float:
+    return sum(color) * 100
+
+
+class _InkTracker:
+    """The most ink a page's vector art puts down in one spot, from what was drawn: each
+    tint on its own, and solid black text or rules overprinting a tint add their 100 %
+    of K to the tint's C, M and Y (knocked-out colours replace what is under them)."""
+
+    def __init__(self, mono: bool = False) -> None:
+        self.mono = mono
+        self.fills: list[tuple[Box, CMYK]] = []
+        self.marks: list[tuple[Box, CMYK]] = []  # text and strokes, drawn over the fills
+
+    def _plate(self, color: CMYK) -> CMYK:
+        return _black_only(color) if self.mono else color
+
+    def element(self, el: Element) -> None:
+        if el.fill is not None:
+            self.fills.append((el.box, self._plate(el.fill)))
+        if el.stroke is not None and el.stroke_width > 0:
+            self.marks.append((el.box, self._plate(el.stroke)))
+
+    def text(self, el: Element) -> None:
+        for line in el.lines:
+            self.marks.append((el.box, self._plate(line.color)))
+
+    def facts(self, frame: PageFrame) -> DrawnFacts:
+        for el in frame.elements:
+            self.element(el)
+            if el.lines:
+                self.text(el)
+        ink = max((_tac(c) for _b, c in self.fills), default=0.0)
+        for box, color in self.marks:
+            ink = max(ink, _tac(color))
+            if color == (0.0, 0.0, 0.0, 1.0):  # overprints: adds to the tint under it
+                for under, tint in self.fills:
+                    if _touches(box, under):
+                        ink = max(ink, _tac((tint[0], tint[1], tint[2], 1.0)))
+        sizes = [run.size for el in frame.elements for ln in el.lines for w in ln.words
+                 for run in w.word.runs if run.glyphs]
+        rich = [run.size for el in frame.elements for ln in el.lines
+                if _rich_black(self._plate(ln.color)) for w in ln.words
+                for run in w.word.runs if run.glyphs]
+        strokes = [el.stroke_width for el in frame.elements
+                   if el.stroke is not None and el.stroke_width > 0]
+        return DrawnFacts(min(sizes, default=None), min(strokes, default=None),
+                          round(ink, 1), min(rich, default=None))
+
+
+def _touches(a: Box, b: Box) -> bool:
+    """Boxes that share area, or a rule (a box of no width or height) lying on the other."""
+    return a.x0 <= b.x1 and b.x0 <= a.x1 and a.y0 <= b.y1 and b.y0 <= a.y1
+
+
+def _rich_black(color: CMYK) -> bool:
+    """Black built of more than the K plate: blurs when the plates misregister."""
+    c, m, y, k = color
+    return k > 0.9 and c + m + y > 0.05
