@@ -1,47 +1,65 @@
-"""The edition build: load → check → lay out → render → write outputs atomically."""
+"""The edition build: load → lay out and draw pages → photos → files → preflight → publish.
+
+Each step is a task of `epaper.pipeline.tasks`, keyed by the content it reads and kept in
+the cache, so a rebuild redoes only what changed; the same tasks run in this process, in
+worker processes (`jobs`) or on a Dask cluster, and give byte-identical files. Nothing
+reaches the output folder unless the whole edition builds.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import re
-import shutil
-import tempfile
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from epaper.content.edition import load_edition
 from epaper.errors import EpaperError
-from epaper.layout.edition import EditionLayout, check_coverage, paper_of, plan
+from epaper.layout.edition import EditionLayout, merge_logs, sources_of
 from epaper.layout.log import LayoutLog
-from epaper.layout.typeset import Typesetter, place
-from epaper.model.edition import Edition
-from epaper.model.frame import Line, PageFrame
-from epaper.model.template import PrintSpec, TemplateSet
+from epaper.model.frame import PageFrame
 from epaper.outputs import layout_json, report_json
-from epaper.preflight import Preflight, preflight_file
-from epaper.render.finish import finish_screen
-from epaper.render.images import PreparedImage, image_key, prepare
-from epaper.render.pdf import PageDrawer, PdfResources, Sheet
-from epaper.render.writer import PrintIntent, write_pdf
-from epaper.templates.loader import fonts_dir, load_template_set
-from epaper.text.fonts import FontBook
-from epaper.text.words import WordMaker
+from epaper.pipeline import publish
+from epaper.pipeline.cache import Cache, default_root
+from epaper.pipeline.run import Runner, runner_for
+from epaper.pipeline.tasks import (
+    VARIANTS,
+    FileJob,
+    Job,
+    Loaded,
+    PageRecord,
+    PhotoRecord,
+    lay_out_page,
+    load,
+    prepare_photo,
+    register,
+    write_file,
+)
+from epaper.preflight import (
+    DrawnImage,
+    DrawnPage,
+    Preflight,
+    preflight_drawn,
+    preflight_file,
+)
 
-Progress = Callable[[str], None]
+# progress(phase, done, total): what the build is doing, for a display or a log.
+Progress = Callable[[str, int, int], None]
+PHASES = ("load", "layout", "photos", "files", "preflight", "publish")
+VARIANT_DIRS = {"print": "", "screen": "screen"}
 
 
 @dataclass
 class BuildResult:
-    """What a build did: the report written to report.json, and where outputs went."""
+    """What a build did: the report written to report.json, where outputs went, and how
+    the run went (pages built and reused, time per phase: not in report.json, which
+    depends on the edition alone)."""
 
     report: dict[str, Any]
     out_dir: Path | None = None
     files: list[Path] = field(default_factory=list)
+    run: dict[str, Any] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -52,26 +70,6 @@ class BuildResult:
         return {k: v["overset_words"] for k, v in self.report["stories"].items()
                 if v["overset_words"]}
 
-
-@dataclass
-class Loaded:
-    edition: Edition
-    templates: TemplateSet
-    fonts: FontBook
-
-
-def load(edition_dir: str | Path) -> Loaded:
-    """Read and validate everything an edition needs, without composing a line."""
-    ed = load_edition(Path(edition_dir))
-    tset = load_template_set(ed.layout)
-    if ed.profile is not None:
-        tset = replace(tset, print=replace(tset.print, profile=ed.profile))
-    fonts = FontBook(fonts_dir(ed.layout))
-    for style in tset.styles:
-        fonts.stack(style.family, style.bold, style.italic)
-    plan(ed, tset)
-    check_coverage(ed, tset, fonts)
-    return Loaded(ed, tset, fonts)
 
 
 def check_edition(edition_dir: str | Path) -> Loaded:
@@ -89,77 +87,298 @@ def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
 
 
 def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], LayoutLog]:
+    """The whole edition laid out in this process (for checks, tests and benchmarks)."""
     return EditionLayout(loaded.edition, loaded.templates, loaded.fonts, proof=proof).run()
-
-
-VARIANTS = ("print", "screen")
-VARIANT_DIRS = {"print": "", "screen": "screen"}
 
 
 def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool = False,
                   proof: bool = False, variants: tuple[str, ...] = ("print",),
-                  preflight: bool = True, progress: Progress | None = None) -> BuildResult:
+                  preflight: bool | str = True, progress: Progress | None = None,
+                  jobs: int = 1, cache: str | Path | bool | None = None,
+                  runner: Runner | None = None,
+                  on_wait: Callable[[str], None] | None = None) -> BuildResult:
     """Build `edition_dir` into `out_dir`: edition.pdf and pages/NN.pdf (print),
     screen/edition.pdf and screen/pages/NN.pdf (screen), layout.json, report.json and,
     for print, preflight.json.
 
+    `jobs`: worker processes (1: all in this process); `runner`: run the tasks elsewhere
+    (a Dask cluster). `cache`: the cache folder (None: $EPAPER_CACHE or .epaper-cache/
+    beside `out_dir`; False: none). `preflight`: True or "fast" checks the print file
+    from what was drawn (ink from the prepared photos and the vector colours); "full"
+    also reads the written file back and measures its ink with Ghostscript; False skips.
+
     Nothing is written unless the whole edition builds (and, with `strict`, has no
-    warnings; for print, passes preflight); existing outputs are replaced only at the end.
+    warnings; for print, passes preflight); existing outputs are replaced only at the
+    end, whole, even if the build is interrupted.
     """
-    say = progress or (lambda _msg: None)
-    loaded = load(edition_dir)
-    say("layout")
-    frames, log = layout(loaded, proof=proof)
-    report = report_json(loaded.edition, frames, log)
-    if strict and report["warnings"]:
-        raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
-                          f"{report['warnings'][0]}", file=loaded.edition.source)
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown or not variants:
+        raise EpaperError(f"unknown variant {unknown[0] if unknown else '(none)'!r}",
+                          hint="variants: print, screen")
+    mode = {True: "fast", False: "off"}.get(preflight, preflight)  # type: ignore[call-overload]
+    if mode not in ("fast", "full", "off"):
+        raise EpaperError(f"unknown preflight mode {preflight!r}", hint="fast, full or off")
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".epaper-build-", dir=out.parent))
-    try:
-        files: list[Path] = []
-        # Both variants draw the same glyphs: one set of font subsets serves them.
-        res = PdfResources({p.stem: p for p in loaded.fonts.dir.glob("*.ttf")})
-        checking: Future[Preflight] | None = None
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            for variant in variants:
-                say(f"{variant}: images")
-                ppi = (loaded.templates.target_ppi if variant == "print"
-                       else loaded.templates.screen_ppi)
-                images = _prepare_images(frames, ppi, variant, loaded.templates.print,
-                                         loaded.edition.root, functools.partial(_warn, report))
+    with publish.Session(out, on_wait) as session:
+        plan = _Plan(edition_dir, session, strict=strict, proof=proof,
+                     variants=tuple(v for v in VARIANTS if v in variants),
+                     preflight=mode if "print" in variants else "off",
+                     progress=progress, jobs=jobs, cache=cache, runner=runner)
+        return plan.run()
 
-                def check(path: Path) -> None:
-                    # Ghostscript rasterises for the ink check while the pages are written.
-                    nonlocal checking
-                    say("preflight")
-                    checking = pool.submit(preflight_file, path, loaded.templates.print,
-                                           min_ppi=loaded.templates.min_ppi,
-                                           floor_ppi=loaded.templates.floor_ppi)
 
-                files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
-                                     variant, res, say,
-                                     check if variant == "print" and preflight else None)
-            _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
-            files += [staging / "layout.json", staging / "report.json"]
-            if checking is not None:
-                pf = checking.result()
-                _write_json(staging / "preflight.json", pf.to_json())
-                files.append(staging / "preflight.json")
-                report["preflight"] = {"errors": len(pf.errors), "warnings": len(pf.warnings)}
-                if pf.errors:
-                    raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
-                                      f"first: {pf.errors[0]}", file=loaded.edition.source,
-                                      hint="nothing was written; fix the template or content")
-        if strict and report["warnings"]:  # the images' own warnings come late
+class _Plan:
+    """One build, step by step. Each step reads as what it does; the tasks do the work."""
+
+    def __init__(self, edition_dir: str | Path, session: publish.Session, *, strict: bool,
+                 proof: bool, variants: tuple[str, ...], preflight: str,
+                 progress: Progress | None, jobs: int, cache: str | Path | bool | None,
+                 runner: Runner | None) -> None:
+        self.edition_dir = Path(edition_dir)
+        self.session = session
+        self.strict, self.proof, self.variants = strict, proof, variants
+        self.preflight_mode = preflight
+        self.say = progress or (lambda _phase, _done, _total: None)
+        self.jobs = jobs
+        self._runner = runner
+        self._owns_runner = runner is None
+        self.cache_arg = cache
+        self.timings: dict[str, float] = {}
+        self.photos: dict[str, PhotoRecord] = {}
+        self.sizes: dict[str, int] = {}
+
+    # -- the plan ------------------------------------------------------------------------
+    def run(self) -> BuildResult:
+        started = time.perf_counter()
+        loaded = self._timed("load", lambda: load(self.edition_dir))
+        ctx = register(loaded, self.proof)
+        self.cache = self._open_cache()
+        self.job = Job(str(self.edition_dir.resolve()), ctx.key, str(self.cache.root),
+                       self.proof)
+        self.loaded = loaded
+        try:
+            records = self._pages(len(ctx.plans))
+            log = merge_logs([r.log for r in records])
+            pages = [r.layout for r in records]
+            report = report_json(loaded.edition, pages, log)
+            self._strict(report)
+            self._files(records, ctx.paper.name_en or ctx.paper.name)
+            for w in self._photo_warnings(records):
+                _warn(report, w)
+            checked = self._preflight(records, report)
+            self._strict(report)  # the photos' own warnings come late
+            staging = self.session.staging
+            outputs = {"layout.json": layout_json(loaded.edition, pages)}
+            if checked is not None:
+                outputs["preflight.json"] = checked.to_json()
+            outputs["report.json"] = report
+            for name, data in outputs.items():
+                publish.write_json(staging / name, data)
+            files = sorted(p for p in self.session.staging.rglob("*") if p.is_file())
+            files = [self.session.out / p.relative_to(self.session.staging) for p in files]
+            self._timed("publish", self.session.publish)
+            run = self._summary(records, started)
+        finally:
+            self._close()
+        return BuildResult(report, self.session.out, files, run)
+
+    # -- steps ---------------------------------------------------------------------------
+    def _open_cache(self) -> Cache:
+        if self.cache_arg is False:
+            return Cache(self.session.scratch / "cache")
+        root = Path(self.cache_arg) if isinstance(self.cache_arg, str | Path) else \
+            default_root(self.session.out)
+        return Cache(root)
+
+    @property
+    def runner(self) -> Runner:
+        """The pool starts only when there is work for it: a warm rebuild needs none."""
+        if self._runner is None:
+            self._runner = runner_for(self.jobs)
+        return self._runner
+
+    def _close(self) -> None:
+        if self._runner is not None and self._owns_runner:
+            self._runner.close()
+        self.cache.trim()
+
+    def _pages(self, count: int) -> list[PageRecord]:
+        """Lay out and draw every page, each as soon as the pages jumping into it are
+        done; prepare each page's photos as soon as its layout is."""
+        t0 = time.perf_counter()
+        ctx_plans = _plans(self.job)
+        done: dict[int, PageRecord] = {}
+        overflow: dict[str, Any] = {}
+        running: dict[Any, tuple[str, Any]] = {}
+        photo_jobs: dict[str, Any] = {}
+        self.say("layout", 0, count)
+        photo_total = 0
+
+        def ready() -> list[int]:
+            waiting = {n for kind, n in running.values() if kind == "page"}
+            return [n for n in range(1, count + 1) if n not in done and n not in waiting
+                    and all(s in done for s in sources_of(ctx_plans[n - 1]))]
+
+        while len(done) < count or running:
+            for n in ready():
+                incoming = {sid: overflow[sid] for pl, _f, _s in ctx_plans[n - 1].incoming
+                            if (sid := pl.story.id) in overflow}
+                fut = self.runner.submit(lay_out_page, self.job, n, incoming, self.variants)
+                running[fut] = ("page", n)
+            if not running:
+                break
+            for fut in self._wait(running):
+                kind, what = running.pop(fut)
+                result = fut.result()
+                if kind == "page":
+                    done[what] = result
+                    overflow.update(result.overflow)
+                    self.say("layout", len(done), count)
+                    for variant in self.variants:
+                        for job in result.photos[variant]:
+                            if job.key not in photo_jobs:
+                                photo_jobs[job.key] = job
+                                photo_total += 1
+                                running[self.runner.submit(prepare_photo, self.job, job)] = (
+                                    "photo", job.key)
+                    self.say("photos", len(self.photos), photo_total)
+                else:
+                    self.photos[what] = result
+                    self.say("photos", len(self.photos), photo_total)
+            if len(done) == count and "layout" not in self.timings:
+                self.timings["layout"] = time.perf_counter() - t0
+        self.timings["photos"] = time.perf_counter() - t0
+        return [done[n] for n in range(1, count + 1)]
+
+    def _wait(self, running: dict[Any, Any]) -> set[Any]:
+        try:
+            return self.runner.wait(running)
+        except BaseException:
+            self._runner_cancel()
+            raise
+
+    def _runner_cancel(self) -> None:
+        if self._runner is not None and self._owns_runner:
+            self._runner.close(cancel=True)
+            self._runner = None
+
+    def _files(self, records: list[PageRecord], title: str) -> None:
+        """Every PDF of every variant, each written from the pages' drawings."""
+        t0 = time.perf_counter()
+        ed = self.loaded.edition
+        title = f"{title} {ed.date.isoformat()}"
+        files: list[FileJob] = []
+        for variant in self.variants:
+            folder = self.session.staging / VARIANT_DIRS[variant]
+            metas = [r.drawings[variant] for r in records]
+            glyphs: dict[str, frozenset[int]] = {}
+            for meta in metas:
+                for key, gids in meta.fonts:
+                    glyphs[key] = glyphs.get(key, frozenset()) | gids
+            edition_glyphs = tuple(sorted(glyphs.items()))
+            files.append(FileJob(variant, tuple(m.key for m in metas),
+                                 str(folder / "edition.pdf"), title, edition_glyphs))
+            # Press page files carry the edition's subsets (one subset per face per run);
+            # screen pages their own, smallest ones: readers fetch them one at a time.
+            page_glyphs = edition_glyphs if variant == "print" else ()
+            for r, meta in zip(records, metas, strict=True):
+                files.append(FileJob(variant, (meta.key,),
+                                     str(folder / "pages" / f"{r.number:02d}.pdf"),
+                                     f"{title} page {r.number}", page_glyphs))
+        running = {self.runner.submit(write_file, self.job, f): f for f in files}
+        self.say("files", 0, len(files))
+        while running:
+            for fut in self._wait(running):
+                f = running.pop(fut)
+                self.sizes[f.path] = fut.result()
+                self.say("files", len(files) - len(running), len(files))
+        self.timings["files"] = time.perf_counter() - t0
+
+    def _photo_warnings(self, records: list[PageRecord]) -> list[str]:
+        out = []
+        spec = self.loaded.templates.print
+        for r in records:
+            for job in r.photos.get("print", ()) if "print" in self.variants else ():
+                done = self.photos[job.key]
+                if done.reseparated:
+                    out.append(f"page {r.number}: {done.name} is CMYK with up to "
+                               f"{done.reseparated:.0f}% ink, over the press's "
+                               f"{spec.ink_limit:.0f}%; separated again through the press "
+                               f"profile (check its colours, or ask for newsprint artwork)")
+        return list(dict.fromkeys(out))
+
+    def _preflight(self, records: list[PageRecord], report: dict[str, Any]
+                   ) -> Preflight | None:
+        if self.preflight_mode == "off" or "print" not in self.variants:
+            return None
+        t0 = time.perf_counter()
+        self.say("preflight", 0, 1)
+        tset = self.loaded.templates
+        edition = self.session.staging / "edition.pdf"
+        if self.preflight_mode == "full":
+            checked = preflight_file(edition, tset.print, min_ppi=tset.min_ppi,
+                                     floor_ppi=tset.floor_ppi)
+        else:
+            checked = preflight_drawn(edition, [self._drawn(r) for r in records], tset.print,
+                                      min_ppi=tset.min_ppi, floor_ppi=tset.floor_ppi)
+        report["preflight"] = {"mode": self.preflight_mode, "errors": len(checked.errors),
+                               "warnings": len(checked.warnings),
+                               "ink_measured": checked.ink_measured}
+        self.say("preflight", 1, 1)
+        self.timings["preflight"] = time.perf_counter() - t0
+        if checked.errors:
+            raise EpaperError(f"preflight: {len(checked.errors)} error(s) in the print PDF; "
+                              f"first: {checked.errors[0]}",
+                              file=self.loaded.edition.source,
+                              hint="nothing was written; fix the template or content")
+        return checked
+
+    def _drawn(self, r: PageRecord) -> DrawnPage:
+        meta = r.drawings["print"]
+        images = []
+        for job in r.photos["print"]:
+            done = self.photos[job.key]
+            images.append(DrawnImage(done.name, done.color_space, (done.width, done.height),
+                                     done.placed, done.ink))
+        return DrawnPage(r.number, (0.0, 0.0, *meta.size), meta.trim, meta.bleed,
+                         tuple(k for k, _g in meta.fonts), tuple(images), meta.facts.min_text,
+                         meta.facts.thinnest_stroke, meta.facts.vector_ink,
+                         meta.facts.rich_black_text)
+
+    def _strict(self, report: dict[str, Any]) -> None:
+        if self.strict and report["warnings"]:
             raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
-                              f"{report['warnings'][0]}", file=loaded.edition.source)
-        _write_json(staging / "report.json", report)
-        _publish(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(report, out, [out / f.relative_to(staging) for f in files])
+                              f"{report['warnings'][0]}", file=self.loaded.edition.source)
+
+    def _summary(self, records: list[PageRecord], started: float) -> dict[str, Any]:
+        drawn = sorted({r.number for r in records if r.drawn or not r.reused})
+        return {"pages": len(records),
+                "pages_laid_out": sorted(r.number for r in records if not r.reused),
+                "pages_drawn": drawn,
+                "pages_reused": sorted(r.number for r in records if r.reused and not r.drawn),
+                "photos": len(self.photos), "jobs": getattr(self.runner, "jobs", 1)
+                if self._runner is not None else 1,
+                "cache": {"folder": None if self.cache_arg is False else str(self.cache.root),
+                          "hits": self.cache.stats.hits, "misses": self.cache.stats.misses},
+                "bytes": {Path(p).relative_to(self.session.staging).as_posix(): n
+                          for p, n in sorted(self.sizes.items())},
+                "seconds": {**{k: round(v, 3) for k, v in self.timings.items()},
+                            "total": round(time.perf_counter() - started, 3)}}
+
+    def _timed(self, phase: str, step: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        self.say(phase, 0, 1)
+        try:
+            return step()
+        finally:
+            self.timings[phase] = time.perf_counter() - t0
+            self.say(phase, 1, 1)
+
+
+def _plans(job: Job) -> list[Any]:
+    from epaper.pipeline.tasks import context
+
+    return context(job).plans
 
 
 def _warn(report: dict[str, Any], message: str) -> None:
@@ -169,180 +388,5 @@ def _warn(report: dict[str, Any], message: str) -> None:
         report["summary"]["warnings"] = len(report["warnings"])
 
 
-def _prepare_images(frames: list[PageFrame], ppi: float, variant: str, spec: PrintSpec,
-                    root: Path, warn: Callable[[str], None]) -> dict[str, PreparedImage]:
-    prepared: dict[str, PreparedImage] = {}
-    for frame in frames:
-        gray = frame.mono and variant == "print"  # the e-paper keeps its colour
-        for el in frame.elements:
-            if el.image is not None:
-                key = image_key(el.image, gray)
-                if key not in prepared:
-                    done = prepared[key] = prepare(
-                        el.image, el.box.width, el.box.height, ppi, variant=variant,
-                        profile=spec.profile, gray=gray, ink_limit=spec.ink_limit)
-                    if done.reseparated:
-                        name = el.image.path.relative_to(root).as_posix()
-                        warn(f"page {frame.number}: {name} is CMYK with up to "
-                             f"{done.reseparated:.0f}% ink, over the press's "
-                             f"{spec.ink_limit:.0f}%; separated again through the press "
-                             f"profile (check its colours, or ask for newsprint artwork)")
-    return prepared
-
-
-def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant: str,
-          bleed: float) -> tuple[Line, ...]:
-    """The line outside the bleed that tells the press what this plate is."""
-    ed = loaded.edition
-    paper = paper_of(ed, loaded.templates)
-    text = (f"{paper.name_en or paper.name}  {ed.date.isoformat()}  page {frame.number}/"
-            f"{pages}  {frame.section}  {frame.template}  {variant}  epaper")
-    style = loaded.templates.style("credit")
-    lines = ts.set(text, style, frame.width, "en", align="left")[:1]
-    return place(lines, 0.0, frame.height + bleed + style.size * 1.6, style.leading, style)
-
-
-def _render_all(loaded: Loaded, frames: list[PageFrame], images: dict[str, PreparedImage],
-                staging: Path, variant: str, res: PdfResources, say: Progress,
-                on_edition: Callable[[Path], None] | None = None) -> list[Path]:
-    ed = loaded.edition
-    tset = loaded.templates
-    paper = paper_of(ed, tset)
-    title = f"{paper.name_en or paper.name} {ed.date.isoformat()}"
-    bleed = max((f.bleed for f in frames), default=0.0)
-    sheet = Sheet(variant, bleed=bleed, slug=tset.print.slug)
-    ts = Typesetter(WordMaker(loaded.fonts))
-    intent = None
-    if variant == "print":
-        profile = tset.print.profile
-        intent = PrintIntent(profile, profile.stem if profile else "")
-
-    def key(el, mono):  # type: ignore[no-untyped-def]
-        return _pdf_key(image_key(el.image, mono))
-
-    drawer = PageDrawer(res, key, sheet)
-    drawings = [drawer.draw(frame, _slug(ts, loaded, frame, len(frames), variant, bleed)
-                            if sheet.print else ()) for frame in frames]
-    by_key = {_pdf_key(k): v for k, v in images.items()}
-    for d in drawings:
-        for k, gids in d.fonts:
-            res.edition_glyphs[k] = res.edition_glyphs.get(k, frozenset()) | gids
-    finish = finish_screen if variant == "screen" else (lambda data: data)
-    whole = write_pdf(drawings, res, by_key, title=title, author=paper.name, day=ed.date,
-                      intent=intent, edition_subsets=True)
-    _save(staging / "edition.pdf", finish(whole))
-    if on_edition is not None:
-        on_edition(staging / "edition.pdf")
-    files = [staging / "edition.pdf"]
-    for d in drawings:
-        say(f"{variant}: page {d.number}")
-        data = write_pdf([d], res, by_key, title=f"{title} page {d.number}",
-                         author=paper.name, day=ed.date, intent=intent,
-                         edition_subsets=sheet.print)
-        path = staging / "pages" / f"{d.number:02d}.pdf"
-        _save(path, finish(data))
-        files.append(path)
-    return files
-
-
-def _pdf_key(key: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def _save(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    os.chmod(path, 0o644)
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
-                    encoding="utf-8")
-
-
-# What a build may leave in its output folder; anything else there is the desk's own.
-OUTPUTS = ("edition.pdf", "pages", "screen", "layout.json", "report.json", "preflight.json")
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Move the finished outputs into `out`, all or nothing.
-
-    What they replace is set aside first and put back if any move fails. Outputs of an
-    earlier build that this one does not make (a variant not built this time) go too:
-    they would disagree with the new layout.json. Other files in `out` are left alone.
-    """
-    new = sorted(p.name for p in staging.iterdir())
-    out.mkdir(parents=True, exist_ok=True)
-    for folder in ("pages", "screen"):
-        foreign = _not_ours(out / folder, folder)
-        if foreign:
-            raise EpaperError(f"{out / folder} holds files epaper did not write "
-                              f"({', '.join(foreign[:3])}); a build replaces that folder whole",
-                              file=out, hint="choose another output folder, or move those "
-                              "files away; nothing was written")
-    for name in new:
-        target, made = out / name, staging / name
-        if target.exists() and target.is_dir() != made.is_dir():
-            kind = "folder" if target.is_dir() else "file"
-            raise EpaperError(f"{target} is a {kind} where epaper writes its "
-                              f"{'folder' if made.is_dir() else 'file'} {name}",
-                              file=out, hint="move it away and build again; nothing was "
-                              "written")
-    trash = Path(tempfile.mkdtemp(prefix=".epaper-old-", dir=out.parent))
-    done: list[tuple[Path, Path | None]] = []  # (target, where its old content went)
-    try:
-        for name in dict.fromkeys([*new, *OUTPUTS]):
-            target = out / name
-            old = trash / name if target.exists() or target.is_symlink() else None
-            if old is None and name not in new:
-                continue
-            if old is not None:
-                os.replace(target, old)
-            done.append((target, old))
-            if name in new:
-                os.replace(staging / name, target)
-    except OSError as exc:
-        lost = _put_back(done)
-        raise EpaperError(f"could not write {exc.filename or out}: {exc.strerror}", file=out,
-                          hint="nothing was changed in the output folder" if not lost else
-                          f"could not put back {', '.join(lost)}: rebuild") from exc
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)
-
-
-_PAGE_FILE = re.compile(r"\d{2,3}\.pdf")
-
-
-def _not_ours(folder: Path, name: str) -> list[str]:
-    """What in an earlier build's `pages/` or `screen/` folder a build did not write:
-    those folders are replaced whole, so anything else there would be lost."""
-    if not folder.is_dir() or folder.is_symlink():
-        return []
-    found = []
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder).as_posix()
-        ours = (p.is_file() and _PAGE_FILE.fullmatch(rel)) if name == "pages" else (
-            rel in ("edition.pdf", "pages") or (rel.startswith("pages/") and p.is_file()
-                                                and _PAGE_FILE.fullmatch(p.name)))
-        if not ours:
-            found.append(f"{name}/{rel}")
-    return found
-
-
-def _put_back(done: list[tuple[Path, Path | None]]) -> list[str]:
-    """Undo a half-done publish: the new outputs out, the old ones back. Returns the names
-    that could not be put back."""
-    lost = []
-    for target, old in reversed(done):
-        try:
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            elif target.exists() or target.is_symlink():
-                target.unlink()
-            if old is not None:
-                os.replace(old, target)
-        except OSError:
-            lost.append(target.name)
-    return lost
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

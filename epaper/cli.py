@@ -7,6 +7,7 @@ Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing 
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
 import secrets
@@ -157,39 +158,101 @@ def main() -> None:
               show_default=True, help="print: CMYK with bleed, marks and an OutputIntent "
               "(edition.pdf, pages/), checked by preflight; screen: light RGB pages for the "
               "e-paper (screen/).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: the machine's cores).")
+@click.option("--cache", "cache_dir", type=_Path(file_okay=False, path_type=Path),
+              help="Cache folder (default: $EPAPER_CACHE, else .epaper-cache/ beside the "
+              "output folder).")
+@click.option("--no-cache", is_flag=True, help="Build everything afresh and keep nothing.")
+@click.option("--preflight", "preflight_mode", type=click.Choice(["fast", "full", "off"]),
+              default="fast", show_default=True, help="fast: check the print file from "
+              "what was drawn (ink from the prepared photos and the colours); full: also "
+              "read the file back and rasterise it with Ghostscript.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on "
+              "stdout (pages built and reused, overset stories, warnings, time per phase).")
+@click.option("--timings", is_flag=True, help="Print the time each phase took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
-          quiet: bool) -> None:
+          jobs: int | None, cache_dir: Path | None, no_cache: bool, preflight_mode: str,
+          as_json: bool, timings: bool, quiet: bool) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
+    from epaper.pipeline.run import default_jobs
+    from epaper.progress import display
 
-    def progress(step: str) -> None:
-        if not quiet:
-            click.echo(f"  {step}", err=True)
-
+    if cache_dir is not None and no_cache:
+        raise click.UsageError("use either --cache or --no-cache")
     variants = ("print", "screen") if variant == "both" else (variant,)
     _out_dir_apart(edition_dir, out_dir)
     _run(lambda: _out_dir_writable(out_dir))
-    result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
-                                        proof=proof, variants=variants, progress=progress))
+    cache: Path | bool | None = False if no_cache else cache_dir
+    with display(quiet or as_json) as progress:
+        result = _run(lambda: build_edition(
+            edition_dir, out_dir, strict=strict, proof=proof, variants=variants,
+            progress=progress, jobs=jobs or default_jobs(), cache=cache,
+            preflight=preflight_mode, on_wait=progress.note))
+    if as_json:
+        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
+        return
     if quiet:
         return
+    _echo_summary(result, out_dir)
+    if timings:
+        _echo_timings(result)
+
+
+def summary_json(result) -> dict:  # type: ignore[no-untyped-def]
+    """What `build --json` prints: the build at a glance, for the desk's own tools."""
+    report = result.report
+    b = result.run
+    return {"ok": True, "out": str(result.out_dir), "pages": b.get("pages"),
+            "pages_laid_out": b.get("pages_laid_out", []),
+            "pages_drawn": b.get("pages_drawn", []),
+            "pages_reused": b.get("pages_reused", []),
+            "stories": report["summary"]["stories"],
+            "words": report["summary"]["words"],
+            "words_placed": report["summary"]["words_placed"],
+            "overset": [{"story": k, "words": len(v), "ends": " ".join(v[-6:])}
+                        for k, v in result.overset.items()],
+            "warnings": [w if isinstance(w, dict) else {"message": w}
+                         for w in report["warnings"]],
+            "preflight": report.get("preflight"),
+            "seconds": b.get("seconds", {}), "jobs": b.get("jobs"),
+            "bytes": b.get("bytes", {})}
+
+
+def _echo_summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
     s = result.report["summary"]
-    click.echo(f"built {s['pages']} pages, {s['stories']} stories into {out_dir}/")
+    b = result.run
+    reused = b.get("pages_reused", [])
+    click.echo(f"built {s['pages']} pages, {s['stories']} stories into {out_dir}/"
+               + (f" ({len(reused)} page(s) unchanged, taken from the cache)" if reused
+                  else ""))
     click.echo(f"  words: {s['words_placed']} of {s['words']} placed")
     for story, words in result.overset.items():
         click.echo(f"  OVERSET {story}: {len(words)} words did not fit "
                    f"(see report.json) — ends: …{' '.join(words[-6:])}")
     for w in result.warnings:
-        if "OVERSET" not in w:
+        if "OVERSET" not in str(w):
             click.echo(f"  warning: {w}")
     cleaned = sum(len(v["cleanup"]) for v in result.report["stories"].values())
     if cleaned:
         click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
     pf = result.report.get("preflight")
     if pf is not None:
-        click.echo(f"  preflight: passed with {pf['warnings']} warning(s) "
+        how = ("checked from the drawing" if pf.get("mode") == "fast" else
+               "read back from the file")
+        ink = ("" if pf.get("ink_measured") else
+               "; INK NOT MEASURED (Ghostscript is not installed)")
+        click.echo(f"  preflight: passed with {pf['warnings']} warning(s), {how}{ink} "
                    f"(see {out_dir}/preflight.json)")
+
+
+def _echo_timings(result) -> None:  # type: ignore[no-untyped-def]
+    b = result.run
+    secs = b.get("seconds", {})
+    click.echo("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in secs.items())
+               + f" ({b.get('jobs', 1)} job(s))")
 
 
 @main.command()

@@ -15,33 +15,37 @@ def _pdf_box(box: Box, page_h: float) -> list[float]:
             round(page_h - box.y0, 2)]
 
 
-def layout_json(ed: Edition, frames: list[PageFrame]) -> dict[str, Any]:
-    pages = []
-    for f in frames:
-        elements = []
-        for el in f.elements:
-            item: dict[str, Any] = {"page": f.number, "story": el.story or None,
-                                    "role": el.role, "slot": el.slot,
-                                    "box": _pdf_box(el.box, f.height)}
-            if el.column:
-                item["column"] = el.column
-            if el.image is not None:
-                item["image"] = {"file": el.image.path.relative_to(ed.root).as_posix()
-                                 if el.image.path.is_relative_to(ed.root) else el.image.path.name,
-                                 "crop": [round(c, 1) for c in el.image.crop],
-                                 "ppi": round(el.image.ppi, 1)}
-            if el.lines:
-                item["lines"] = [_line(ln, f.height) for ln in el.lines]
-            elements.append(item)
-        pages.append({"number": f.number, "template": f.template, "section": f.section,
-                      "width": round(f.width, 2), "height": round(f.height, 2),
-                      "elements": elements})
+def layout_json(ed: Edition, pages: list[dict[str, Any]]) -> dict[str, Any]:
+    """layout.json from each page's entry (page_json)."""
     return {"edition": ed.date.isoformat(), "units": "pt",
             "coordinates": "PDF user space of the trimmed page: origin bottom-left, y up",
             "pages": pages}
 
 
-def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[str, Any]:
+def page_json(ed: Edition, f: PageFrame) -> dict[str, Any]:
+    """One page's entry in layout.json: every element, its box and its lines."""
+    elements = []
+    for el in f.elements:
+        item: dict[str, Any] = {"page": f.number, "story": el.story or None,
+                                "role": el.role, "slot": el.slot,
+                                "box": _pdf_box(el.box, f.height)}
+        if el.column:
+            item["column"] = el.column
+        if el.image is not None:
+            item["image"] = {"file": el.image.path.relative_to(ed.root).as_posix()
+                             if el.image.path.is_relative_to(ed.root) else el.image.path.name,
+                             "crop": [round(c, 1) for c in el.image.crop],
+                             "ppi": round(el.image.ppi, 1)}
+        if el.lines:
+            item["lines"] = [_line(ln, f.height) for ln in el.lines]
+        elements.append(item)
+    return {"number": f.number, "template": f.template, "section": f.section,
+            "width": round(f.width, 2), "height": round(f.height, 2),
+            "elements": elements}
+
+
+def report_json(ed: Edition, pages: list[dict[str, Any]], log: LayoutLog) -> dict[str, Any]:
+    """report.json: per story, the summary and every warning (`pages`: layout.json's)."""
     stories: dict[str, Any] = {}
     for story in ed.stories:
         entry = log.stories.get(story.id)
@@ -73,9 +77,9 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
     overset = [k for k, v in stories.items() if v["overset_words"]]
     return {
         "edition": ed.date.isoformat(),
-        "pages": [{"number": f.number, "template": f.template, "section": f.section,
-                   "file": f"pages/{f.number:02d}.pdf"} for f in frames],
-        "summary": {"pages": len(frames), "stories": len(stories),
+        "pages": [{"number": f["number"], "template": f["template"], "section": f["section"],
+                   "file": f"pages/{f['number']:02d}.pdf"} for f in pages],
+        "summary": {"pages": len(pages), "stories": len(stories),
                     "words": sum(v["words"] for v in stories.values()),
                     "words_placed": sum(v["words_placed"] for v in stories.values()),
                     "overset_stories": overset, "warnings": len(log.warnings),

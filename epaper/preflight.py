@@ -77,6 +77,8 @@ class Preflight:
     findings: list[Finding] = field(default_factory=list)
     unrenderable: str = ""  # why the file is not worth rasterising for ink, if it is not
     pdfx: str = ""
+    mode: str = "file"  # file: read back from the PDF; drawn: known from drawing it
+    ink_measured: bool = False
 
     @property
     def errors(self) -> list[Finding]:
@@ -91,7 +93,8 @@ class Preflight:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "file": self.file.name, "pdfx": self.pdfx,
+            "file": self.file.name, "pdfx": self.pdfx, "mode": self.mode,
+            "ink_measured": self.ink_measured,
             "limits": {"ink_limit": self.spec.ink_limit, "min_text": self.spec.min_text,
                        "hairline": self.spec.hairline},
             "ok": not self.errors,
@@ -159,6 +162,92 @@ def preflight_file(path: Path, spec: PrintSpec = DEFAULT_SPEC, *, min_ppi: float
     elif ink:
         _ink(pf)
     return pf
+
+
+@dataclass(frozen=True)
+class DrawnImage:
+    name: str  # the photo or ad file
+    color_space: str  # DeviceCMYK | DeviceGray | DeviceRGB
+    pixels: tuple[int, int]
+    placed: tuple[float, float]  # points
+    ink: float  # highest total ink of any pixel, percent
+
+
+@dataclass(frozen=True)
+class DrawnPage:
+    """A page of our own print file as drawing it made it: what preflight would read."""
+
+    number: int
+    media: tuple[float, float, float, float]
+    trim: tuple[float, float, float, float]
+    bleed: tuple[float, float, float, float] | None
+    fonts: tuple[str, ...]
+    images: tuple[DrawnImage, ...]
+    min_text: float | None
+    thinnest_stroke: float | None
+    vector_ink: float
+    rich_black_text: float | None
+
+
+def preflight_drawn(path: Path, pages: list[DrawnPage], spec: PrintSpec = DEFAULT_SPEC, *,
+                    min_ppi: float = 150.0, floor_ppi: float = 50.0) -> Preflight:
+    """Preflight of a print file epaper drew, from what it drew: the same rules as
+    `preflight_file`, with the ink of each page computed from its prepared photos and
+    its vector colours instead of rasterised. The writer (render/writer.py) puts the
+    PDF/X keys, boxes, embedded subset fonts and CMYK-only colours in every file by
+    construction; `preflight_file` reads all of it back (`epaper build
+    --preflight=full`), and the tests hold the two to the same verdicts."""
+    pf = Preflight(Path(path), spec, mode="drawn", ink_measured=True, pdfx="PDF/X-1a:2003")
+    for page in pages:
+        info = PageInfo(page.number)
+        pf.pages.append(info)
+        info.boxes = {"media": list(page.media), "trim": list(page.trim)}
+        if page.bleed is not None:
+            info.boxes["bleed"] = list(page.bleed)
+        info.fonts = [{"name": key, "type": "Type0", "embedded": True, "subset": True}
+                      for key in page.fonts]
+        info.color_spaces = {"/DeviceCMYK"} | {"/" + i.color_space for i in page.images}
+        info.min_text, info.thinnest_stroke = page.min_text, page.thinnest_stroke
+        _drawn_checks(pf, info, page, min_ppi, floor_ppi)
+    return pf
+
+
+def _drawn_checks(pf: Preflight, info: PageInfo, page: DrawnPage, min_ppi: float,
+                  floor_ppi: float) -> None:
+    spec = pf.spec
+    n = page.number
+    if page.min_text is not None and page.min_text < spec.min_text - 1e-6:
+        pf.add("error", "text", f"text at {page.min_text:.1f}pt is smaller than the "
+               f"{spec.min_text:g}pt minimum", n)
+    if page.rich_black_text is not None and page.rich_black_text < RICH_BLACK_MAX_TEXT:
+        pf.add("error", "colour", "rich black (CMY under K) in text smaller than "
+               f"{RICH_BLACK_MAX_TEXT:g}pt: it will not register", n)
+    if page.thinnest_stroke is not None and page.thinnest_stroke < spec.hairline - 1e-6:
+        pf.add("error", "hairline", f"a stroke of {page.thinnest_stroke:.2f}pt is thinner "
+               f"than {spec.hairline}pt and may not print", n)
+    ink = page.vector_ink
+    for im in page.images:
+        if im.color_space == "DeviceRGB":
+            pf.add("error", "colour", f"image {im.name} is RGB in a print file", n)
+        w, h = im.placed
+        ppi = min(im.pixels[0] / (w / 72), im.pixels[1] / (h / 72)) if w and h else 0.0
+        info.images.append({"name": im.name, "color_space": im.color_space,
+                            "pixels": list(im.pixels), "ppi": round(ppi, 1),
+                            "placed_mm": [round(w / 72 * 25.4, 1), round(h / 72 * 25.4, 1)]})
+        if ppi < floor_ppi:
+            pf.add("error", "resolution", f"image {im.name} at {ppi:.0f} ppi (floor "
+                   f"{floor_ppi:.0f})", n)
+        elif ppi < min_ppi:
+            pf.add("warning", "resolution", f"image {im.name} at {ppi:.0f} ppi (minimum "
+                   f"{min_ppi:.0f})", n)
+        if im.ink > spec.ink_limit + 0.5:
+            pf.add("error", "ink", f"total ink reaches {im.ink:.0f}% in {im.name} (limit "
+                   f"{spec.ink_limit:.0f}%)", n)
+        ink = max(ink, im.ink)
+    info.max_ink = round(ink, 1)
+    if page.vector_ink > spec.ink_limit + 0.5:
+        pf.add("error", "ink", f"total ink reaches {page.vector_ink:.0f}% where colours "
+               f"overlap (limit {spec.ink_limit:.0f}%)", n)
 
 
 # What a malformed object (a box of three numbers, a name where a dictionary belongs)
@@ -656,6 +745,7 @@ def _page_ink(pf: Preflight, info: PageInfo, tif: Path, dpi: int) -> None:
                f"be read ({exc})", info.number)
         return
     info.max_ink = round(high, 1)
+    pf.ink_measured = True
     if dpi < INK_DPI:
         w, h = _page_inches(info)
         pf.add("warning", "ink", f"the page is {w * 25.4:.0f} x {h * 25.4:.0f} mm: ink "

@@ -64,6 +64,12 @@ SECOND_STORY = textwrap.dedent("""\
     """)
 
 
+def leftovers(folder: Path) -> list[Path]:
+    """What a build left beside its output folder that it should not have: staging and
+    set-aside folders (the cache, .epaper-cache/, and the lock file stay by design)."""
+    return sorted([*folder.glob(".epaper-build-*"), *folder.glob(".epaper-old-*")])
+
+
 def write_photo(path: Path, size: tuple[int, int] = (800, 600), seed: int = 7) -> Path:
     """A small JPEG with some detail: two gradients and a few coloured blocks."""
     path.parent.mkdir(parents=True, exist_ok=True)

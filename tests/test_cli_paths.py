@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, leftovers
 from test_preflight_robust import GOOD, malformed_pdf
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
@@ -222,7 +222,7 @@ def test_output_folder_under_a_file(make_edition, tmp_path):
     no_crash(proc)
     assert error_line(proc) == (f"error: {afile / 'sub'}: the output folder cannot be made: "
                                 f"{afile} is not a folder (choose another output folder)")
-    assert not list(tmp_path.glob(".epaper-*"))
+    assert not leftovers(tmp_path)
 
 
 def test_output_folder_is_a_device(make_edition):

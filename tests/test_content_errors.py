@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, leftovers
 
 from epaper.content.edition import load_edition
 from epaper.content.markdown import parse_body
@@ -60,7 +60,7 @@ def check_and_build_refuse(edition: Path, out: Path, where: str) -> str:
         lines.append(errors[0])
     assert lines[0] == lines[1]  # check and build agree, word for word
     assert not out.exists()
-    assert not list(out.parent.glob(".epaper-*"))
+    assert not leftovers(out.parent)
     return lines[0]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from conftest import leftovers
 
 from epaper.build import build_edition
 
@@ -172,7 +173,7 @@ def test_no_stray_files_in_output(sample_build):
     assert sorted(p.name for p in out.iterdir()) == ["edition.pdf", "layout.json", "pages",
                                                     "preflight.json", "report.json",
                                                     "screen"]
-    assert not list(out.parent.glob(".epaper-*"))
+    assert not leftovers(out.parent)
 
 
 # -- the mini edition ---------------------------------------------------------------------

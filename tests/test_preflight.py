@@ -13,7 +13,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, leftovers
 from pdfx_helpers import finish_print, no_initial_font
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
@@ -337,7 +337,7 @@ def test_print_build_that_fails_preflight_writes_nothing(make_edition, tmp_path)
         build_edition(make_edition, out)
     assert "preflight" in str(info.value) and "smaller than the 10pt minimum" in str(info.value)
     assert not out.exists() or not any(out.iterdir())
-    assert not list(tmp_path.glob(".epaper-*"))
+    assert not leftovers(tmp_path)
     # The screen variant alone has no press to answer to.
     build_edition(make_edition, out, variants=("screen",))
     assert (out / "screen" / "edition.pdf").is_file()

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, leftovers
 
 from epaper.errors import EpaperError, FontError, TemplateError
 from epaper.templates.loader import load_template_set
@@ -256,7 +256,7 @@ def _refused(proc: subprocess.CompletedProcess[str], out: Path, file: Path,
     where = str(file) + (f":{line}:" if line is not None else "")
     assert where in errors[0], (where, errors[0])
     assert not out.exists()
-    assert not list(out.parent.glob(".epaper-*"))
+    assert not leftovers(out.parent)
     assert proc.stdout == ""
     return errors[0]
 

@@ -8,7 +8,7 @@ from epaper.calendars import bn_digits, masthead_dateline
 from epaper.layout.geometry import Region, crop_for
 from epaper.layout.typeset import Typesetter, place
 from epaper.model.edition import Edition, PageSpec, Paper
-from epaper.model.frame import Box, Element, Image
+from epaper.model.frame import Box, Element, Image, Line, PageFrame
 from epaper.model.template import TemplateSet
 
 RULE = (0.0, 0.0, 0.0, 1.0)
@@ -143,3 +143,13 @@ def ad(ts: Typesetter, tset: TemplateSet, ed: Edition, reg: Region,
     mid = (b.y0 + b.y1) / 2
     return [Element("ad", b, "", reg.slot.name, place(lines, b.x0, mid, style.leading, style),
                     fill=PLACEHOLDER)]
+
+
+def slug_line(ts: Typesetter, tset: TemplateSet, paper: Paper, day: object, frame: PageFrame,
+              pages: int, variant: str, bleed: float) -> tuple[Line, ...]:
+    """The line outside the bleed that tells the press what this plate is."""
+    text = (f"{paper.name_en or paper.name}  {day.isoformat()}  page {frame.number}/"  # type: ignore[attr-defined]
+            f"{pages}  {frame.section}  {frame.template}  {variant}  epaper")
+    style = tset.style("credit")
+    lines = ts.set(text, style, frame.width, "en", align="left")[:1]
+    return place(lines, 0.0, frame.height + bleed + style.size * 1.6, style.leading, style)

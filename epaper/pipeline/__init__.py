@@ -1,0 +1,1 @@
+"""The build as content-keyed tasks: keys, cache, runners, publishing."""

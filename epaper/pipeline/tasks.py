@@ -1,0 +1,360 @@
+"""The build's steps as tasks: pure functions of plain values, keyed by their inputs.
+
+load → lay out and draw each page → prepare each photo → write each file. A task reads
+the loaded edition through its `Job` (a worker forked after loading has it already; any
+other loads it once), reads and writes results in the cache under content keys, and
+returns a small record. The same task runs in this process, a worker or on a Dask
+cluster, with the same result.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from epaper.content.edition import load_edition
+from epaper.layout.edition import EditionLayout, PagePlan, check_coverage, paper_of, plan
+from epaper.layout.furniture import slug_line
+from epaper.layout.log import LayoutLog
+from epaper.model.edition import Block, Edition
+from epaper.model.frame import Element, Image, PageFrame
+from epaper.model.template import TemplateSet
+from epaper.outputs import page_json
+from epaper.pipeline.cache import Cache
+from epaper.pipeline.keys import digest, engine, file_digest, folder_digest
+from epaper.render.embed import SubsetCache
+from epaper.render.finish import finish_screen
+from epaper.render.images import PreparedImage, max_ink, prepare
+from epaper.render.pdf import DrawnFacts, PageDrawer, PageDrawing, PdfResources, Sheet
+from epaper.render.writer import PrintIntent, write_pdf
+from epaper.templates.loader import fonts_dir, load_template_set
+from epaper.text.fonts import FontBook
+
+VARIANTS = ("print", "screen")
+
+
+@dataclass
+class Loaded:
+    edition: Edition
+    templates: TemplateSet
+    fonts: FontBook
+
+
+def load(edition_dir: str | Path) -> Loaded:
+    """Read and validate everything an edition needs, without composing a line."""
+    ed = load_edition(Path(edition_dir))
+    tset = load_template_set(ed.layout)
+    if ed.profile is not None:
+        tset = replace(tset, print=replace(tset.print, profile=ed.profile))
+    fonts = FontBook(fonts_dir(ed.layout))
+    for style in tset.styles:
+        fonts.stack(style.family, style.bold, style.italic)
+    plan(ed, tset)
+    check_coverage(ed, tset, fonts)
+    return Loaded(ed, tset, fonts)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every task of one build is given: where the edition is, the key of what was
+    loaded from it, the cache, and the options that change results."""
+
+    edition_dir: str
+    context: str
+    cache: str  # the cache folder (a scratch one that the build removes, with --no-cache)
+    proof: bool = False
+
+
+class Context:
+    """A loaded edition as tasks use it, kept per process: its plans, a layout engine
+    whose shaping cache lives as long as the process, and the fonts' metrics."""
+
+    def __init__(self, loaded: Loaded, proof: bool) -> None:
+        self.loaded = loaded
+        ed, tset = loaded.edition, loaded.templates
+        self.plans = plan(ed, tset)
+        self.layout = EditionLayout(ed, tset, loaded.fonts, proof=proof)
+        self.res = PdfResources({p.stem: p for p in loaded.fonts.dir.glob("*.ttf")})
+        self.paper = paper_of(ed, tset)
+        self.bleed = max((p.template.bleed for p in self.plans), default=0.0)
+        profile = tset.print.profile
+        self.profile_digest = file_digest(profile) if profile else ""
+        # Everything a page's result may depend on besides its own plan.
+        self.key = digest(engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout, self.paper,
+                          tset, folder_digest(loaded.fonts.dir), len(self.plans),
+                          self.profile_digest, proof)
+
+
+_CONTEXTS: dict[str, Context] = {}
+
+
+def register(loaded: Loaded, proof: bool = False) -> Context:
+    """Make `loaded` the context of this process's tasks (before forking workers)."""
+    ctx = Context(loaded, proof)
+    _CONTEXTS[ctx.key] = ctx
+    return ctx
+
+
+def context(job: Job) -> Context:
+    found = _CONTEXTS.get(job.context)
+    if found is None:  # a worker that was not forked from the build: load it here
+        found = register(load(job.edition_dir), job.proof)
+        if found.key != job.context:
+            from epaper.errors import EpaperError
+
+            raise EpaperError("the edition changed on disk while it was being built",
+                              file=job.edition_dir, hint="build again")
+    return found
+
+
+def job_cache(job: Job) -> Cache:
+    return Cache(Path(job.cache))
+
+
+# -- photos -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One photo as one variant prints it at one placement."""
+
+    image: Image
+    width: float  # placed, points
+    height: float
+    ppi: float  # the variant's target resolution
+    variant: str
+    profile: Path | None
+    profile_digest: str
+    gray: bool
+    ink_limit: float
+    name: str  # the file as the desk knows it, for messages
+
+    @property
+    def key(self) -> str:
+        return digest(engine(), "photo", self.image.digest, self.image.crop, self.width,
+                      self.height, self.ppi, self.variant, self.profile_digest, self.gray,
+                      self.ink_limit)[:32]
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    key: str
+    name: str
+    variant: str
+    width: int  # pixels embedded
+    height: int
+    color_space: str
+    placed: tuple[float, float]  # points
+    ink: float  # highest total ink of any pixel, percent (print; 0 for screen)
+    reseparated: float
+
+
+def photo_job(ctx: Context, el: Element, variant: str, mono: bool) -> PhotoJob:
+    assert el.image is not None
+    tset = ctx.loaded.templates
+    root = ctx.loaded.edition.root
+    path = el.image.path
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    printing = variant == "print"
+    return PhotoJob(el.image, round(el.box.width, 3), round(el.box.height, 3),
+                    tset.target_ppi if printing else tset.screen_ppi, variant,
+                    tset.print.profile if printing else None,
+                    ctx.profile_digest if printing else "", mono and printing,
+                    tset.print.ink_limit if printing else 0.0, name)
+
+
+def prepare_photo(job: Job, photo: PhotoJob) -> PhotoRecord:
+    """Crop, scale and separate one photo; the JPEG goes to the cache."""
+    cache = job_cache(job)
+    found = cache.get_object("photo-record", photo.key)
+    if found is not None and cache.get("photo", photo.key) is not None:
+        return found
+    done = prepare(photo.image, photo.width, photo.height, photo.ppi, variant=photo.variant,
+                   profile=photo.profile, gray=photo.gray, ink_limit=photo.ink_limit)
+    done = replace(done, key=photo.key)
+    cache.put_object("photo", photo.key, done)
+    record = PhotoRecord(photo.key, photo.name, photo.variant, done.width, done.height,
+                         done.color_space, (photo.width, photo.height), _ink(done),
+                         done.reseparated)
+    cache.put_object("photo-record", photo.key, record)
+    return record
+
+
+def _ink(done: PreparedImage) -> float:
+    """The most ink the image as embedded puts down (JPEG adds some: measured after)."""
+    if done.color_space == "DeviceRGB":
+        return 0.0
+    import io
+
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(done.jpeg)) as im:
+        if im.mode == "L":
+            return round((255 - im.getextrema()[0]) / 255 * 100, 1)
+        return round(max_ink(im.convert("CMYK")), 1)
+
+
+# -- pages ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawingMeta:
+    """A page's drawing for one variant, as the plan needs it (the drawing is cached)."""
+
+    key: str
+    size: tuple[float, float]
+    trim: tuple[float, float, float, float]
+    bleed: tuple[float, float, float, float] | None
+    fonts: tuple[tuple[str, frozenset[int]], ...]
+    images: tuple[str, ...]
+    facts: DrawnFacts
+
+
+@dataclass
+class PageRecord:
+    """What laying out and drawing a page gave: all the build keeps in memory of it."""
+
+    number: int
+    key: str
+    log: LayoutLog
+    overflow: dict[str, tuple[Block, ...]]
+    layout: dict[str, object]  # the page's entry in layout.json
+    photos: dict[str, tuple[PhotoJob, ...]]  # per variant
+    drawings: dict[str, DrawingMeta] = field(default_factory=dict)
+    reused: bool = False  # taken from the cache, not laid out in this build
+    drawn: tuple[str, ...] = ()  # variants drawn in this build
+
+
+def page_key(ctx: Context, number: int, incoming: dict[str, tuple[Block, ...]]) -> str:
+    """The key of a page's layout: the edition's context, the page's plan (its stories,
+    slots and ads, byte for byte), where its jumps go, and what jumps into it."""
+    p = ctx.plans[number - 1]
+    targets = [(pl.story.id, pl.continue_to, [s for q, _n, s in
+                                              ctx.plans[pl.continue_to.page - 1].incoming
+                                              if q.story.id == pl.story.id])
+               for pl, _slot in p.stories if pl.continue_to]
+    ads = [(slot, file_digest(path)) for slot, path in p.spec.ads if path.is_file()]
+    return digest(ctx.key, "page", number, _plan_value(p), targets, ads, incoming)
+
+
+def _plan_value(p: PagePlan) -> object:
+    return (p.spec, p.template, [(pl, s) for pl, s in p.stories],
+            [(pl.story.id, n, s) for pl, n, s in p.incoming])
+
+
+def _drawing_key(ctx: Context, page: str, variant: str) -> str:
+    t = ctx.loaded.templates
+    return digest(page, "drawing", variant, ctx.bleed, t.print.slug, t.target_ppi,
+                  t.screen_ppi, ctx.profile_digest)
+
+
+def lay_out_page(job: Job, number: int, incoming: dict[str, tuple[Block, ...]],
+                 variants: tuple[str, ...]) -> PageRecord:
+    """Lay out page `number` and draw it for each variant (what is cached is reused)."""
+    ctx = context(job)
+    cache = job_cache(job)
+    key = page_key(ctx, number, incoming)
+    record = cache.get_object("page", key)
+    frame: PageFrame | None = None
+    if record is None:
+        laid = ctx.layout.page(ctx.plans[number - 1], ctx.plans, incoming)
+        frame = laid.frame
+        photos = {v: tuple(photo_job(ctx, el, v, frame.mono) for el in frame.elements
+                           if el.image is not None) for v in VARIANTS}
+        record = PageRecord(number, key, laid.log, laid.overflow,
+                            page_json(ctx.loaded.edition, frame), photos)
+        cache.put_object("frame", key, frame)
+    else:
+        record.reused = True
+    drawn = []
+    for variant in variants:
+        dkey = _drawing_key(ctx, key, variant)
+        if variant in record.drawings and record.drawings[variant].key == dkey and \
+                cache.get("drawing", dkey) is not None:
+            continue
+        if frame is None:
+            frame = cache.get_object("frame", key) or ctx.layout.page(
+                ctx.plans[number - 1], ctx.plans, incoming).frame
+        drawing = _draw(ctx, frame, variant)
+        cache.put_object("drawing", dkey, drawing)
+        record.drawings[variant] = DrawingMeta(dkey, drawing.size, drawing.trim,
+                                               drawing.bleed, drawing.fonts, drawing.images,
+                                               drawing.facts)
+        drawn.append(variant)
+    record.drawn = tuple(drawn)
+    cache.put_object("page", key, replace(record, reused=False, drawn=()))
+    return record
+
+
+def _draw(ctx: Context, frame: PageFrame, variant: str) -> PageDrawing:
+    tset = ctx.loaded.templates
+    sheet = Sheet(variant, bleed=ctx.bleed, slug=tset.print.slug)
+    drawer = PageDrawer(ctx.res, lambda el, mono: photo_job(ctx, el, variant, mono).key,
+                        sheet)
+    slug = slug_line(ctx.layout.ts, tset, ctx.paper, ctx.loaded.edition.date, frame,
+                     len(ctx.plans), variant, ctx.bleed) if sheet.print else ()
+    return drawer.draw(frame, slug)
+
+
+# -- files ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileJob:
+    """One PDF to write: which drawings, for which variant, into which file."""
+
+    variant: str
+    drawings: tuple[str, ...]  # drawing keys, in page order
+    path: str
+    title: str
+    edition_glyphs: tuple[tuple[str, frozenset[int]], ...] = ()  # print: subset per face
+
+
+def write_file(job: Job, file: FileJob) -> int:
+    """Write one PDF from cached drawings and photos; returns its size in bytes."""
+    ctx = context(job)
+    cache = job_cache(job)
+    if ctx.res.subsets.store is None:
+        ctx.res.subsets = SubsetCache(cache)
+    ctx.res.edition_glyphs = dict(file.edition_glyphs)
+    drawings = [_drawing(cache, k) for k in file.drawings]
+    images = {k: _photo(cache, k) for d in drawings for k in d.images}
+    ed = ctx.loaded.edition
+    intent = None
+    tset = ctx.loaded.templates
+    if file.variant == "print":
+        profile = tset.print.profile
+        intent = PrintIntent(profile, profile.stem if profile else "")
+    data = write_pdf(drawings, ctx.res, images, title=file.title, author=ctx.paper.name,
+                     day=ed.date, intent=intent, edition_subsets=bool(file.edition_glyphs))
+    if file.variant == "screen":
+        data = finish_screen(data)
+    save(Path(file.path), data)
+    return len(data)
+
+
+def _drawing(cache: Cache, key: str) -> PageDrawing:
+    found = cache.get_object("drawing", key)
+    if found is None:
+        raise RuntimeError(f"drawing {key} is missing from the cache")
+    return found  # type: ignore[no-any-return]
+
+
+def _photo(cache: Cache, key: str) -> PreparedImage:
+    found = cache.get_object("photo", key)
+    if found is None:
+        raise RuntimeError(f"photo {key} is missing from the cache")
+    return found  # type: ignore[no-any-return]
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write a file whole: a temporary file beside it, renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # outputs are for the whole desk
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
