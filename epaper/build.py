@@ -8,9 +8,9 @@ reaches the output folder unless the whole edition builds.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +178,9 @@ class _Plan:
             files = [self.session.out / p.relative_to(self.session.staging) for p in files]
             self._timed("publish", self.session.publish)
             run = self._summary(records, started)
+        except BaseException:
+            self._runner_cancel()  # workers stop now, not after their queue
+            raise
         finally:
             self._close()
         return BuildResult(report, self.session.out, files, run)
@@ -211,6 +214,7 @@ class _Plan:
         overflow: dict[str, Any] = {}
         running: dict[Any, tuple[str, Any]] = {}
         photo_jobs: dict[str, Any] = {}
+        publish.fault_point("phase", "layout")
         self.say("layout", 0, count)
         photo_total = 0
 
@@ -229,7 +233,7 @@ class _Plan:
                 break
             for fut in self._wait(running):
                 kind, what = running.pop(fut)
-                result = fut.result()
+                result = self._result(fut)
                 if kind == "page":
                     done[what] = result
                     overflow.update(result.overflow)
@@ -256,6 +260,16 @@ class _Plan:
         except BaseException:
             self._runner_cancel()
             raise
+
+    @staticmethod
+    def _result(fut: Any) -> Any:
+        try:
+            return fut.result()
+        except BrokenProcessPool as exc:
+            raise EpaperError("a worker process stopped unexpectedly (killed, or out of "
+                              "memory); nothing was written",
+                              hint="build again; if it happens again, build with --jobs 1 "
+                              "and watch the memory") from exc
 
     def _runner_cancel(self) -> None:
         if self._runner is not None and self._owns_runner:
@@ -285,12 +299,13 @@ class _Plan:
                 files.append(FileJob(variant, (meta.key,),
                                      str(folder / "pages" / f"{r.number:02d}.pdf"),
                                      f"{title} page {r.number}", page_glyphs))
+        publish.fault_point("phase", "files")
         running = {self.runner.submit(write_file, self.job, f): f for f in files}
         self.say("files", 0, len(files))
         while running:
             for fut in self._wait(running):
                 f = running.pop(fut)
-                self.sizes[f.path] = fut.result()
+                self.sizes[f.path] = self._result(fut)
                 self.say("files", len(files) - len(running), len(files))
         self.timings["files"] = time.perf_counter() - t0
 
@@ -312,6 +327,7 @@ class _Plan:
         if self.preflight_mode == "off" or "print" not in self.variants:
             return None
         t0 = time.perf_counter()
+        publish.fault_point("phase", "preflight")
         self.say("preflight", 0, 1)
         tset = self.loaded.templates
         edition = self.session.staging / "edition.pdf"
@@ -367,6 +383,7 @@ class _Plan:
 
     def _timed(self, phase: str, step: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()
+        publish.fault_point("phase", phase)
         self.say(phase, 0, 1)
         try:
             return step()
@@ -386,7 +403,3 @@ def _warn(report: dict[str, Any], message: str) -> None:
     if message not in report["warnings"]:
         report["warnings"].append(message)
         report["summary"]["warnings"] = len(report["warnings"])
-
-
-def write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,7 +1,8 @@
 """The `epaper` command: build and check editions, with clear errors and exit codes.
 
 Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing written),
-2 usage error.
+2 usage error, 128 + N stopped by signal N (130 for Ctrl-C; the output folder keeps the
+previous edition).
 """
 
 from __future__ import annotations
@@ -28,18 +29,34 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _run(fn):  # type: ignore[no-untyped-def]
-    """Turn every failure into one clear line and exit 1; never a traceback for input."""
+def _run(fn, before_exit=None):  # type: ignore[no-untyped-def]
+    """Turn every failure into one clear line and exit 1; never a traceback for input.
+    `before_exit` runs first (a progress display finishes its lines above the error)."""
     try:
         return fn()
-    except EpaperError as exc:
-        _fail(str(exc))
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing was written")
-    except Exception as exc:  # a bug in epaper, not in the edition: say so plainly
+    except (Exception, KeyboardInterrupt) as exc:
+        if before_exit is not None:
+            before_exit()
+        if isinstance(exc, EpaperError):
+            _fail(str(exc))
+        if isinstance(exc, KeyboardInterrupt):
+            _interrupted(exc)
+        # A bug in epaper, not in the edition: say so plainly.
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         _fail(f"internal error ({detail}); nothing was written. Please report this with "
               "the edition folder.")
+
+
+def _interrupted(exc: KeyboardInterrupt) -> None:
+    """Exit 128 + the signal's number, as shells report a process a signal stopped."""
+    signum = getattr(exc, "signum", 2)
+    if getattr(exc, "published", False):
+        click.echo("error: interrupted just after the new edition was put in place "
+                   "(it is complete)", err=True)
+    else:
+        click.echo("error: interrupted; nothing was written (the output folder keeps "
+                   "the previous edition)", err=True)
+    sys.exit(128 + signum)
 
 
 class _Path(click.Path):
@@ -190,7 +207,7 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
         result = _run(lambda: build_edition(
             edition_dir, out_dir, strict=strict, proof=proof, variants=variants,
             progress=progress, jobs=jobs or default_jobs(), cache=cache,
-            preflight=preflight_mode, on_wait=progress.note))
+            preflight=preflight_mode, on_wait=progress.note), before_exit=progress.close)
     if as_json:
         click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
         return

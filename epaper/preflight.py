@@ -706,18 +706,7 @@ def _ink(pf: Preflight) -> None:
                  f"-sOutputFile={tmp}/h{first:04d}-%04d.tif", str(pf.file)],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for first, last, dpi in runs[k:k + 2]]
-            failed = ""
-            for run in procs:
-                try:
-                    out, err = run.communicate(timeout=GS_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    run.kill()
-                    run.communicate()
-                    failed = failed or (f"it took over {GS_TIMEOUT} s (a malformed or "
-                                        "extremely complex page)")
-                    continue
-                if run.returncode != 0 and not failed:
-                    failed = (err or out).strip()[:200]
+            failed = _wait_all(procs)
             if failed:
                 pf.add("error", "ink", f"Ghostscript could not render the file: {failed}")
                 return
@@ -732,6 +721,30 @@ def _ink(pf: Preflight) -> None:
             tif = Path(tmp) / f"p{info.number:04d}.tif"
             if tif.exists():
                 _page_ink(pf, info, tif, dpis[info.number])
+
+
+def _wait_all(procs: list[subprocess.Popen[str]]) -> str:
+    """Wait for the Ghostscript runs; what went wrong, if anything. An interrupted
+    check leaves no Ghostscript running."""
+    failed = ""
+    try:
+        for run in procs:
+            try:
+                out, err = run.communicate(timeout=GS_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                run.kill()
+                run.communicate()
+                failed = failed or (f"it took over {GS_TIMEOUT} s (a malformed or "
+                                    "extremely complex page)")
+                continue
+            if run.returncode != 0 and not failed:
+                failed = (err or out).strip()[:200]
+    finally:
+        for run in procs:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+    return failed
 
 
 def _page_ink(pf: Preflight, info: PageInfo, tif: Path, dpi: int) -> None:

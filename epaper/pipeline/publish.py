@@ -367,18 +367,29 @@ def disk_error(exc: OSError, out: Path, lost: list[str] | None = None) -> Epaper
     return EpaperError(message, file=out, hint=hint)
 
 
-# Fault injection for tests: EPAPER_FAULT=publish:<name> raises OSError(ENOSPC) just
-# before that output is moved in; =publish:<name>:interrupt raises an Interrupted.
+# Fault injection for tests: EPAPER_FAULT=<stage>:<name> raises OSError(ENOSPC) at that
+# point (publish:<output> just before it is moved in, write:<file name> as a file is
+# written, phase:<phase> as a phase starts); <stage>:<name>:interrupt raises an
+# Interrupted there instead, as a SIGTERM would; <stage>:<name>:slow waits 30 s there.
 def fault_point(stage: str, name: str) -> None:
     spec = os.environ.get("EPAPER_FAULT")
     if not spec:
         return
     parts = spec.split(":")
     if len(parts) >= 2 and parts[0] == stage and parts[1] == name:
-        if len(parts) > 2 and parts[2] == "interrupt":
+        how = parts[2] if len(parts) > 2 else ""
+        if how == "interrupt":
             raise Interrupted(signal.SIGTERM)
+        if how == "die":  # a worker killed outright (the kernel's OOM killer)
+            os._exit(137)
+        if how == "slow":  # time for a test to send a real signal
+            import time
+
+            time.sleep(30)
+            return
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(name))
 
 
 def write_json(path: Path, data: object) -> None:
+    fault_point("write", path.name)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -46,7 +47,8 @@ class Processes(Runner):
         self.jobs = jobs
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = cf.ProcessPoolExecutor(max_workers=jobs,
-                                            mp_context=multiprocessing.get_context(method))
+                                            mp_context=multiprocessing.get_context(method),
+                                            initializer=_worker_signals)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         return self._pool.submit(fn, *args)
@@ -93,6 +95,14 @@ class Dask(Runner):
     def close(self, cancel: bool = False) -> None:
         if self._own:
             self.client.close()
+
+
+def _worker_signals() -> None:
+    """A worker leaves stopping to the build: Ctrl-C reaches the whole process group, and
+    the build ends its workers itself (SIGTERM, at once, no traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def default_jobs() -> int:

@@ -22,8 +22,10 @@ from epaper.model.edition import Block, Edition
 from epaper.model.frame import Element, Image, PageFrame
 from epaper.model.template import TemplateSet
 from epaper.outputs import page_json
+from epaper.pipeline import keys
 from epaper.pipeline.cache import Cache
-from epaper.pipeline.keys import digest, engine, file_digest, folder_digest
+from epaper.pipeline.keys import digest, file_digest, folder_digest
+from epaper.pipeline.publish import fault_point
 from epaper.render.embed import SubsetCache
 from epaper.render.finish import finish_screen
 from epaper.render.images import PreparedImage, max_ink, prepare
@@ -82,7 +84,7 @@ class Context:
         profile = tset.print.profile
         self.profile_digest = file_digest(profile) if profile else ""
         # Everything a page's result may depend on besides its own plan.
-        self.key = digest(engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout, self.paper,
+        self.key = digest(keys.engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout, self.paper,
                           tset, folder_digest(loaded.fonts.dir), len(self.plans),
                           self.profile_digest, proof)
 
@@ -132,9 +134,15 @@ class PhotoJob:
 
     @property
     def key(self) -> str:
-        return digest(engine(), "photo", self.image.digest, self.image.crop, self.width,
-                      self.height, self.ppi, self.variant, self.profile_digest, self.gray,
+        """Names the image in the PDF: from the photo and its processing alone, so the
+        files' bytes do not change with the engine's version."""
+        return digest("photo", self.image.digest, self.image.crop, self.width, self.height,
+                      self.ppi, self.variant, self.profile_digest, self.gray,
                       self.ink_limit)[:32]
+
+    @property
+    def cache_key(self) -> str:
+        return digest(keys.engine(), self.key)
 
 
 @dataclass(frozen=True)
@@ -167,17 +175,17 @@ def photo_job(ctx: Context, el: Element, variant: str, mono: bool) -> PhotoJob:
 def prepare_photo(job: Job, photo: PhotoJob) -> PhotoRecord:
     """Crop, scale and separate one photo; the JPEG goes to the cache."""
     cache = job_cache(job)
-    found = cache.get_object("photo-record", photo.key)
-    if found is not None and cache.get("photo", photo.key) is not None:
+    found = cache.get_object("photo-record", photo.cache_key)
+    if found is not None and cache.get("photo", photo.cache_key) is not None:
         return found
     done = prepare(photo.image, photo.width, photo.height, photo.ppi, variant=photo.variant,
                    profile=photo.profile, gray=photo.gray, ink_limit=photo.ink_limit)
     done = replace(done, key=photo.key)
-    cache.put_object("photo", photo.key, done)
+    cache.put_object("photo", photo.cache_key, done)
     record = PhotoRecord(photo.key, photo.name, photo.variant, done.width, done.height,
                          done.color_space, (photo.width, photo.height), _ink(done),
                          done.reseparated)
-    cache.put_object("photo-record", photo.key, record)
+    cache.put_object("photo-record", photo.cache_key, record)
     return record
 
 
@@ -340,7 +348,7 @@ def _drawing(cache: Cache, key: str) -> PageDrawing:
 
 
 def _photo(cache: Cache, key: str) -> PreparedImage:
-    found = cache.get_object("photo", key)
+    found = cache.get_object("photo", digest(keys.engine(), key))
     if found is None:
         raise RuntimeError(f"photo {key} is missing from the cache")
     return found  # type: ignore[no-any-return]
@@ -349,6 +357,7 @@ def _photo(cache: Cache, key: str) -> PreparedImage:
 def save(path: Path, data: bytes) -> None:
     """Write a file whole: a temporary file beside it, renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    fault_point("write", path.name)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "wb") as fh:

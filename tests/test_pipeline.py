@@ -1,0 +1,397 @@
+"""The build as tasks: content keys, the cache, incremental rebuilds, workers, faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, leftovers, write_edition
+
+from epaper.build import build_edition
+from epaper.errors import EpaperError
+from epaper.pipeline import keys
+from epaper.pipeline.cache import HEADER, Cache
+
+# Three pages, one story each beside the mini edition's two on page 1; page 1's lead
+# jumps to page 3, so page 3 depends on page 1 and nothing depends on page 2.
+THREE_PAGES = textwrap.dedent("""\
+    date: 2026-12-07
+    layout: broadsheet
+    lang: bn
+    pages:
+      - template: inside
+        section: "দেশ"
+        stories:
+          - {file: stories/first.md, slot: top, continue: {page: 3, slot: jumps}}
+          - stories/second.md
+      - template: inside
+        section: "নগর"
+        stories:
+          - stories/third.md
+      - template: inside
+        section: "খেলা"
+        stories:
+          - stories/fourth.md
+    """)
+
+STORY = textwrap.dedent("""\
+    ---
+    headline: "{headline}"
+    lang: en
+    ---
+    {body}
+    """)
+
+
+def _long(words: int, seed: str) -> str:
+    base = (f"The {seed} committee met on Sunday to discuss the plan for the coming season, "
+            "and members said the work would begin after the rains. ").split()
+    return " ".join(base[k % len(base)] for k in range(words))
+
+
+@pytest.fixture
+def three(tmp_path: Path, _photo_bytes: bytes) -> Path:
+    root = write_edition(tmp_path / "edition", _photo_bytes)
+    (root / "edition.yaml").write_text(THREE_PAGES, encoding="utf-8")
+    first = root / "stories" / "first.md"
+    # Long enough for the top slot to send the rest on to page 3.
+    first.write_text(first.read_text(encoding="utf-8") + "\n" + "\n\n".join(
+        "এই প্রকল্পের কাজ চলবে আগামী বছর পর্যন্ত, জানিয়েছেন স্থানীয় প্রকৌশলী। " * 12
+        for _ in range(14)) + "\n", encoding="utf-8")
+    for name, seed in (("third", "river"), ("fourth", "cricket")):
+        (root / "stories" / f"{name}.md").write_text(
+            STORY.format(headline=f"The {seed} plan", body=_long(180, seed)),
+            encoding="utf-8")
+    return root
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def run_cli(*args: str | Path, env: dict[str, str] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "epaper.cli", *map(str, args)],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          timeout=600)
+
+
+# -- keys -----------------------------------------------------------------------------
+
+def test_digest_is_canonical_and_stable_across_processes(three):
+    from epaper.content.edition import load_edition
+
+    ed = load_edition(three)
+    here = keys.digest(ed)
+    code = ("import sys; from pathlib import Path; from epaper.pipeline import keys; "
+            "from epaper.content.edition import load_edition; "
+            "print(keys.digest(load_edition(Path(sys.argv[1]))))")
+    other = subprocess.run([sys.executable, "-c", code, str(three)], capture_output=True,
+                           text=True, env={**os.environ, "PYTHONHASHSEED": "123"}, check=True)
+    assert other.stdout.strip() == here
+    assert keys.digest({"a": 1, "b": 2}) == keys.digest({"b": 2, "a": 1})
+    assert keys.digest((1, 2)) != keys.digest((2, 1))
+    assert keys.digest(1) != keys.digest(1.0) != keys.digest("1")
+
+
+def test_digest_changes_with_one_word_of_one_story(three):
+    from epaper.content.edition import load_edition
+
+    before = keys.digest(load_edition(three))
+    story = three / "stories" / "third.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Sunday", "Monday"),
+                     encoding="utf-8")
+    assert keys.digest(load_edition(three)) != before
+
+
+def test_digest_refuses_what_it_cannot_key():
+    with pytest.raises(TypeError):
+        keys.digest(object())
+
+
+# -- the cache ------------------------------------------------------------------------
+
+def test_cache_round_trip_and_corruption(tmp_path):
+    cache = Cache(tmp_path / "c")
+    cache.put("k", "ab12", b"payload")
+    assert cache.get("k", "ab12") == b"payload"
+    entry = tmp_path / "c" / "v1" / "k" / "ab" / "ab12"
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 0xFF  # one flipped bit in the payload
+    entry.write_bytes(bytes(data))
+    assert cache.get("k", "ab12") is None
+    assert not entry.exists(), "a corrupt entry is removed, not kept"
+    cache.put("k", "ab12", b"payload")
+    entry.write_bytes(entry.read_bytes()[:HEADER.size + 3])  # cut short
+    assert cache.get("k", "ab12") is None
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(b"not an entry at all")
+    assert cache.get("k", "ab12") is None
+    assert cache.stats.corrupt == 3
+
+
+def test_cache_is_bounded_oldest_first(tmp_path):
+    cache = Cache(tmp_path / "c", max_bytes=3 * (HEADER.size + 1000))
+    for k in range(5):
+        cache.put("k", f"{k:04d}", bytes(1000))
+        path = tmp_path / "c" / "v1" / "k" / "00" / f"{k:04d}"
+        os.utime(path, (1000 + k, 1000 + k))
+    cache.get("k", "0000")  # used again: now the newest
+    stale = tmp_path / "c" / "v1" / "k" / "00" / ".0009.1.ff.tmp"
+    stale.write_bytes(b"half")
+    os.utime(stale, (1, 1))
+    (tmp_path / "c" / "v0" / "x").mkdir(parents=True)  # another cache format
+    cache.trim()
+    left = sorted(p.name for p in (tmp_path / "c" / "v1" / "k" / "00").iterdir())
+    assert left == ["0000", "0003", "0004"]
+    assert not (tmp_path / "c" / "v0").exists()
+
+
+# -- incremental rebuilds ---------------------------------------------------------------
+
+def test_second_build_reuses_every_page(three, tmp_path):
+    out = tmp_path / "out"
+    first = build_edition(three, out, variants=("print", "screen"))
+    assert first.run["pages_laid_out"] == [1, 2, 3]
+    before = outputs(out)
+    again = build_edition(three, out, variants=("print", "screen"))
+    assert again.run["pages_laid_out"] == [] and again.run["pages_reused"] == [1, 2, 3]
+    assert outputs(out) == before
+
+
+def test_editing_one_story_lays_out_only_its_page(three, tmp_path):
+    out = tmp_path / "out"
+    build_edition(three, out)
+    story = three / "stories" / "fourth.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Sunday", "Saturday"),
+                     encoding="utf-8")
+    again = build_edition(three, out)
+    assert again.run["pages_laid_out"] == [3]
+    assert again.run["pages_reused"] == [1, 2]
+    # The edit is in the files, and they are what a build without the cache makes.
+    fresh = tmp_path / "fresh"
+    build_edition(three, fresh, cache=False)
+    assert outputs(out) == outputs(fresh)
+
+
+def test_editing_a_jumping_story_lays_out_the_page_it_jumps_to(three, tmp_path):
+    out = tmp_path / "out"
+    build_edition(three, out)
+    story = three / "stories" / "first.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("স্থানীয় প্রকৌশলী",
+                                                                "জেলা প্রকৌশলী"),
+                     encoding="utf-8")
+    again = build_edition(three, out)
+    assert again.run["pages_laid_out"] == [1, 3]
+
+
+def test_json_summary_counts_pages_reused(three, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", three, "-o", out, "-q").returncode == 0
+    story = three / "stories" / "third.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("rains", "monsoon"),
+                     encoding="utf-8")
+    proc = run_cli("build", three, "-o", out, "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["pages_laid_out"] == [2] and summary["pages_reused"] == [1, 3]
+    assert set(summary["seconds"]) >= {"load", "layout", "files", "total"}
+
+
+def test_corrupt_cache_entries_are_rebuilt_not_trusted(three, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_edition(three, out, cache=cache)
+    before = outputs(out)
+    for entry in (cache / "v1").rglob("*"):
+        if entry.is_file():
+            data = bytearray(entry.read_bytes())
+            data[len(data) // 2] ^= 0x55
+            entry.write_bytes(bytes(data))
+    again = build_edition(three, out, cache=cache)
+    assert again.run["pages_laid_out"] == [1, 2, 3]
+    assert outputs(out) == before
+
+
+def test_cache_of_another_engine_version_is_not_used(three, tmp_path, monkeypatch):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_edition(three, out, cache=cache)
+    before = outputs(out)
+    monkeypatch.setattr(keys, "engine", lambda: "another-engine")
+    again = build_edition(three, out, cache=cache)
+    assert again.run["pages_laid_out"] == [1, 2, 3]
+    assert outputs(out) == before
+
+
+def test_no_cache_leaves_no_cache_behind(three, tmp_path):
+    out = tmp_path / "out"
+    build_edition(three, out, cache=False)
+    assert not (tmp_path / ".epaper-cache").exists()
+    assert not leftovers(tmp_path)
+
+
+def test_cache_env_variable(three, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("build", three, "-o", out, "-q", env={"EPAPER_CACHE": str(tmp_path / "e")})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "e" / "v1" / "page").is_dir()
+    assert not (tmp_path / ".epaper-cache").exists()
+
+
+# -- workers --------------------------------------------------------------------------
+
+def test_one_job_and_two_jobs_give_identical_files(three, tmp_path):
+    for jobs in ("1", "2"):
+        proc = run_cli("build", three, "-o", tmp_path / f"j{jobs}", "-q", "--no-cache",
+                       "--variant", "both", "--jobs", jobs)
+        assert proc.returncode == 0, proc.stderr
+    assert outputs(tmp_path / "j1") == outputs(tmp_path / "j2")
+
+
+def test_a_worker_that_dies_is_reported_plainly(three, tmp_path):
+    proc = run_cli("build", three, "-o", tmp_path / "out", "--jobs", "2",
+                   env={"EPAPER_FAULT": "write:01.pdf:die"})
+    assert proc.returncode == 1
+    assert "a worker process stopped" in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+    assert not leftovers(tmp_path)
+
+
+def test_a_content_error_in_a_worker_is_reported_like_any_other(three, tmp_path):
+    # A photo under the hard floor is refused by layout, which runs in a worker.
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (90, 90, 90)).save(three / "photos" / "river.jpg")
+    proc = run_cli("build", three, "-o", tmp_path / "out", "--jobs", "2")
+    assert proc.returncode == 1
+    assert "first.md" in proc.stderr and "below the hard floor" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# -- faults ---------------------------------------------------------------------------
+
+@pytest.fixture
+def built(three, tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
+    """The edition built once; then a story changed, so a second build would differ."""
+    out = tmp_path / "out"
+    assert run_cli("build", three, "-o", out, "-q").returncode == 0
+    story = three / "stories" / "third.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("rains", "floods"),
+                     encoding="utf-8")
+    return three, out, outputs(out)
+
+
+@pytest.mark.parametrize("fault", [
+    "phase:load", "phase:layout", "phase:files", "phase:preflight", "phase:publish",
+    "publish:edition.pdf", "publish:layout.json", "publish:pages", "publish:report.json",
+])
+def test_interrupt_at_any_point_keeps_the_old_edition(built, fault):
+    edition, out, before = built
+    proc = run_cli("build", edition, "-o", out, env={"EPAPER_FAULT": fault + ":interrupt"})
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert "interrupted; nothing was written" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert outputs(out) == before
+    assert not leftovers(out.parent)
+    assert run_cli("build", edition, "-o", out, "-q").returncode == 0  # the next one works
+    assert outputs(out) != before
+
+
+@pytest.mark.parametrize("fault", ["write:03.pdf", "write:layout.json", "publish:pages",
+                                   "publish:report.json"])
+def test_full_disk_is_said_plainly_and_keeps_the_old_edition(built, fault):
+    edition, out, before = built
+    proc = run_cli("build", edition, "-o", out, env={"EPAPER_FAULT": fault})
+    assert proc.returncode == 1
+    line = proc.stderr.strip().splitlines()[-1]
+    assert "the disk is full" in line and "previous edition" in line, line
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert outputs(out) == before
+    assert not leftovers(out.parent)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_real_signal_mid_build_cleans_up(built, sig):
+    """The build is stopped by a signal while its workers are laying out pages."""
+    edition, out, before = built
+    env = {**os.environ, "EPAPER_FAULT": "write:01.pdf:slow"}
+    proc = subprocess.Popen([sys.executable, "-m", "epaper.cli", "build", str(edition), "-o",
+                             str(out), "--jobs", "2", "--no-cache"], stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+    deadline = time.time() + 120
+    while not list(out.parent.glob(".epaper-build-*/out")) and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + sig, err
+    assert "Traceback" not in err
+    assert outputs(out) == before
+    assert not leftovers(out.parent)
+    time.sleep(0.2)
+    children = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True)
+    assert not children.stdout.strip(), "worker processes outlived the build"
+
+
+def test_stale_staging_and_a_half_done_publish_are_cleaned_up(built):
+    edition, out, before = built
+    parent = out.parent
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = parent / ".epaper-build-killed"
+    (stale / "out").mkdir(parents=True)
+    (stale / "pid").write_text(dead)
+    (stale / "out" / "edition.pdf").write_bytes(b"half")
+    # A publish killed after moving the old layout.json aside, before the new one went in.
+    trash = parent / ".epaper-old-killed"
+    trash.mkdir()
+    (trash / "pid").write_text(dead)
+    os.replace(out / "layout.json", trash / "layout.json")
+    (trash / "journal.json").write_text(json.dumps({"out": str(out.resolve()), "moves": [
+        {"name": "edition.pdf", "had": True, "new": True, "step": "planned"},
+        {"name": "layout.json", "had": True, "new": True, "step": "set aside"}]}))
+    # The next build's first step puts the old edition back whole, then builds.
+    proc = run_cli("build", edition, "-o", out, "-q", env={"EPAPER_FAULT": "phase:load"})
+    assert proc.returncode == 1
+    assert outputs(out) == before
+    assert not leftovers(parent)
+
+
+def test_two_builds_at_once_never_mix(three, tmp_path):
+    other = tmp_path / "other"
+    import shutil
+
+    shutil.copytree(three, other)
+    story = other / "stories" / "third.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("river", "harbour"),
+                     encoding="utf-8")
+    refs = {}
+    for name, ed in (("a", three), ("b", other)):
+        assert run_cli("build", ed, "-o", tmp_path / f"ref-{name}", "-q").returncode == 0
+        refs[name] = outputs(tmp_path / f"ref-{name}")
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([sys.executable, "-m", "epaper.cli", "build", str(ed), "-o",
+                               str(out), "--no-cache"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for ed in (three, other)]
+    results = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert any("waiting for another build" in err for _out, err in results)
+    final = outputs(out)
+    assert final in (refs["a"], refs["b"])
+
+
+def test_api_refuses_unknown_options(three, tmp_path):
+    with pytest.raises(EpaperError, match="unknown variant"):
+        build_edition(three, tmp_path / "out", variants=("proof",))
+    with pytest.raises(EpaperError, match="preflight"):
+        build_edition(three, tmp_path / "out", preflight="thorough")
+    assert ROOT.is_dir()
