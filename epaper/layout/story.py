@@ -17,6 +17,8 @@ from epaper.text.paragraph import SetLine
 HEAD_GAP = 0.35  # of the grid: space under the headline block
 CAPTION_GAP = 0.15  # of the caption size: space between caption and credit
 SQUEEZES = ("natural", "photo-min", "headline-min")  # copyfit steps, in order
+# Ragged display lines broken for even lengths, in as many lines as they need.
+BALANCED_ROLES = frozenset({"headline", "jumphead", "kicker", "subheadline"})
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,8 @@ class StoryComposer:
         style = self.style(style_name)
         size = size or style.size
         leading = style.leading * size / style.size
-        lines = self.ts.set(text, style, reg.box.width, story.lang, size=size)
+        lines = self.ts.set(text, style, reg.box.width, story.lang, size=size,
+                            balance=role in BALANCED_ROLES)
         first = y + size * 0.95
         placed = place(lines, reg.box.x0, first, leading, style)
         bottom = first + (len(lines) - 1) * leading + size * 0.4

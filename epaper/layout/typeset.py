@@ -21,10 +21,11 @@ class Typesetter:
 
     def set(self, text: str | tuple[Span, ...], style: Style, width: float, lang: str, *,
             size: float | None = None, align: str | None = None,
-            indent: float = 0.0) -> list[SetLine]:
+            indent: float = 0.0, balance: bool = False) -> list[SetLine]:
         spans = (Span(text),) if isinstance(text, str) else text
         return compose(self.maker, spans, font_for(style, lang, size), width,
-                       align=align or style.align, indent=indent, hyphenate=style.hyphenate)
+                       align=align or style.align, indent=indent, hyphenate=style.hyphenate,
+                       balance=balance)
 
 
 def place(lines: list[SetLine], x0: float, first_baseline: float, leading: float,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
 from epaper.errors import FontCoverageError, FontError
+from epaper.text.metrics import Outlines
 from epaper.yamlio import Located, load_yaml, read_text
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
@@ -31,7 +33,48 @@ class Face:
         return ord(char) in self.cmap
 
 
-def _families(meta: Located) -> dict[str, list[dict[str, str]]]:
+@dataclass(frozen=True)
+class Spacing:
+    """The gaps (em) a face's punctuation is tightened to, after shaping: before a danda
+    (। ॥) and after an opening quote. None keeps the font's own side-bearings."""
+
+    before_danda: float | None = None
+    after_quote: float | None = None
+
+
+AUTO = "auto"
+SPACING_KEYS = ("before_danda", "after_quote")
+MEMBER_KEYS = (*STYLES, "size_adjust", "spacing")
+SIZE_ADJUST_RANGE = (0.5, 2.0)
+MAX_GAP = 0.5  # em: a wider "gap" is a word space, not a spacing correction
+# A danda after a bar (া, ী) keeps this many times the gap between the bars of ॥.
+BAR_GAP_FACTOR = 2.0
+# The auto size adjustment sets a Latin fallback's capitals this much taller than the
+# Bengali headstroke's top, not level with it: with caps level, lowercase (x-height three
+# quarters of the caps) reads small beside Bengali letters, whose bodies fill the space
+# up to the matra. Measured on pixels, round capitals overshoot by a little more.
+CAPS_OVER_HEADSTROKE = 1.04
+# An auto adjustment outside this range means the metrics are not what they seem (a
+# symbol font, a face without the letters measured): leave it near the nominal size.
+AUTO_SCALE_RANGE = (0.75, 1.25)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One face of a fallback stack: its font file per style, and how it is set beside
+    the stack's first face. `size_adjust` (like CSS `size-adjust`) scales a run set in
+    this face; "auto" measures it from the outlines. `spacing` values are em or "auto"
+    (measured) or None."""
+
+    files: dict[str, str]
+    size_adjust: float | str = AUTO
+    spacing: tuple[tuple[str, float | str | None], ...] = ()
+
+    def file(self, style: str) -> str:
+        return self.files.get(style) or self.files["regular"]
+
+
+def _families(meta: Located) -> dict[str, list[Member]]:
     """fonts.yaml's `families:`: each a non-empty list of faces, {regular: file.ttf, …}."""
     example = "families: {serif: [{regular: NotoSerif-Regular.ttf, bold: …}]}"
 
@@ -46,20 +89,52 @@ def _families(meta: Located) -> dict[str, list[dict[str, str]]]:
     for key in data:
         if key != "families":
             raise error(f"unknown field {key!r}", key, hint="known: families")
+    families: dict[str, list[Member]] = {}
     for family, members in data["families"].items():
         if not isinstance(members, list) or not members:
             raise error(f"family {family!r} must be a list of faces (a fallback stack), "
                         f"got {members!r}", "families", family)
-        for i, member in enumerate(members):
-            if not isinstance(member, dict) or not isinstance(member.get("regular"), str):
-                raise error("a face must be a mapping with at least regular: FILE.ttf",
-                            "families", family, i)
-            for style, file in member.items():
-                if style not in STYLES or not isinstance(file, str):
-                    raise error(f"{style!r}: {file!r} is not a face", "families", family, i,
-                                style, hint=f"each face maps {', '.join(STYLES)} to a "
-                                "font file")
-    return data["families"]
+        families[family] = [_member(member, error, "families", family, i)
+                            for i, member in enumerate(members)]
+    return families
+
+
+def _member(member: object, error: Callable[..., FontError], *path: object) -> Member:
+    if not isinstance(member, dict) or not isinstance(member.get("regular"), str):
+        raise error("a face must be a mapping with at least regular: FILE.ttf", *path)
+    for key, value in member.items():
+        if key not in MEMBER_KEYS:
+            raise error(f"{key!r}: {value!r} is not a face", *path, key,
+                        hint=f"each face maps {', '.join(STYLES)} to a font file, and may "
+                        "set size_adjust and spacing")
+        if key in STYLES and not isinstance(value, str):
+            raise error(f"{key!r}: {value!r} is not a font file", *path, key,
+                        hint=f"each face maps {', '.join(STYLES)} to a font file")
+    adjust = member.get("size_adjust", AUTO)
+    low, high = SIZE_ADJUST_RANGE
+    if "size_adjust" in member and path[-1] == 0:
+        raise error("the first face of a stack sets the size: size_adjust belongs on a "
+                    "fallback face", *path, "size_adjust",
+                    hint="move it to the face it should scale")
+    if adjust != AUTO and (isinstance(adjust, bool) or not isinstance(adjust, int | float)
+                           or not low <= adjust <= high):
+        raise error(f"size_adjust must be auto or a number from {low} to {high}, got "
+                    f"{adjust!r}", *path, "size_adjust",
+                    hint="e.g. size_adjust: 0.9 sets this face at 90 % of the size")
+    spacing = member.get("spacing", {})
+    if not isinstance(spacing, dict):
+        raise error(f"spacing must be a mapping, got {spacing!r}", *path, "spacing",
+                    hint="e.g. spacing: {before_danda: auto, after_quote: 0.08}")
+    for key, value in spacing.items():
+        ok = value is None or value == AUTO or (
+            isinstance(value, int | float) and not isinstance(value, bool)
+            and 0 <= value <= MAX_GAP)
+        if key not in SPACING_KEYS or not ok:
+            raise error(f"spacing {key!r}: {value!r} is not a gap", *path, "spacing", key,
+                        hint=f"keys: {', '.join(SPACING_KEYS)}; each auto, null (the "
+                        f"font's own) or a gap in em from 0 to {MAX_GAP}")
+    files = {k: v for k, v in member.items() if k in STYLES}
+    return Member(files, adjust, tuple(sorted(spacing.items())))
 
 
 def _style_name(bold: bool, italic: bool) -> str:
@@ -73,8 +148,12 @@ class FontBook:
         self.dir = fonts_dir
         index = fonts_dir / "fonts.yaml"
         meta = load_yaml(read_text(index, FontError, "font index"), index, FontError)
-        self._families: dict[str, list[dict[str, str]]] = _families(meta)
+        self._families: dict[str, list[Member]] = _families(meta)
         self._faces: dict[str, Face] = {}
+        self._outlines: dict[str, Outlines] = {}
+        # Per (family, style): asked for every word shaped, measured once.
+        self._scales: dict[tuple[str, bool, bool], tuple[float, ...]] = {}
+        self._spacing: dict[tuple[str, bool, bool], tuple[Spacing, ...]] = {}
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -107,7 +186,7 @@ class FontBook:
         except (OSError, TTLibError, KeyError) as exc:
             raise FontError(f"cannot read font: {exc}", file=path) from exc
 
-    def stack(self, family: str, bold: bool = False, italic: bool = False) -> tuple[Face, ...]:
+    def _members(self, family: str) -> list[Member]:
         members = self._families.get(family)
         if not members:
             raise FontError(
@@ -115,9 +194,80 @@ class FontBook:
                 file=self.dir / "fonts.yaml",
                 hint=f"families are: {', '.join(self._families)}",
             )
+        return members
+
+    def stack(self, family: str, bold: bool = False, italic: bool = False) -> tuple[Face, ...]:
         style = _style_name(bold, italic)
-        keys = [Path(m.get(style) or m["regular"]).stem for m in members]
-        return tuple(self.face(k) for k in keys)
+        return tuple(self.face(Path(m.file(style)).stem) for m in self._members(family))
+
+    def outlines(self, key: str) -> Outlines:
+        found = self._outlines.get(key)
+        if found is None:
+            found = self._outlines[key] = Outlines(self.face(key).path)
+        return found
+
+    def ink(self, key: str, gid: int) -> tuple[float, float] | None:
+        """Left and right edge of a glyph's ink from its origin, in em (None: no ink)."""
+        return self.outlines(key).ink(gid)
+
+    def body_ink(self, key: str, gid: int) -> tuple[float, float] | None:
+        """Left and right edge of a glyph's ink under the matra, in em (None: none)."""
+        return self.outlines(key).body_ink(gid)
+
+    def bar_gap(self, key: str) -> float | None:
+        """The least gap (em) between a bar (া ী) and a danda in this face: twice the
+        white between the bars of its ॥, so that "তা।" does not read as "ত॥"."""
+        gap = self.outlines(key).double_danda_gap
+        return None if gap is None else BAR_GAP_FACTOR * gap
+
+    def scales(self, family: str, bold: bool = False, italic: bool = False
+               ) -> tuple[float, ...]:
+        """Each face's size relative to the stack's first face: what a run in that face
+        is set at, times the nominal size, when the first face's script is the text's
+        own (and divided by it when the text's own face is the fallback)."""
+        key = (family, bold, italic)
+        found = self._scales.get(key)
+        if found is None:
+            stack = self.stack(family, bold, italic)
+            out = [1.0]
+            for member, face in zip(self._members(family)[1:], stack[1:], strict=True):
+                adjust = member.size_adjust
+                out.append(self._auto_scale(stack[0], face) if adjust == AUTO
+                           else float(adjust))
+            found = self._scales[key] = tuple(out)
+        return found
+
+    def _auto_scale(self, first: Face, face: Face) -> float:
+        """`face` scaled so that its reference height meets the first face's: Latin cap
+        height against the Bengali headstroke (see CAPS_OVER_HEADSTROKE)."""
+        ref, own = self._reference(first), self._reference(face)
+        if ref is None or own is None:
+            return 1.0
+        low, high = AUTO_SCALE_RANGE
+        return min(max(ref / own, low), high)
+
+    def _reference(self, face: Face) -> float | None:
+        outlines = self.outlines(face.key)
+        if outlines.headstroke is not None:
+            return outlines.headstroke * CAPS_OVER_HEADSTROKE
+        return outlines.cap_height
+
+    def spacing(self, family: str, bold: bool = False, italic: bool = False
+                ) -> tuple[Spacing, ...]:
+        """Each face's punctuation gaps in em: the configured ones, "auto" measured as
+        the face's own letter gap (a face without Bengali letters keeps its spacing)."""
+        key = (family, bold, italic)
+        found = self._spacing.get(key)
+        if found is None:
+            out = []
+            for member, face in zip(self._members(family), self.stack(family, bold, italic),
+                                    strict=True):
+                given = dict(member.spacing)
+                gap = self.outlines(face.key).letter_gap
+                out.append(Spacing(*[gap if given.get(k, AUTO) == AUTO else given[k]
+                                     for k in SPACING_KEYS]))
+            found = self._spacing[key] = tuple(out)
+        return found
 
     def check_coverage(self, text: str, family: str, *, where: str, line: int = 0,
                        field: str | None = None, bold: bool = False,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from epaper.model.edition import Span
 from epaper.model.frame import PlacedWord, Word
+from epaper.text.balance import balanced, end_costs
 from epaper.text.linebreak import SPACE, LineBreak, total_fit
 from epaper.text.words import Font, Fragment, WordMaker, fragments, tokenize
 
@@ -37,17 +38,27 @@ def compose(
     align: str = "justify",
     indent: float = 0.0,
     hyphenate: tuple[str, ...] = (),
+    balance: bool = False,
 ) -> list[SetLine]:
     frags, _owners = fragments(maker, tokenize(spans), font, width, indent, hyphenate)
-    return set_words(maker, font, frags, width, align=align, indent=indent)
+    return set_words(maker, font, frags, width, align=align, indent=indent, balance=balance)
 
 
 def set_words(maker: WordMaker, font: Font, frags: list[Fragment], width: float, *,
-              align: str = "justify", indent: float = 0.0) -> list[SetLine]:
+              align: str = "justify", indent: float = 0.0,
+              balance: bool = False) -> list[SetLine]:
+    """Break and set the fragments. `balance` (ragged text only: headlines, kickers,
+    decks) keeps the number of lines total-fit finds and evens out their lengths."""
     space = maker.space(font)
-    breaks = total_fit([f.item() for f in frags], space,
-                       lambda k: width - (indent if k == 0 else 0.0),
-                       justify=align == "justify")
+    items = [f.item() for f in frags]
+
+    def line_width(k: int) -> float:
+        return width - (indent if k == 0 else 0.0)
+
+    breaks = total_fit(items, space, line_width, justify=align == "justify")
+    if balance and align != "justify" and len(breaks) > 1:
+        texts = ["".join(p[0] for p in f.pieces) for f in frags]
+        breaks = balanced(items, space, line_width, len(breaks), end_costs(texts)) or breaks
     return [_set_line(maker, font, frags, b, space, width, align,
                       indent if b.start == 0 else 0.0) for b in breaks]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from epaper.model.edition import Span
 from epaper.model.frame import Glyph, GlyphRun, Word
 from epaper.text.breaks import seams
-from epaper.text.fonts import FontBook
+from epaper.text.fonts import FontBook, Spacing
 from epaper.text.hyphenate import cluster_boundary
 from epaper.text.hyphenate import points as hyphen_points
 from epaper.text.itemize import itemize
@@ -18,6 +18,11 @@ from epaper.text.shape import Shaper
 # A token made only of these belongs to the word before it: no line may start with them.
 CLOSING = frozenset("।॥,;:?!)]}’”%›»")
 OPENING = frozenset("([{‘“‹«")
+# Punctuation whose side-bearing is tightened to a letter gap (fonts.yaml `spacing`).
+DANDAS = frozenset("।॥")
+OPENING_QUOTES = frozenset("‘“‹«")
+SPACED = DANDAS | OPENING_QUOTES
+BAR_WIDTH = 1.5  # see WordMaker._bar
 
 Piece = tuple[str, bool, bool]  # text, bold, italic
 MIN_SPACE_EM = 0.3
@@ -249,23 +254,104 @@ class WordMaker:
         return [self.word(p, font) for p in tokenize([Span(text, font.bold, font.italic)])]
 
     def _make(self, pieces: tuple[Piece, ...], font: Font) -> Word:
+        """Shape each run of the word in its face. A run in a fallback face is set at the
+        size times its scale (fonts.yaml `size_adjust`) on the same baseline, so Latin
+        capitals stand as tall as the Bengali headstroke; then punctuation is spaced."""
         runs: list[GlyphRun] = []
+        text = "".join(p[0] for p in pieces)
+        # Where each glyph sits, for the spacing pass: only words that need it.
+        marks: list[_Mark] | None = None if SPACED.isdisjoint(text) else []
         pen = 0.0
         prefer = self._prefer(font)
-        for text, bold, italic in pieces:
-            stack = self.fonts.stack(font.family, font.bold or bold, font.italic or italic)
-            for run in itemize(text, stack, prefer):
+        offset = 0
+        for piece, bold, italic in pieces:
+            b, i = font.bold or bold, font.italic or italic
+            stack = self.fonts.stack(font.family, b, i)
+            scales = self.fonts.scales(font.family, b, i)
+            spacing = self.fonts.spacing(font.family, b, i) if marks is not None else ()
+            for run in itemize(piece, stack, prefer):
                 face = run.face
                 self.shaper.add_face(face.key, face.path)
-                shaped = self.shaper.shape(face.key, text[run.start:run.end])
-                scale = font.size / face.upem
+                shaped = self.shaper.shape(face.key, piece[run.start:run.end])
+                size = font.size * scales[run.index] / scales[prefer]
+                scale = size / face.upem
                 glyphs = []
                 for g in shaped.glyphs:
                     glyphs.append(Glyph(g.gid, pen + g.x_offset * scale, g.y_offset * scale))
                     pen += g.advance * scale
-                runs.append(GlyphRun(face.key, font.size, tuple(glyphs)))
-        text = "".join(p[0] for p in pieces)
+                    if marks is not None:
+                        at = run.start + g.cluster
+                        marks.append(_Mark(len(runs), len(glyphs) - 1, face.key, size,
+                                           offset + at, piece[at], spacing[run.index]))
+                runs.append(GlyphRun(face.key, size, tuple(glyphs)))
+            offset += len(piece)
+        if marks:
+            return self._spaced(text, runs, marks, pen)
         return Word(text=text, width=pen, runs=tuple(runs))
+
+    def _spaced(self, text: str, runs: list[GlyphRun], marks: list[_Mark], pen: float
+                ) -> Word:
+        """Close the side-bearing gap before a danda and after an opening quote down to
+        the face's letter gap (fonts.yaml `spacing`): the ink on either side of the gap
+        is measured, and everything after it moves left. Only ever tighter; a space the
+        desk typed is left alone; after a bar (া ী) a danda keeps enough room not to
+        read as ॥."""
+        glyphs = [list(r.glyphs) for r in runs]
+        shift = 0.0  # how far everything from here on moves left, points
+        rightmost: _Mark | None = None  # the mark whose ink reaches furthest right so far
+        ink_right = 0.0
+        quote_right: float | None = None  # of the opening quote just drawn
+
+        def ink(m: _Mark, body: bool = False) -> tuple[float, float] | None:
+            g = runs[m.run].glyphs[m.glyph]
+            found = (self.fonts.body_ink if body else self.fonts.ink)(m.face, g.gid)
+            return None if found is None else (g.x - shift + found[0] * m.size,
+                                               g.x - shift + found[1] * m.size)
+
+        for k, m in enumerate(marks):
+            left, target = self._gap_before(text, marks, k, rightmost is not None,
+                                            quote_right)
+            if target is not None and m.char in DANDAS:
+                left = ink_right
+                if rightmost is not None and self._bar(ink(rightmost, True), ink(m, True)):
+                    target = max(target, self.fonts.bar_gap(m.face) or target)
+            if left is not None and target is not None:
+                # The ink of the cluster that starts here: a pre-base vowel sign or a
+                # mark may reach further left than its first glyph.
+                edges = [e for n in marks[k:] if n.cluster == m.cluster
+                         for e in [ink(n)] if e is not None]
+                if edges:
+                    shift += max(0.0, min(e[0] for e in edges) - left - target * m.size)
+            g = runs[m.run].glyphs[m.glyph]
+            glyphs[m.run][m.glyph] = replace(g, x=g.x - shift)
+            edge = ink(m)
+            if edge is not None and (rightmost is None or edge[1] > ink_right):
+                rightmost, ink_right = m, edge[1]
+            quote_right = edge[1] if m.char in OPENING_QUOTES and edge else None
+        out = tuple(replace(r, glyphs=tuple(gs)) for r, gs in zip(runs, glyphs, strict=True))
+        return Word(text=text, width=pen - shift, runs=out)
+
+    @staticmethod
+    def _gap_before(text: str, marks: list[_Mark], k: int, inked: bool,
+                    quote_right: float | None) -> tuple[float | None, float | None]:
+        """If glyph k starts a cluster after a gap to tighten: the ink edge left of the
+        gap (for a danda: filled in by the caller) and the gap wanted (em)."""
+        m = marks[k]
+        if k == 0 or marks[k - 1].cluster == m.cluster or text[m.cluster - 1].isspace():
+            return None, None
+        if m.char in DANDAS:
+            return None, m.spacing.before_danda if inked else None
+        if marks[k - 1].char in OPENING_QUOTES:
+            return quote_right, marks[k - 1].spacing.after_quote
+        return None, None
+
+    @staticmethod
+    def _bar(before: tuple[float, float] | None, danda: tuple[float, float] | None) -> bool:
+        """Whether the ink before a danda is a bare bar under the matra, as া or ী's stem
+        are: no wider there than half again the danda's own stroke."""
+        if before is None or danda is None:
+            return False
+        return before[1] - before[0] <= BAR_WIDTH * (danda[1] - danda[0])
 
 
 def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
@@ -276,6 +362,21 @@ def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
         else:
             out.append((ch, b, i))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """Where a shaped glyph sits (run, index) and what it shows: its face and size, the
+    first character of its cluster (index into the word's text, and the character), and
+    its face's punctuation spacing."""
+
+    run: int
+    glyph: int
+    face: str
+    size: float
+    cluster: int
+    char: str
+    spacing: Spacing
 
 
 @dataclass(frozen=True)
