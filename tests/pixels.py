@@ -7,6 +7,7 @@ what is measured is what a reader sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ import pypdfium2 as pdfium
 
 from epaper.model.edition import Span
 from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
-from epaper.render.pdf import PdfResources, PdfWriter, Sheet
+from epaper.render.pdf import PageDrawer, PdfResources, Sheet
+from epaper.render.writer import write_pdf
 from epaper.text.fonts import FontBook
 from epaper.text.paragraph import compose
 from epaper.text.words import Font, WordMaker
@@ -121,11 +123,11 @@ def render(maker: WordMaker, paragraphs: list[str], font: Font, width: float = 4
                       (Element("body", Box(MARGIN, MARGIN, MARGIN + width, height - MARGIN),
                                "t", "t", tuple(lines)),))
     res = PdfResources({p.stem: p for p in maker.fonts.dir.glob("*.ttf")})
-    writer = PdfWriter(res, {}, sheet=Sheet("screen"))
-    writer.add_page(frame)
+    drawing = PageDrawer(res, lambda _el, _mono: "", Sheet("screen")).draw(frame)
+    data = write_pdf([drawing], res, {}, title="test", author="", day=dt.date(2026, 12, 7))
     with tempfile.TemporaryDirectory(prefix="epaper-pixels-") as tmp:
         path = out or Path(tmp) / "line.pdf"
-        writer.save(path)
+        path.write_bytes(data)
         pdf = pdfium.PdfDocument(str(path))
         image = pdf[0].render(scale=scale, grayscale=True).to_pil().convert("L")
         pdf.close()
