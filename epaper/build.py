@@ -22,6 +22,7 @@ from epaper.model.frame import PageFrame
 from epaper.outputs import layout_json, report_json
 from epaper.pipeline import publish
 from epaper.pipeline.cache import Cache, default_root
+from epaper.pipeline.keys import digest
 from epaper.pipeline.run import Runner, runner_for
 from epaper.pipeline.tasks import (
     VARIANTS,
@@ -29,7 +30,10 @@ from epaper.pipeline.tasks import (
     Job,
     Loaded,
     PageRecord,
+    PhotoJob,
     PhotoRecord,
+    cached_page,
+    cached_photo,
     lay_out_page,
     load,
     prepare_photo,
@@ -96,16 +100,19 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                   preflight: bool | str = True, progress: Progress | None = None,
                   jobs: int = 1, cache: str | Path | bool | None = None,
                   runner: Runner | None = None,
-                  on_wait: Callable[[str], None] | None = None) -> BuildResult:
+                  on_wait: Callable[[str], None] | None = None,
+                  pages: set[int] | None = None) -> BuildResult:
     """Build `edition_dir` into `out_dir`: edition.pdf and pages/NN.pdf (print),
     screen/edition.pdf and screen/pages/NN.pdf (screen), layout.json, report.json and,
     for print, preflight.json.
 
     `jobs`: worker processes (1: all in this process); `runner`: run the tasks elsewhere
-    (a Dask cluster). `cache`: the cache folder (None: $EPAPER_CACHE or .epaper-cache/
-    beside `out_dir`; False: none). `preflight`: True or "fast" checks the print file
-    from what was drawn (ink from the prepared photos and the vector colours); "full"
-    also reads the written file back and measures its ink with Ghostscript; False skips.
+    (a Dask cluster). `pages`: lay out only these; any other page whose inputs changed
+    is kept as the last build into `out_dir` made it (with a warning). `cache`: the cache
+    folder (None: $EPAPER_CACHE or .epaper-cache/ beside `out_dir`; False: none).
+    `preflight`: True or "fast" checks the print file from what was drawn (ink from the
+    prepared photos and the vector colours); "full" also reads the written file back and
+    measures its ink with Ghostscript; False skips.
 
     Nothing is written unless the whole edition builds (and, with `strict`, has no
     warnings; for print, passes preflight); existing outputs are replaced only at the
@@ -123,7 +130,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
         plan = _Plan(edition_dir, session, strict=strict, proof=proof,
                      variants=tuple(v for v in VARIANTS if v in variants),
                      preflight=mode if "print" in variants else "off",
-                     progress=progress, jobs=jobs, cache=cache, runner=runner)
+                     progress=progress, jobs=jobs, cache=cache, runner=runner, only=pages)
         return plan.run()
 
 
@@ -133,7 +140,7 @@ class _Plan:
     def __init__(self, edition_dir: str | Path, session: publish.Session, *, strict: bool,
                  proof: bool, variants: tuple[str, ...], preflight: str,
                  progress: Progress | None, jobs: int, cache: str | Path | bool | None,
-                 runner: Runner | None) -> None:
+                 runner: Runner | None, only: set[int] | None = None) -> None:
         self.edition_dir = Path(edition_dir)
         self.session = session
         self.strict, self.proof, self.variants = strict, proof, variants
@@ -143,6 +150,8 @@ class _Plan:
         self._runner = runner
         self._owns_runner = runner is None
         self.cache_arg = cache
+        self.only = only
+        self.kept: list[int] = []  # pages taken from the last build (`only`)
         self.timings: dict[str, float] = {}
         self.photos: dict[str, PhotoRecord] = {}
         self.sizes: dict[str, int] = {}
@@ -151,14 +160,19 @@ class _Plan:
     def run(self) -> BuildResult:
         started = time.perf_counter()
         loaded = self._timed("load", lambda: load(self.edition_dir))
-        ctx = register(loaded, self.proof)
+        ctx = self.ctx = register(loaded, self.proof)
+        self.loaded = loaded
         self.cache = self._open_cache()
+        self.last = self._last_build(len(ctx.plans))
         self.job = Job(str(self.edition_dir.resolve()), ctx.key, str(self.cache.root),
                        self.proof)
-        self.loaded = loaded
         try:
             records = self._pages(len(ctx.plans))
             log = merge_logs([r.log for r in records])
+            for n in self.kept:
+                log.warn(f"page {n} is kept as the last build made it (--pages); its stories "
+                         "or layout have changed since: build without --pages to bring it "
+                         "up to date")
             pages = [r.layout for r in records]
             report = report_json(loaded.edition, pages, log)
             self._strict(report)
@@ -177,6 +191,7 @@ class _Plan:
             files = sorted(p for p in self.session.staging.rglob("*") if p.is_file())
             files = [self.session.out / p.relative_to(self.session.staging) for p in files]
             self._timed("publish", self.session.publish)
+            self.cache.put_object("last-build", self._out_key, {r.number: r for r in records})
             run = self._summary(records, started)
         except BaseException:
             self._runner_cancel()  # workers stop now, not after their queue
@@ -194,6 +209,21 @@ class _Plan:
         return Cache(root)
 
     @property
+    def _out_key(self) -> str:
+        return digest("last-build", str(self.session.out.resolve()))
+
+    def _last_build(self, count: int) -> dict[int, PageRecord]:
+        """The pages the last build into this output folder made (for `only`)."""
+        if self.only is None:
+            return {}
+        bad = sorted(n for n in self.only if not 1 <= n <= count)
+        if bad:
+            raise EpaperError(f"--pages: the edition has no page {bad[0]} (it has {count})",
+                              file=self.loaded.edition.source)
+        found = self.cache.get_object("last-build", self._out_key)
+        return found if isinstance(found, dict) else {}
+
+    @property
     def runner(self) -> Runner:
         """The pool starts only when there is work for it: a warm rebuild needs none."""
         if self._runner is None:
@@ -207,52 +237,62 @@ class _Plan:
 
     def _pages(self, count: int) -> list[PageRecord]:
         """Lay out and draw every page, each as soon as the pages jumping into it are
-        done; prepare each page's photos as soon as its layout is."""
+        done; prepare each page's photos as soon as its layout is. What the cache holds
+        is taken from it here, without starting a worker."""
         t0 = time.perf_counter()
-        ctx_plans = _plans(self.job)
-        done: dict[int, PageRecord] = {}
-        overflow: dict[str, Any] = {}
-        running: dict[Any, tuple[str, Any]] = {}
-        photo_jobs: dict[str, Any] = {}
+        run = _PageRun(count)
         publish.fault_point("phase", "layout")
         self.say("layout", 0, count)
-        photo_total = 0
-
-        def ready() -> list[int]:
-            waiting = {n for kind, n in running.values() if kind == "page"}
-            return [n for n in range(1, count + 1) if n not in done and n not in waiting
-                    and all(s in done for s in sources_of(ctx_plans[n - 1]))]
-
-        while len(done) < count or running:
-            for n in ready():
-                incoming = {sid: overflow[sid] for pl, _f, _s in ctx_plans[n - 1].incoming
-                            if (sid := pl.story.id) in overflow}
-                fut = self.runner.submit(lay_out_page, self.job, n, incoming, self.variants)
-                running[fut] = ("page", n)
-            if not running:
-                break
-            for fut in self._wait(running):
-                kind, what = running.pop(fut)
+        while len(run.done) < count or run.running:
+            for n in run.ready(self.ctx.plans):
+                self._start_page(run, n)
+            if not run.running:
+                continue
+            for fut in self._wait(run.running):
+                kind, what = run.running.pop(fut)
                 result = self._result(fut)
                 if kind == "page":
-                    done[what] = result
-                    overflow.update(result.overflow)
-                    self.say("layout", len(done), count)
-                    for variant in self.variants:
-                        for job in result.photos[variant]:
-                            if job.key not in photo_jobs:
-                                photo_jobs[job.key] = job
-                                photo_total += 1
-                                running[self.runner.submit(prepare_photo, self.job, job)] = (
-                                    "photo", job.key)
-                    self.say("photos", len(self.photos), photo_total)
+                    self._page_done(run, result)
                 else:
                     self.photos[what] = result
-                    self.say("photos", len(self.photos), photo_total)
-            if len(done) == count and "layout" not in self.timings:
-                self.timings["layout"] = time.perf_counter() - t0
+                    self.say("photos", len(self.photos), len(run.photos))
+            if len(run.done) == count:
+                self.timings.setdefault("layout", time.perf_counter() - t0)
+        self.timings.setdefault("layout", time.perf_counter() - t0)
         self.timings["photos"] = time.perf_counter() - t0
-        return [done[n] for n in range(1, count + 1)]
+        return [run.done[n] for n in range(1, count + 1)]
+
+    def _start_page(self, run: _PageRun, n: int) -> None:
+        incoming = {sid: run.overflow[sid] for pl, _f, _s in self.ctx.plans[n - 1].incoming
+                    if (sid := pl.story.id) in run.overflow}
+        found = cached_page(self.ctx, self.cache, n, incoming, self.variants)
+        if found is None and self.only is not None and n not in self.only:
+            found = self.last.get(n)
+            if found is not None:
+                self.kept.append(n)
+                found.reused, found.drawn = True, ()
+        if found is not None:
+            self._page_done(run, found)
+        else:
+            fut = self.runner.submit(lay_out_page, self.job, n, incoming, self.variants)
+            run.running[fut] = ("page", n)
+
+    def _page_done(self, run: _PageRun, record: PageRecord) -> None:
+        run.done[record.number] = record
+        run.overflow.update(record.overflow)
+        self.say("layout", len(run.done), run.count)
+        for variant in self.variants:
+            for job in record.photos[variant]:
+                if job.key in run.photos:
+                    continue
+                run.photos[job.key] = job
+                found = cached_photo(self.cache, job)
+                if found is not None:
+                    self.photos[job.key] = found
+                else:
+                    run.running[self.runner.submit(prepare_photo, self.job, job)] = (
+                        "photo", job.key)
+        self.say("photos", len(self.photos), len(run.photos))
 
     def _wait(self, running: dict[Any, Any]) -> set[Any]:
         try:
@@ -372,6 +412,7 @@ class _Plan:
                 "pages_laid_out": sorted(r.number for r in records if not r.reused),
                 "pages_drawn": drawn,
                 "pages_reused": sorted(r.number for r in records if r.reused and not r.drawn),
+                "pages_kept": sorted(self.kept),
                 "photos": len(self.photos), "jobs": getattr(self.runner, "jobs", 1)
                 if self._runner is not None else 1,
                 "cache": {"folder": None if self.cache_arg is False else str(self.cache.root),
@@ -392,10 +433,21 @@ class _Plan:
             self.say(phase, 1, 1)
 
 
-def _plans(job: Job) -> list[Any]:
-    from epaper.pipeline.tasks import context
+@dataclass
+class _PageRun:
+    """Where the pages of one build stand while they are laid out."""
 
-    return context(job).plans
+    count: int
+    done: dict[int, PageRecord] = field(default_factory=dict)
+    overflow: dict[str, Any] = field(default_factory=dict)
+    running: dict[Any, tuple[str, Any]] = field(default_factory=dict)
+    photos: dict[str, PhotoJob] = field(default_factory=dict)
+
+    def ready(self, plans: list[Any]) -> list[int]:
+        """Pages not started whose sources of jumps are done."""
+        waiting = {n for kind, n in self.running.values() if kind == "page"}
+        return [n for n in range(1, self.count + 1) if n not in self.done
+                and n not in waiting and all(s in self.done for s in sources_of(plans[n - 1]))]
 
 
 def _warn(report: dict[str, Any], message: str) -> None:

@@ -80,6 +80,27 @@ class _Number(click.FloatRange):
         return number
 
 
+class _Pages(click.ParamType):
+    """A page list as a desk writes it: 1,3-5."""
+
+    name = "pages"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, set):
+            return value
+        pages: set[int] = set()
+        for part in str(value).split(","):
+            first, _, last = part.strip().partition("-")
+            try:
+                a, b = int(first), int(last or first)
+            except ValueError:
+                self.fail(f"{value!r} is not a page list; write e.g. 1,3-5", param, ctx)
+            if a < 1 or b < a:
+                self.fail(f"{part.strip()!r} is not a page range; write e.g. 3-5", param, ctx)
+            pages.update(range(a, b + 1))
+        return pages
+
+
 def _output_file(path: Path) -> None:
     """Refuse, before any work, an output file that cannot be made: say why and what to do."""
     folder = path.parent
@@ -188,10 +209,12 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on "
               "stdout (pages built and reused, overset stories, warnings, time per phase).")
 @click.option("--timings", is_flag=True, help="Print the time each phase took.")
+@click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only these "
+              "pages, e.g. 1,3-5; the others are kept as the last build made them.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
           jobs: int | None, cache_dir: Path | None, no_cache: bool, preflight_mode: str,
-          as_json: bool, timings: bool, quiet: bool) -> None:
+          as_json: bool, timings: bool, only: set[int] | None, quiet: bool) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
     from epaper.pipeline.run import default_jobs
@@ -207,7 +230,8 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
         result = _run(lambda: build_edition(
             edition_dir, out_dir, strict=strict, proof=proof, variants=variants,
             progress=progress, jobs=jobs or default_jobs(), cache=cache,
-            preflight=preflight_mode, on_wait=progress.note), before_exit=progress.close)
+            preflight=preflight_mode, on_wait=progress.note, pages=only),
+            before_exit=progress.close)
     if as_json:
         click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
         return
@@ -226,6 +250,7 @@ def summary_json(result) -> dict:  # type: ignore[no-untyped-def]
             "pages_laid_out": b.get("pages_laid_out", []),
             "pages_drawn": b.get("pages_drawn", []),
             "pages_reused": b.get("pages_reused", []),
+            "pages_kept": b.get("pages_kept", []),
             "stories": report["summary"]["stories"],
             "words": report["summary"]["words"],
             "words_placed": report["summary"]["words_placed"],

@@ -206,6 +206,30 @@ def test_json_summary_counts_pages_reused(three, tmp_path):
     assert set(summary["seconds"]) >= {"load", "layout", "files", "total"}
 
 
+def test_pages_option_lays_out_only_those_pages(three, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", three, "-o", out, "-q").returncode == 0
+    before = outputs(out)
+    for name, old, new in (("third", "rains", "monsoon"), ("fourth", "Sunday", "Friday")):
+        story = three / "stories" / f"{name}.md"
+        story.write_text(story.read_text(encoding="utf-8").replace(old, new),
+                         encoding="utf-8")
+    proc = run_cli("build", three, "-o", out, "--pages", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["pages_laid_out"] == [2]
+    assert summary["pages_kept"] == [3]
+    assert any("page 3 is kept as the last build made it" in w["message"]
+               for w in summary["warnings"])
+    after = outputs(out)
+    assert after["pages/03.pdf"] == before["pages/03.pdf"]  # kept as it was
+    assert after["pages/02.pdf"] != before["pages/02.pdf"]  # rebuilt with the edit
+    proc = run_cli("build", three, "-o", out, "--pages", "2-x")
+    assert proc.returncode == 2 and "page list" in proc.stderr
+    proc = run_cli("build", three, "-o", out, "--pages", "9")
+    assert proc.returncode == 1 and "no page 9" in proc.stderr
+
+
 def test_corrupt_cache_entries_are_rebuilt_not_trusted(three, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_edition(three, out, cache=cache)

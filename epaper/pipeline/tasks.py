@@ -175,8 +175,8 @@ def photo_job(ctx: Context, el: Element, variant: str, mono: bool) -> PhotoJob:
 def prepare_photo(job: Job, photo: PhotoJob) -> PhotoRecord:
     """Crop, scale and separate one photo; the JPEG goes to the cache."""
     cache = job_cache(job)
-    found = cache.get_object("photo-record", photo.cache_key)
-    if found is not None and cache.get("photo", photo.cache_key) is not None:
+    found = cached_photo(cache, photo)
+    if found is not None:
         return found
     done = prepare(photo.image, photo.width, photo.height, photo.ppi, variant=photo.variant,
                    profile=photo.profile, gray=photo.gray, ink_limit=photo.ink_limit)
@@ -187,6 +187,14 @@ def prepare_photo(job: Job, photo: PhotoJob) -> PhotoRecord:
                          done.reseparated)
     cache.put_object("photo-record", photo.cache_key, record)
     return record
+
+
+def cached_photo(cache: Cache, photo: PhotoJob) -> PhotoRecord | None:
+    """The photo's record if the cache has it and its JPEG: no need to prepare it."""
+    found = cache.get_object("photo-record", photo.cache_key)
+    if found is None or cache.get("photo", photo.cache_key) is None:
+        return None
+    return found  # type: ignore[no-any-return]
 
 
 def _ink(done: PreparedImage) -> float:
@@ -254,6 +262,23 @@ def _drawing_key(ctx: Context, page: str, variant: str) -> str:
     t = ctx.loaded.templates
     return digest(page, "drawing", variant, ctx.bleed, t.print.slug, t.target_ppi,
                   t.screen_ppi, ctx.profile_digest)
+
+
+def cached_page(ctx: Context, cache: Cache, number: int,
+                incoming: dict[str, tuple[Block, ...]], variants: tuple[str, ...]
+                ) -> PageRecord | None:
+    """The page's record if the cache has it with a drawing for every variant."""
+    key = page_key(ctx, number, incoming)
+    record = cache.get_object("page", key)
+    if record is None:
+        return None
+    for variant in variants:
+        meta = record.drawings.get(variant)
+        if meta is None or meta.key != _drawing_key(ctx, key, variant) or \
+                cache.get("drawing", meta.key) is None:
+            return None
+    record.reused = True
+    return record  # type: ignore[no-any-return]
 
 
 def lay_out_page(job: Job, number: int, incoming: dict[str, tuple[Block, ...]],
