@@ -164,7 +164,7 @@ class _Plan:
         self.loaded = loaded
         self.cache = self._open_cache()
         self.last = self._last_build(len(ctx.plans))
-        self.job = Job(str(self.edition_dir.resolve()), ctx.key, str(self.cache.root),
+        self.job = Job(str(self.edition_dir.resolve()), ctx.loaded_key, str(self.cache.root),
                        self.proof)
         try:
             records = self._pages(len(ctx.plans))

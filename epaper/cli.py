@@ -183,55 +183,75 @@ def main() -> None:
     """Turn a newspaper edition folder into print-ready PDF pages."""
 
 
+def _build_options(f):  # type: ignore[no-untyped-def]
+    """The options every command that builds takes (build, watch, build-many)."""
+    options = [
+        click.option("--strict", is_flag=True, help="Treat every warning (overset, "
+                     "low-resolution photo, …) as an error: exit 1 and write nothing."),
+        click.option("--proof", is_flag=True, help="Desk proof: frame overset stories in "
+                     "magenta on the page, with the number of words that did not fit."),
+        click.option("--variant", type=click.Choice(["print", "screen", "both"]),
+                     default="print", show_default=True, help="print: CMYK with bleed, marks "
+                     "and an OutputIntent (edition.pdf, pages/), checked by preflight; "
+                     "screen: light RGB pages for the e-paper (screen/)."),
+        click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+                     help="Worker processes (default: the machine's cores)."),
+        click.option("--cache", "cache_dir", type=_Path(file_okay=False, path_type=Path),
+                     help="Cache folder (default: $EPAPER_CACHE, else .epaper-cache/ beside "
+                     "the output folder)."),
+        click.option("--no-cache", is_flag=True, help="Build everything afresh and keep "
+                     "nothing."),
+        click.option("--preflight", "preflight_mode",
+                     type=click.Choice(["fast", "full", "off"]), default="fast",
+                     show_default=True, help="fast: check the print file from what was drawn "
+                     "(ink from the prepared photos and the colours); full: also read the "
+                     "file back and rasterise it with Ghostscript."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _build_kwargs(strict: bool, proof: bool, variant: str, jobs: int | None,
+                  cache_dir: Path | None, no_cache: bool, preflight_mode: str) -> dict:
+    from epaper.pipeline.run import default_jobs
+
+    if cache_dir is not None and no_cache:
+        raise click.UsageError("use either --cache or --no-cache")
+    return {"strict": strict, "proof": proof,
+            "variants": ("print", "screen") if variant == "both" else (variant,),
+            "jobs": jobs or default_jobs(), "preflight": preflight_mode,
+            "cache": False if no_cache else cache_dir}
+
+
+_OUT = click.option("-o", "--out", "out_dir", type=_Path(file_okay=False, path_type=Path),
+                    default=Path("out"), show_default=True,
+                    help="Output folder (outside the edition folder).")
+
+
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", type=_Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Output folder (outside the "
-              "edition folder).")
-@click.option("--strict", is_flag=True, help="Treat every warning (overset, low-resolution "
-              "photo, …) as an error: exit 1 and write nothing.")
-@click.option("--proof", is_flag=True, help="Desk proof: frame overset stories in magenta "
-              "on the page, with the number of words that did not fit.")
-@click.option("--variant", type=click.Choice(["print", "screen", "both"]), default="print",
-              show_default=True, help="print: CMYK with bleed, marks and an OutputIntent "
-              "(edition.pdf, pages/), checked by preflight; screen: light RGB pages for the "
-              "e-paper (screen/).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Worker processes (default: the machine's cores).")
-@click.option("--cache", "cache_dir", type=_Path(file_okay=False, path_type=Path),
-              help="Cache folder (default: $EPAPER_CACHE, else .epaper-cache/ beside the "
-              "output folder).")
-@click.option("--no-cache", is_flag=True, help="Build everything afresh and keep nothing.")
-@click.option("--preflight", "preflight_mode", type=click.Choice(["fast", "full", "off"]),
-              default="fast", show_default=True, help="fast: check the print file from "
-              "what was drawn (ink from the prepared photos and the colours); full: also "
-              "read the file back and rasterise it with Ghostscript.")
+@_OUT
+@_build_options
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on "
               "stdout (pages built and reused, overset stories, warnings, time per phase).")
 @click.option("--timings", is_flag=True, help="Print the time each phase took.")
 @click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only these "
               "pages, e.g. 1,3-5; the others are kept as the last build made them.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
-          jobs: int | None, cache_dir: Path | None, no_cache: bool, preflight_mode: str,
-          as_json: bool, timings: bool, only: set[int] | None, quiet: bool) -> None:
+def build(edition_dir: Path, out_dir: Path, as_json: bool, timings: bool,
+          only: set[int] | None, quiet: bool, **options) -> None:  # type: ignore[no-untyped-def]
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
-    from epaper.pipeline.run import default_jobs
     from epaper.progress import display
 
-    if cache_dir is not None and no_cache:
-        raise click.UsageError("use either --cache or --no-cache")
-    variants = ("print", "screen") if variant == "both" else (variant,)
+    kwargs = _build_kwargs(**options)
     _out_dir_apart(edition_dir, out_dir)
     _run(lambda: _out_dir_writable(out_dir))
-    cache: Path | bool | None = False if no_cache else cache_dir
     with display(quiet or as_json) as progress:
-        result = _run(lambda: build_edition(
-            edition_dir, out_dir, strict=strict, proof=proof, variants=variants,
-            progress=progress, jobs=jobs or default_jobs(), cache=cache,
-            preflight=preflight_mode, on_wait=progress.note, pages=only),
-            before_exit=progress.close)
+        result = _run(lambda: build_edition(edition_dir, out_dir, progress=progress,
+                                            on_wait=progress.note, pages=only, **kwargs),
+                      before_exit=progress.close)
     if as_json:
         click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
         return
@@ -240,6 +260,95 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
     _echo_summary(result, out_dir)
     if timings:
         _echo_timings(result)
+
+
+@main.command()
+@click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
+@_OUT
+@_build_options
+@click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only these "
+              "pages, e.g. 1,3-5; the others are kept as the last build made them.")
+def watch(edition_dir: Path, out_dir: Path, only: set[int] | None, quiet: bool,
+          **options) -> None:  # type: ignore[no-untyped-def]
+    """Build EDITION_DIR into OUT, then again on every saved change (Ctrl-C stops).
+
+    Each rebuild lays out only the pages the change touches; a bad edit is reported and
+    the last good edition stays in OUT until it is fixed."""
+    from epaper.build import build_edition
+    from epaper.watch import watch as watch_loop
+
+    kwargs = _build_kwargs(**options)
+    _out_dir_apart(edition_dir, out_dir)
+    _run(lambda: _out_dir_writable(out_dir))
+
+    def say(line: str) -> None:
+        click.echo(line, err=line.startswith("error"))
+
+    def describe(result) -> list[str]:  # type: ignore[no-untyped-def]
+        if quiet:
+            return []
+        b = result.run
+        laid = b.get("pages_laid_out", [])
+        lines = [f"built {b.get('pages')} pages into {out_dir}/: laid out "
+                 + (", ".join(map(str, laid)) if laid else "none")
+                 + f"; {len(b.get('pages_reused', []))} unchanged"]
+        for story, words in result.overset.items():
+            lines.append(f"  OVERSET {story}: {len(words)} words did not fit")
+        lines += [f"  warning: {w}" for w in result.warnings if "OVERSET" not in str(w)]
+        return lines
+
+    try:
+        watch_loop(edition_dir, lambda: build_edition(edition_dir, out_dir, pages=only,
+                                                      on_wait=say, **kwargs),
+                   say, describe=describe)
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
+
+
+@main.command("build-many")
+@click.argument("editions", nargs=-1, required=True,
+                type=_Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_root", type=_Path(file_okay=False, path_type=Path),
+              required=True, help="Root folder: each edition goes to OUT/<its folder name>/.")
+@_build_options
+@click.option("--scheduler", metavar="ADDRESS", help="Run the tasks on this Dask cluster "
+              "(e.g. tcp://10.0.0.5:8786; needs the 'distributed' extra).")
+@click.option("--json", "as_json", is_flag=True, help="Print one summary per edition as "
+              "JSON on stdout.")
+def build_many_command(editions: tuple[Path, ...], out_root: Path, scheduler: str | None,
+                       as_json: bool, quiet: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    """Build every EDITION into OUT/<edition folder name>/, sharing one cache.
+
+    Exit 0 when all built, 1 when any failed (the others are built all the same)."""
+    from epaper.many import build_many
+
+    kwargs = _build_kwargs(**options)
+    for ed in editions:
+        _out_dir_apart(ed, out_root / ed.resolve().name)
+    _run(lambda: _out_dir_writable(out_root))
+
+    def done(outcome) -> None:  # type: ignore[no-untyped-def]
+        if as_json or quiet and outcome.ok:
+            return
+        if outcome.ok:
+            b = outcome.result.run
+            click.echo(f"{outcome.edition}: built {b.get('pages')} pages into "
+                       f"{outcome.out}/ ({len(b.get('pages_reused', []))} unchanged)")
+        else:
+            click.echo(f"error: {outcome.edition}: {outcome.error}", err=True)
+
+    outcomes = _run(lambda: build_many(list(editions), out_root, scheduler=scheduler,
+                                       on_done=done, **kwargs))
+    if as_json:
+        click.echo(json.dumps([{"edition": str(o.edition), "out": str(o.out), "ok": o.ok,
+                                "error": o.error or None,
+                                **({"summary": summary_json(o.result)} if o.ok else {})}
+                               for o in outcomes], ensure_ascii=False, indent=1))
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        click.echo(f"{len(failed)} of {len(outcomes)} edition(s) failed", err=True)
+        sys.exit(1)
 
 
 def summary_json(result) -> dict:  # type: ignore[no-untyped-def]

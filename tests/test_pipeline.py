@@ -419,3 +419,129 @@ def test_api_refuses_unknown_options(three, tmp_path):
     with pytest.raises(EpaperError, match="preflight"):
         build_edition(three, tmp_path / "out", preflight="thorough")
     assert ROOT.is_dir()
+
+
+# -- the desk's loop --------------------------------------------------------------------
+
+def _lines(proc: subprocess.Popen[str]):  # type: ignore[no-untyped-def]
+    """The watcher's output lines, read in the background."""
+    import queue
+    import threading
+
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read(stream) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            lines.put(line.rstrip("\n"))
+
+    readers = [threading.Thread(target=read, args=(stream,), daemon=True)
+               for stream in (proc.stdout, proc.stderr)]
+    for reader in readers:
+        reader.start()
+    lines.readers = readers  # type: ignore[attr-defined]
+    return lines
+
+
+def _until(lines, text: str, seen: list[str], timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    import queue
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"no {text!r} in:\n" + "\n".join(seen))
+
+
+def test_watch_rebuilds_on_save_and_survives_a_bad_edit(three, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "epaper.cli", "watch", str(three), "-o",
+                             str(out), "--jobs", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    lines, seen = _lines(proc), []
+    try:
+        _until(lines, "watching", seen)
+        time.sleep(1.5)  # the watcher starts just after it says so
+        assert (out / "edition.pdf").is_file()
+        good = outputs(out)
+        story = three / "stories" / "third.md"
+        text = story.read_text(encoding="utf-8")
+        story.write_text(text.replace("rains", "floods"), encoding="utf-8")
+        _until(lines, "laid out 2;", seen)
+        assert any("changed: stories/third.md" in line for line in seen)
+        edited = outputs(out)
+        assert edited != good
+        story.write_text("---\nheadline: [unclosed\n---\nbody\n", encoding="utf-8")
+        _until(lines, "third.md:", seen)  # the error, naming the file and line
+        assert any(line.startswith("error:") and "third.md:" in line for line in seen)
+        time.sleep(0.5)
+        assert outputs(out) == edited  # the last good edition stays
+        (three / "stories" / ".third.md.swp").write_text("editor scratch")
+        story.write_text(text, encoding="utf-8")
+        _until(lines, "built in", seen)
+        assert proc.poll() is None, "the watcher stopped"
+        assert outputs(out) == good
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        for reader in lines.readers:
+            reader.join(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == 0
+    assert not any(".swp" in line for line in seen)
+
+
+# -- many editions ----------------------------------------------------------------------
+
+def _three_more(three: Path, tmp_path: Path) -> list[Path]:
+    import shutil
+
+    other = tmp_path / "edition-b"
+    shutil.copytree(three, other)
+    story = other / "stories" / "fourth.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("cricket", "football"),
+                     encoding="utf-8")
+    broken = tmp_path / "edition-c"
+    shutil.copytree(three, broken)
+    (broken / "stories" / "second.md").unlink()
+    return [three, other, broken]
+
+
+def test_build_many_builds_each_and_a_failing_edition_fails_alone(three, tmp_path):
+    editions = _three_more(three, tmp_path)
+    root = tmp_path / "root"
+    proc = run_cli("build-many", *editions, "-o", root, "--jobs", "2")
+    assert proc.returncode == 1
+    assert "edition-c" in proc.stderr and "second.md" in proc.stderr
+    assert "1 of 3 edition(s) failed" in proc.stderr
+    for ed in editions[:2]:
+        assert (root / ed.name / "edition.pdf").is_file()
+    assert not (root / "edition-c").exists()
+    assert (root / ".epaper-cache" / "v1").is_dir()  # one cache for all
+    for ed in editions[:2]:
+        single = tmp_path / f"single-{ed.name}"
+        assert run_cli("build", ed, "-o", single, "-q", "--no-cache").returncode == 0
+        assert outputs(root / ed.name) == outputs(single)
+
+
+def test_build_many_on_a_dask_cluster_gives_the_same_files(three, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from epaper.many import build_many
+
+    editions = _three_more(three, tmp_path)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        outcomes = build_many(editions, tmp_path / "dask", client=client,
+                              variants=("print", "screen"))
+    assert [o.ok for o in outcomes] == [True, True, False]
+    assert "second.md" in outcomes[2].error
+    for ed in editions[:2]:
+        local = tmp_path / f"local-{ed.name}"
+        build_edition(ed, local, variants=("print", "screen"), cache=False)
+        assert outputs(tmp_path / "dask" / ed.name) == outputs(local)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -78,24 +79,37 @@ class Context:
         ed, tset = loaded.edition, loaded.templates
         self.plans = plan(ed, tset)
         self.layout = EditionLayout(ed, tset, loaded.fonts, proof=proof)
+        # A Dask worker runs tasks in threads: one layout engine at a time (it is pure
+        # Python, so threads would not run it faster anyway).
+        self.lock = threading.Lock()
         self.res = PdfResources({p.stem: p for p in loaded.fonts.dir.glob("*.ttf")})
         self.paper = paper_of(ed, tset)
         self.bleed = max((p.template.bleed for p in self.plans), default=0.0)
         profile = tset.print.profile
         self.profile_digest = file_digest(profile) if profile else ""
-        # Everything a page's result may depend on besides its own plan.
-        self.key = digest(keys.engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout, self.paper,
-                          tset, folder_digest(loaded.fonts.dir), len(self.plans),
+        # Everything a page's result may depend on besides its own plan: `key` names a
+        # page's context in its key; `loaded_key` is all that was loaded (the stories
+        # too), so a worker never takes one edition for another of the same day.
+        self.key = digest(keys.engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout,
+                          self.paper, tset, folder_digest(loaded.fonts.dir), len(self.plans),
                           self.profile_digest, proof)
+        self.loaded_key = digest(self.key, ed)
 
 
 _CONTEXTS: dict[str, Context] = {}
+_REGISTRY_LOCK = threading.Lock()
+KEEP_CONTEXTS = 4
 
 
 def register(loaded: Loaded, proof: bool = False) -> Context:
-    """Make `loaded` the context of this process's tasks (before forking workers)."""
+    """Make `loaded` the context of this process's tasks (before forking workers). A
+    long-running process (watch, a Dask worker) keeps the last few."""
     ctx = Context(loaded, proof)
-    _CONTEXTS[ctx.key] = ctx
+    with _REGISTRY_LOCK:
+        _CONTEXTS.pop(ctx.loaded_key, None)
+        _CONTEXTS[ctx.loaded_key] = ctx
+        while len(_CONTEXTS) > KEEP_CONTEXTS:
+            del _CONTEXTS[next(iter(_CONTEXTS))]
     return ctx
 
 
@@ -103,7 +117,7 @@ def context(job: Job) -> Context:
     found = _CONTEXTS.get(job.context)
     if found is None:  # a worker that was not forked from the build: load it here
         found = register(load(job.edition_dir), job.proof)
-        if found.key != job.context:
+        if found.loaded_key != job.context:
             from epaper.errors import EpaperError
 
             raise EpaperError("the edition changed on disk while it was being built",
@@ -285,7 +299,13 @@ def lay_out_page(job: Job, number: int, incoming: dict[str, tuple[Block, ...]],
                  variants: tuple[str, ...]) -> PageRecord:
     """Lay out page `number` and draw it for each variant (what is cached is reused)."""
     ctx = context(job)
-    cache = job_cache(job)
+    with ctx.lock:
+        return _lay_out_page(ctx, job_cache(job), number, incoming, variants)
+
+
+def _lay_out_page(ctx: Context, cache: Cache, number: int,
+                  incoming: dict[str, tuple[Block, ...]], variants: tuple[str, ...]
+                  ) -> PageRecord:
     key = page_key(ctx, number, incoming)
     record = cache.get_object("page", key)
     frame: PageFrame | None = None
@@ -348,7 +368,6 @@ def write_file(job: Job, file: FileJob) -> int:
     cache = job_cache(job)
     if ctx.res.subsets.store is None:
         ctx.res.subsets = SubsetCache(cache)
-    ctx.res.edition_glyphs = dict(file.edition_glyphs)
     drawings = [_drawing(cache, k) for k in file.drawings]
     images = {k: _photo(cache, k) for d in drawings for k in d.images}
     ed = ctx.loaded.edition
@@ -358,7 +377,8 @@ def write_file(job: Job, file: FileJob) -> int:
         profile = tset.print.profile
         intent = PrintIntent(profile, profile.stem if profile else "")
     data = write_pdf(drawings, ctx.res, images, title=file.title, author=ctx.paper.name,
-                     day=ed.date, intent=intent, edition_subsets=bool(file.edition_glyphs))
+                     day=ed.date, intent=intent,
+                     edition_glyphs=dict(file.edition_glyphs) or None)
     if file.variant == "screen":
         data = finish_screen(data)
     save(Path(file.path), data)

@@ -7,6 +7,7 @@ the edition file carry the same drawing. Nothing here touches ReportLab.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable
@@ -95,22 +96,20 @@ class Sheet:
 
 
 class PdfResources:
-    """What the documents of one run share: font metrics, finished subsets, and the
-    glyphs the whole edition draws per face (press page files embed the same subset, so
-    each face is subset once per run instead of once per page)."""
+    """What the documents of one run share: the faces' metrics and finished subsets."""
 
     def __init__(self, font_paths: dict[str, Path], subsets: SubsetCache | None = None
                  ) -> None:
         self.font_paths = font_paths
-        self._metrics: dict[str, FontMetrics] = {}
         self.subsets = subsets or SubsetCache()
-        self.edition_glyphs: dict[str, frozenset[int]] = {}
 
     def metrics(self, key: str) -> FontMetrics:
-        found = self._metrics.get(key)
-        if found is None:
-            found = self._metrics[key] = FontMetrics(self.font_paths[key])
-        return found
+        return _metrics(self.font_paths[key])
+
+
+@functools.lru_cache(maxsize=64)
+def _metrics(path: Path) -> FontMetrics:
+    return FontMetrics(path)
 
 
 def font_name(key: str) -> str:

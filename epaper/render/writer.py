@@ -78,10 +78,10 @@ def _box(box: tuple[float, float, float, float]) -> pdfdoc.PDFArray:
 def write_pdf(drawings: Iterable[PageDrawing], res: PdfResources,
               images: Mapping[str, PreparedImage], *, title: str, author: str,
               day: dt.date, intent: PrintIntent | None = None,
-              edition_subsets: bool = False) -> bytes:
+              edition_glyphs: Mapping[str, frozenset[int]] | None = None) -> bytes:
     """One PDF of `drawings`, in order. `intent`: a press file (PDF/X-1a keys, overprint
-    states, OutputIntent). `edition_subsets`: embed each face's subset of the whole
-    edition (res.edition_glyphs) rather than of these pages alone."""
+    states, OutputIntent). `edition_glyphs`: embed each face's subset of these glyphs
+    (the whole edition's) rather than of these pages' alone."""
     drawings = list(drawings)
     doc = pdfdoc.PDFDocument(invariant=1, compression=1, pdfVersion=(1, 4))
     doc.Catalog = doc._catalog = _Catalog()
@@ -92,7 +92,7 @@ def write_pdf(drawings: Iterable[PageDrawing], res: PdfResources,
     # The file's ID from what it holds: two editions never share one.
     for d in drawings:
         doc.updateSignature(d.content)
-    fonts = _fonts(doc, drawings, res, edition_subsets)
+    fonts = _fonts(doc, drawings, res, edition_glyphs)
     states = _states(doc) if intent is not None else None
     xobjects = _images(doc, drawings, images)
     for d in drawings:
@@ -120,13 +120,14 @@ def write_pdf(drawings: Iterable[PageDrawing], res: PdfResources,
 
 
 def _fonts(doc: pdfdoc.PDFDocument, drawings: list[PageDrawing], res: PdfResources,
-           edition_subsets: bool) -> pdfdoc.PDFObjectReference:
+           edition_glyphs: Mapping[str, frozenset[int]] | None
+           ) -> pdfdoc.PDFObjectReference:
     used: dict[str, set[int]] = {}
     for d in drawings:
         for key, gids in d.fonts:
             used.setdefault(key, set()).update(gids)
     for key in sorted(used):
-        edition = res.edition_glyphs.get(key) if edition_subsets else None
+        edition = edition_glyphs.get(key) if edition_glyphs else None
         font = EmbeddedFont(res.metrics(key), font_name(key), res.subsets, edition)
         font.used = used[key]
         font.addObjects(doc)
