@@ -339,8 +339,11 @@ def _compounds(word: str, stem: int, index: dict[int, int], aks: tuple[Akshara, 
 
 
 def _part_ends(word: str, end: int, stem: int, index: dict[int, int]) -> bool:
-    return end <= stem and (end in index or end == stem or (
-        end == stem - 1 and word[end] in FUSED_SIGNS))
+    """A part may end inside the stem at an akshara boundary, at the stem's end, before
+    its fused ে, or over a stripped -r that was its own last letter (উইকেটকিপার)."""
+    if end > stem:
+        return word[stem:end] in SILENT_CASES and end == len(word)
+    return end in index or end == stem or (end == stem - 1 and word[end] in FUSED_SIGNS)
 
 
 def _acronym(word: str, aks: tuple[Akshara, ...], index: dict[int, int]) -> int:
