@@ -8,7 +8,7 @@ is kɔ-ek-ʈi), so a break is offered only where the syllable is certain:
 
 1. Never inside a conjunct, before a vowel sign, hasanta, nukta or ৎ; never before a reph
    (its র্ closes the syllable before: শিক্ষার্-থীরা, not শিক্ষা-র্থীরা); never inside a
-   diphthong (অনলাই-ন, not অনলা-ইন); never inside an acronym read letter by letter
+   diphthong (অন-লাইন, not অনলা-ইন); never inside an acronym read letter by letter
    (ইপিবি, এসএমএস); never in a word with digits.
 2. Best, at a morpheme boundary: before an ending (টি গুলো দের কে রা …), before a
    compound's second part, after a prefix (উদ্যোগ-টিকে, সন্তোষ-জনক, প্রতি-বেদন).
@@ -37,12 +37,10 @@ BENGALI_LEFT, BENGALI_RIGHT = 2, 2  # aksharas kept on each side of a break (see
 
 HASANTA = "\u09cd"
 NUKTA = "\u09bc"
-KHANDA_TA = "\u09ce"
 REPH = "\u09b0\u09cd"  # র্ before a consonant
 YA = "\u09af\u09bc"  # য়, NFC keeps it decomposed
 YA_PHALA_A = "\u09cd\u09af\u09be"  # ্যা
 JOINERS = "\u200c\u200d"
-ZWNJ = "\u200c"
 CONSONANTS = frozenset([chr(c) for c in range(0x0995, 0x09BA)] + ["\u09f0", "\u09f1"])
 VOWELS = frozenset(chr(c) for c in range(0x0985, 0x0995)) | frozenset("\u09e0\u09e1")
 VOWEL_SIGNS = frozenset("\u09be\u09bf\u09c0\u09c1\u09c2\u09c3\u09c4\u09c7\u09c8\u09cb\u09cc"
@@ -238,9 +236,9 @@ LEXICON: dict[str, Entry] = dict(parse_entry(w) for w in bn.SYLLABLES)
 
 @dataclass(frozen=True)
 class Analysis:
-    """How a word is built: where its morphemes begin (akshara index → MORPHEME), which
-    aksharas lie inside an ending, its parts (akshara ranges each read as a word), and
-    how many aksharas at its start spell an acronym."""
+    """How a word is built: the aksharas where a morpheme begins, those inside an ending,
+    its parts (akshara ranges each read as a word of its own), and how many aksharas at
+    its start spell an acronym."""
 
     boundaries: frozenset[int]
     inside: frozenset[int]
@@ -438,8 +436,7 @@ def _lookup(word: str, aks: tuple[Akshara, ...], a: int, b: int) -> Entry | None
 def _opens(word: str, ak: Akshara, vowel: str | None) -> bool:
     """A line may begin with ak: it starts a syllable of its own."""
     if ak.consonants == 0:
-        letter = word[ak.start]
-        return letter in HIATUS or (letter == "ও" and word.startswith(YA, ak.end))
+        return _vowel_opens(word, ak)
     if ak.reph or ak.closed:
         return False
     return ak.vowel or vowel == SPOKEN
@@ -498,4 +495,11 @@ def _short_tail(word: str, aks: tuple[Akshara, ...], j: int) -> bool:
 
 def _may_begin(word: str, ak: Akshara) -> bool:
     """A morpheme may start a line unless it begins with a vowel that forms a diphthong."""
-    return ak.consonants > 0 or word[ak.start] in HIATUS or word.startswith(YA, ak.end)
+    return ak.consonants > 0 or _vowel_opens(word, ak)
+
+
+def _vowel_opens(word: str, ak: Akshara) -> bool:
+    """An independent vowel after another begins a syllable (hiatus), unless it is the
+    second half of a diphthong; ও does only as the w of ওয়া (আবহা-ওয়া)."""
+    letter = word[ak.start]
+    return letter in HIATUS or (letter == "ও" and word.startswith(YA, ak.end))
