@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 
-from epaper.content.bijoy import bijoy_to_unicode, bijoy_words, looks_like_bijoy
+from epaper.content.bijoy import (
+    BIJOY_TO_UNICODE,
+    bijoy_to_unicode,
+    bijoy_words,
+    looks_like_bijoy,
+)
 
 
 def nfc(text: str) -> str:
@@ -113,6 +119,13 @@ PAIRS = [
     ("Rvwm©i", "জার্সির"),
     ("`ª“ZB", "দ্রুতই"),
     ("wµ‡K‡U", "ক্রিকেটে"),
+    # the letters no word above has on its own
+    ("N‡ii", "ঘরের"),
+    ("evOvwj", "বাঙালি"),
+    ("So", "ঝড়"),
+    ("wgTv", "মিঞা"),
+    ("dj", "ফল"),
+    ("mvj 1789", "সাল ১৭৮৯"),
     # sentences
     ("Avwg evsjvq Mvb MvB", "আমি বাংলায় গান গাই"),
     ("miKvi ‡`‡ki Dbœq‡b mevB‡K GKmv‡_ KvR Ki‡Z ej‡Q|",
@@ -131,8 +144,27 @@ def test_converts_to_unicode(bijoy: str, unicode: str) -> None:
     assert nfc(bijoy_to_unicode(bijoy)) == nfc(unicode)
 
 
+# What a converter must get right, each of which some pair above exercises.
+ALPHABET = ("ক খ গ ঘ ঙ চ ছ জ ঝ ঞ ট ঠ ড ঢ ণ ত থ দ ধ ন প ফ ব ভ ম য র ল শ ষ স হ ড় ঢ় য় ৎ "
+            "অ আ ই ঈ উ ঊ ঋ এ ঐ ও ঔ").split()
+LETTERS = ALPHABET + "া ি ী ু ূ ৃ ে ৈ ো ৌ ং ঃ ঁ ০ ১ ২ ৩ ৪ ৫ ৬ ৭ ৮ ৯ ।".split()
+FORMS = {"reph": "র্ম", "ya-phala": "্য", "ra-phala": "্র", "ba-phala": "্ব", "conjunct": "ক্ষ"}
+
+
 def test_enough_pairs() -> None:
-    assert len(PAIRS) >= 40
+    """The pairs cover every letter, sign and digit a converter needs, from every key of
+    the Bijoy layout that types a letter; and the Unicode side of each, converted again,
+    comes back unchanged (a file converted twice loses nothing)."""
+    unicode = nfc("".join(u for _, u in PAIRS))
+    assert [x for x in LETTERS if nfc(x) not in unicode] == []
+    assert [name for name, form in FORMS.items() if nfc(form) not in unicode] == []
+    typed = "".join(b for b, _ in PAIRS)
+    keys = [k for k, v in BIJOY_TO_UNICODE.items() if nfc(v) in map(nfc, ALPHABET)]
+    assert len(keys) == len(ALPHABET)
+    assert [k for k in keys if k not in typed] == []
+    for _, text in PAIRS:
+        if re.fullmatch("[\u0980-\u09ff। ]+", text):
+            assert bijoy_to_unicode(text) == nfc(text), text
 
 
 def test_output_is_nfc() -> None:

@@ -37,7 +37,18 @@ def test_bn_digits_accepts_int_and_leaves_other_characters():
 
 
 def test_bn_digits_table_is_bengali_zero_to_nine():
-    assert BN_DIGITS == "০১২৩৪৫৬৭৮৯"
+    """Each digit becomes the Bengali digit of the same value, by Unicode's own numbering
+    (not a copy of the table), and numbers keep their separators."""
+    for d in range(10):
+        got = bn_digits(str(d))
+        assert len(got) == 1 and unicodedata.digit(got) == d, (d, got)
+        assert unicodedata.name(got) == f"BENGALI DIGIT {unicodedata.name(str(d)).split()[-1]}"
+    assert BN_DIGITS == "".join(bn_digits(d) for d in range(10))
+    assert bn_digits(1234567890) == "১২৩৪৫৬৭৮৯০"
+    assert bn_digits("1,84,700.50") == "১,৮৪,৭০০.৫০"  # lakh commas and a decimal point
+    assert bn_digits("10:30") == "১০:৩০"
+    assert bn_digits("2026-12-07") == "২০২৬-১২-০৭"
+    assert bn_digits("৳ 1,200/-") == "৳ ১,২০০/-"
 
 
 def test_name_tables_have_expected_sizes():

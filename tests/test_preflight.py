@@ -304,19 +304,38 @@ def test_screen_variant_is_trimmed_rgb_and_small(sample_build):
     assert screen_size <= print_size / 4  # issue 5: at most a quarter
 
 
-def test_screen_text_layer_matches_print(sample_build):
+def test_screen_text_layer_matches_print(sample_build, sample_report):
+    """On every page the screen file's text is the print file's word for word, less
+    exactly the slug line outside the bleed (which names the plate for the press)."""
+    from epaper.content.edition import load_edition
+    from epaper.layout.edition import paper_of
+    from epaper.templates.loader import load_template_set
+
     out, _ = sample_build
-    texts = []
-    for path in (out / "edition.pdf", out / "screen" / "edition.pdf"):
+    edition = load_edition(ROOT / "samples")
+    paper = paper_of(edition, load_template_set(ROOT / "layouts" / "broadsheet.yaml"))
+    pages = sample_report["pages"]
+    words = {}
+    for variant, path in (("print", out / "edition.pdf"), ("screen", out / "screen" /
+                                                              "edition.pdf")):
         pdf = pdfium.PdfDocument(path)
         try:
-            tp = pdf[1].get_textpage()
-            texts.append(tp.get_text_range())
-            tp.close()
+            assert len(pdf) == len(pages)
+            words[variant] = []
+            for page in pdf:
+                tp = page.get_textpage()
+                words[variant].append(tp.get_text_range().split())
+                tp.close()
         finally:
             pdf.close()
-    # The print sheet's slug line is the only text the screen page does not have.
-    assert texts[1].split() == [w for w in texts[0].split()][:len(texts[1].split())]
+    for page, printed, screen in zip(pages, words["print"], words["screen"], strict=True):
+        slug = (f"{paper.name_en} {edition.date.isoformat()} page {page['number']}/"
+                f"{len(pages)} {page['section']} {page['template']} print epaper").split()
+        starts = [k for k in range(len(printed)) if printed[k:k + len(slug)] == slug]
+        assert len(starts) == 1, (page["number"], printed[-12:])
+        k = starts[0]
+        assert printed[:k] + printed[k + len(slug):] == screen, page["number"]
+        assert len(screen) > 50, page["number"]
 
 
 def test_print_build_that_fails_preflight_writes_nothing(make_edition, tmp_path):

@@ -8,13 +8,17 @@ desk sees one clear line, exit 1 and nothing written.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT, leftovers
 
+from epaper.build import build_edition
+from epaper.cli import main
 from epaper.errors import EpaperError, FontError, TemplateError
 from epaper.templates.loader import load_template_set
 from epaper.text.fonts import FontBook
@@ -187,10 +191,32 @@ def test_bad_template_field_is_refused(tmp_path, old, new, says):
         assert words in message, (words, message)
 
 
-def test_shipped_template_sets_load():
-    for name in ("broadsheet", "tabloid"):
-        tset = load_template_set(ROOT / "layouts" / f"{name}.yaml")
-        assert tset.pages and tset.styles
+def test_shipped_template_sets_load(make_edition, tmp_path):
+    """Every template set in layouts/ loads, and builds an edition that uses each of its
+    page templates, one story a page, set whole."""
+    shipped = sorted((ROOT / "layouts").glob("*.yaml"))
+    assert {p.stem for p in shipped} >= {"broadsheet", "tabloid"}
+    first = (make_edition / "stories" / "first.md").read_text(encoding="utf-8")
+    for path in shipped:
+        tset = load_template_set(path)
+        names = [page.name for page in tset.pages]
+        assert names and tset.styles, path
+        for n in range(len(names)):
+            (make_edition / "stories" / f"{path.stem}-{n}.md").write_text(first, "utf-8")
+        (make_edition / "edition.yaml").write_text("".join(
+            [f"date: 2026-12-07\nlayout: {path.stem}\nlang: bn\npages:\n"]
+            + [f"  - template: {name}\n    section: \"দেশ\"\n    stories:\n"
+               f"      - stories/{path.stem}-{n}.md\n" for n, name in enumerate(names)]),
+            encoding="utf-8")
+        out = tmp_path / path.stem
+        build_edition(make_edition, out)
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert [page["template"] for page in report["pages"]] == names, path
+        for n in range(len(names)):
+            story = report["stories"][f"{path.stem}-{n}"]
+            assert story["words"] > 0 and story["words_placed"] == story["words"], (path, n)
+            assert story["pages"] == [n + 1], (path, n)
+        assert len(list((out / "pages").glob("*.pdf"))) == len(names)
 
 
 def _cut_profile(folder: Path) -> Path:
@@ -299,5 +325,27 @@ def test_cli_refuses_fonts_yaml_that_is_a_list(make_edition, tmp_path):
     assert "families" in _refused(_build(make_edition, out), out, fonts / "fonts.yaml", 1)
 
 
-def test_template_errors_are_epaper_errors():
-    assert issubclass(TemplateError, EpaperError) and issubclass(FontError, EpaperError)
+def test_template_errors_are_epaper_errors(make_edition, tmp_path):
+    """A template or font error the loader raises is an EpaperError: the CLI catches it
+    as such and prints one line naming the file and line, exit 1 (anything else would
+    come out as "internal error")."""
+    path, line = write_set(make_edition, BODY, BODY.replace("size: 9", "size: 0"))
+    with pytest.raises(EpaperError):
+        load_template_set(path)
+    _use_layout(make_edition)
+    result = CliRunner().invoke(main, ["build", str(make_edition), "-o", str(tmp_path / "a")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith(f"error: {path}:{line}: "), result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "fonts.yaml").write_text("- serif\n", encoding="utf-8")
+    write_set(make_edition, FONTS, f"fonts: {fonts}")
+    with pytest.raises(EpaperError):
+        FontBook(fonts)
+    result = CliRunner().invoke(main, ["build", str(make_edition), "-o", str(tmp_path / "b")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith(f"error: {fonts / 'fonts.yaml'}:1: "), result.stderr
