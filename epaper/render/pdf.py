@@ -283,11 +283,11 @@ class PdfWriter:
             obj.width, obj.height = prepared.width, prepared.height
             obj.bitsPerComponent = 8
             obj.colorSpace = prepared.color_space
-            obj.streamContent = prepared.jpeg
-            obj._filters = ("DCTDecode",)
+            obj.streamContent = prepared.data
+            obj._filters = (prepared.filter,)
             obj.mask = None
-            if prepared.color_space == "DeviceCMYK":
-                obj._dotrans = 1
+            if prepared.color_space == "DeviceCMYK" and prepared.filter == "DCTDecode":
+                obj._dotrans = 1  # JPEG CMYK is stored inverted (Adobe), as Pillow writes it
             c._setXObjects(obj)
             doc.Reference(obj, reg)
             doc.addForm(name, obj)
