@@ -141,3 +141,31 @@ def test_damaged_file_is_refused_without_decoding(data, says):
 ])
 def test_whole_file_with_data_after_the_image_is_accepted(data):
     assert read_header(data, "x.jpg").size == (320, 240)
+
+
+def test_pixels_we_cannot_print_are_refused_while_loading(make_edition):
+    """A float TIFF (a scanner's or a raw converter's export) has no meaning as ink."""
+    from epaper.errors import ContentError
+
+    Image.new("F", (40, 30), 0.5).save(make_edition / "photos" / "scan.tif")
+    edit(make_edition / FIRST, "river.jpg", "scan.tif")
+    with pytest.raises(ContentError) as info:
+        load_edition(make_edition)
+    assert info.value.field == "photos[0].file" and info.value.line == 7
+    assert "scan.tif has pixels of a kind epaper cannot print (mode F)" in info.value.message
+
+
+def test_a_very_large_photo_loads_without_pillows_warning():
+    """Above 89 MP Pillow warns of a decompression bomb; we decode such a JPEG at the
+    placed size, so loading says nothing (Pillow's refusal above 179 MP stays)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 12000, 8000, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    assert read_header(data, "lead.png").size == (12000, 8000)  # warnings are errors here
