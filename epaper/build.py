@@ -36,7 +36,7 @@ from epaper.pipeline.tasks import (
     cached_photo,
     lay_out_page,
     load,
-    prepare_photo,
+    prepare_photos,
     register,
     write_file,
 )
@@ -254,7 +254,8 @@ class _Plan:
                 if kind == "page":
                     self._page_done(run, result)
                 else:
-                    self.photos[what] = result
+                    for record in result:
+                        self.photos[record.key] = record
                     self.say("photos", len(self.photos), len(run.photos))
             if len(run.done) == count:
                 self.timings.setdefault("layout", time.perf_counter() - t0)
@@ -281,6 +282,8 @@ class _Plan:
         run.done[record.number] = record
         run.overflow.update(record.overflow)
         self.say("layout", len(run.done), run.count)
+        # One task per placed photo: its variants share one decode.
+        placed: dict[tuple[object, ...], list[PhotoJob]] = {}
         for variant in self.variants:
             for job in record.photos[variant]:
                 if job.key in run.photos:
@@ -290,8 +293,10 @@ class _Plan:
                 if found is not None:
                     self.photos[job.key] = found
                 else:
-                    run.running[self.runner.submit(prepare_photo, self.job, job)] = (
-                        "photo", job.key)
+                    placed.setdefault((job.image, job.width, job.height), []).append(job)
+        for jobs in placed.values():
+            fut = self.runner.submit(prepare_photos, self.job, tuple(jobs))
+            run.running[fut] = ("photos", tuple(j.key for j in jobs))
         self.say("photos", len(self.photos), len(run.photos))
 
     def _wait(self, running: dict[Any, Any]) -> set[Any]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from epaper.content import fields
 from epaper.content.clean import clean, clean_lines
 from epaper.content.markdown import parse_body
 from epaper.content.paths import inside
+from epaper.content.photos import PhotoFileError, read_header
 from epaper.errors import ContentError
 from epaper.model.edition import Cleanup, Photo, Story
 from epaper.yamlio import Located, load_yaml, read_text
@@ -131,7 +130,9 @@ def _focus(value: object, path: Path, line: int | None, i: int) -> tuple[float, 
 
 def probe_image(photo: Path, named_in: Path, line: int | None, field: str
                 ) -> tuple[tuple[int, int], str]:
-    """Check the photo opens as an image; return its pixel size and a content digest."""
+    """Check the photo is a whole image we can print, from its header and structure
+    (no decoding); return its upright pixel size (EXIF orientation applied: crops and
+    focus points are in what the desk sees) and a content digest."""
     try:
         data = photo.read_bytes()
     except FileNotFoundError:
@@ -141,24 +142,8 @@ def probe_image(photo: Path, named_in: Path, line: int | None, field: str
         raise ContentError(f"cannot read photo {photo}: {exc.strerror}", file=named_in,
                            line=line, field=field) from None
     try:
-        import io
-
-        with Image.open(io.BytesIO(data)) as im:
-            im.verify()
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()  # verify() does not decode: a truncated JPEG only fails here
-            size = im.size
-    except Image.DecompressionBombError as exc:
-        raise ContentError(f"{photo.name} is too large to open safely ({exc})",
-                           file=named_in, line=line, field=field,
-                           hint="scale the image down: a press photo needs about 200 ppi "
-                                "at the size it is printed") from None
-    except UnidentifiedImageError:
-        raise ContentError(f"{photo.name} is not an image (not a format epaper reads)",
-                           file=named_in, line=line, field=field,
-                           hint="re-export it as JPEG or PNG") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ContentError(f"{photo.name} is not a readable image ({exc})", file=named_in,
-                           line=line, field=field,
-                           hint="re-export it as JPEG or PNG") from None
-    return size, hashlib.sha256(data).hexdigest()
+        header = read_header(data, photo.name)
+    except PhotoFileError as exc:
+        raise ContentError(exc.message, file=named_in, line=line, field=field,
+                           hint=exc.hint) from None
+    return header.size, hashlib.sha256(data).hexdigest()

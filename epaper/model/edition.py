@@ -38,7 +38,7 @@ class Photo:
     caption: str = ""
     credit: str = ""
     focus: tuple[float, float] = (0.5, 0.5)
-    pixel_size: tuple[int, int] = (0, 0)
+    pixel_size: tuple[int, int] = (0, 0)  # upright (EXIF orientation applied), as crops are
     digest: str = ""  # content hash: names the image in the PDF and keys caches
 
 

@@ -29,7 +29,7 @@ from epaper.pipeline.keys import digest, file_digest, folder_digest
 from epaper.pipeline.publish import fault_point
 from epaper.render.embed import SubsetCache
 from epaper.render.finish import finish_screen
-from epaper.render.images import PreparedImage, max_ink, prepare
+from epaper.render.images import PreparedImage, Recipe, prepare_each
 from epaper.render.pdf import DrawnFacts, PageDrawer, PageDrawing, PdfResources, Sheet
 from epaper.render.writer import PrintIntent, write_pdf
 from epaper.templates.loader import fonts_dir, load_template_set
@@ -186,43 +186,41 @@ def photo_job(ctx: Context, el: Element, variant: str, mono: bool) -> PhotoJob:
                     tset.print.ink_limit if printing else 0.0, name)
 
 
-def prepare_photo(job: Job, photo: PhotoJob) -> PhotoRecord:
-    """Crop, scale and separate one photo; the JPEG goes to the cache."""
+def prepare_photos(job: Job, photos: tuple[PhotoJob, ...]) -> tuple[PhotoRecord, ...]:
+    """Crop, scale and separate one placed photo for each variant that prints it,
+    decoding it once; the results go to the cache, small records come back."""
     cache = job_cache(job)
-    found = cached_photo(cache, photo)
-    if found is not None:
-        return found
-    done = prepare(photo.image, photo.width, photo.height, photo.ppi, variant=photo.variant,
-                   profile=photo.profile, gray=photo.gray, ink_limit=photo.ink_limit)
-    done = replace(done, key=photo.key)
-    cache.put_object("photo", photo.cache_key, done)
-    record = PhotoRecord(photo.key, photo.name, photo.variant, done.width, done.height,
-                         done.color_space, (photo.width, photo.height), _ink(done),
-                         done.reseparated)
-    cache.put_object("photo-record", photo.cache_key, record)
-    return record
+    found = [cached_photo(cache, p) for p in photos]
+    todo = [p for p, f in zip(photos, found, strict=True) if f is None]
+    if todo:
+        first = todo[0]
+        if file_digest(first.image.path) != first.image.digest:
+            # Keys say what the photo was when the edition was read: a result from other
+            # bytes must not be kept under them.
+            from epaper.errors import ContentError
+
+            raise ContentError(f"photo {first.name} changed while the edition was being "
+                               "built", file=first.image.path, hint="build again")
+        made = prepare_each(first.image, first.width, first.height,
+                            [Recipe(p.ppi, p.variant, p.profile, p.gray, p.ink_limit)
+                             for p in todo])
+        for photo, done in zip(todo, made, strict=True):
+            done = replace(done, key=photo.key)
+            cache.put_object("photo", photo.cache_key, done)
+            record = PhotoRecord(photo.key, photo.name, photo.variant, done.width,
+                                 done.height, done.color_space, (photo.width, photo.height),
+                                 done.max_ink, done.reseparated)
+            cache.put_object("photo-record", photo.cache_key, record)
+            found[photos.index(photo)] = record
+    return tuple(f for f in found if f is not None)
 
 
 def cached_photo(cache: Cache, photo: PhotoJob) -> PhotoRecord | None:
-    """The photo's record if the cache has it and its JPEG: no need to prepare it."""
+    """The photo's record if the cache has it and its image: no need to prepare it."""
     found = cache.get_object("photo-record", photo.cache_key)
     if found is None or cache.get("photo", photo.cache_key) is None:
         return None
     return found  # type: ignore[no-any-return]
-
-
-def _ink(done: PreparedImage) -> float:
-    """The most ink the image as embedded puts down (JPEG adds some: measured after)."""
-    if done.color_space == "DeviceRGB":
-        return 0.0
-    import io
-
-    from PIL import Image as PILImage
-
-    with PILImage.open(io.BytesIO(done.jpeg)) as im:
-        if im.mode == "L":
-            return round((255 - im.getextrema()[0]) / 255 * 100, 1)
-        return round(max_ink(im.convert("CMYK")), 1)
 
 
 # -- pages ------------------------------------------------------------------------------

@@ -156,11 +156,11 @@ def _images(doc: pdfdoc.PDFDocument, drawings: list[PageDrawing],
         obj.width, obj.height = prepared.width, prepared.height
         obj.bitsPerComponent = 8
         obj.colorSpace = prepared.color_space
-        obj.streamContent = prepared.jpeg
-        obj._filters = ("DCTDecode",)
+        obj.streamContent = prepared.data
+        obj._filters = (prepared.filter,)
         obj.mask = None
-        if prepared.color_space == "DeviceCMYK":
-            obj._dotrans = 1  # Pillow's CMYK JPEGs are Adobe-inverted
+        if prepared.color_space == "DeviceCMYK" and prepared.filter == "DCTDecode":
+            obj._dotrans = 1  # JPEG CMYK is stored inverted (Adobe), as Pillow writes it
         refs[key] = doc.Reference(obj, "epaperImage:" + key)
     return refs
 
