@@ -387,3 +387,65 @@ def test_mono_page_prints_on_the_black_plate_only(sample_build):
     with pikepdf.open(out / "pages" / "04.pdf") as pdf:
         spaces = {str(im.get("/ColorSpace")) for im in pdf.pages[0].get_images().values()}
         assert "/DeviceCMYK" in spaces
+
+
+# -- ink computed from the drawing, against Ghostscript's measurement ---------------------
+
+@needs_gs
+def test_computed_ink_matches_ghostscript_on_the_sample(sample_build):
+    """A build's preflight takes each page's ink from its prepared photos and its vector
+    colours; Ghostscript rasterising the file must find the same, page by page (it reads
+    at 150 dpi and through JPEG decoding: a few percent apart at most, and never more ink
+    than was computed)."""
+    out, _ = sample_build
+    drawn = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
+    assert drawn["mode"] == "drawn" and drawn["ink_measured"]
+    full = preflight_file(out / "edition.pdf")
+    assert full.ink_measured
+    for mine, theirs in zip(drawn["pages"], full.pages, strict=True):
+        assert theirs.max_ink is not None
+        assert theirs.max_ink <= mine["max_ink_percent"] + 1.0, (mine["number"], mine, theirs)
+        assert mine["max_ink_percent"] - theirs.max_ink <= 6.0, (mine["number"], theirs.max_ink)
+
+
+def test_fast_and_full_preflight_agree_on_the_sample(sample_build):
+    out, _ = sample_build
+    drawn = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
+    full = preflight_file(out / "edition.pdf", ink=False)
+    assert [str(f) for f in full.errors] == [] and drawn["errors"] == []
+    for mine, theirs in zip(drawn["pages"], full.pages, strict=True):
+        assert mine["boxes"]["trim"] == pytest.approx(theirs.boxes["trim"], abs=0.01)
+        assert mine["boxes"]["bleed"] == pytest.approx(theirs.boxes["bleed"], abs=0.01)
+        assert mine["min_text_pt"] == pytest.approx(theirs.min_text, abs=0.05)
+        assert mine["thinnest_stroke_pt"] == pytest.approx(theirs.thinnest_stroke, abs=0.01)
+        assert sorted(i["ppi"] for i in mine["images"]) == pytest.approx(
+            sorted(i["ppi"] for i in theirs.images), abs=1.0)
+        assert {s.lstrip("/") for s in mine["color_spaces"]} == {
+            s.lstrip("/") for s in theirs.color_spaces}
+
+
+def test_a_build_with_a_tint_under_black_text_counts_the_overprint(make_edition, tmp_path):
+    """Solid black text overprints a slot's tint: where they meet, the ink is the tint's
+    C, M and Y plus 100 % K. The computed ink must include it."""
+    layout = (ROOT / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
+    layout = layout.replace("fonts: ../fonts", f"fonts: {ROOT / 'fonts'}").replace(
+        "profile: ../profiles/newsprint-tr002.icc", f"profile: {PROFILE}").replace(
+        "        rules: [right, bottom]\n        headline: {size: [26, 36], lines: 2}",
+        "        rules: [right, bottom]\n        fill: [40, 30, 0, 10]\n"
+        "        headline: {size: [26, 36], lines: 2}", 1)
+    (make_edition / "tinted.yaml").write_text(layout, encoding="utf-8")
+    first = make_edition / "stories" / "first.md"  # no photo: the tint is the page's most
+    text = first.read_text(encoding="utf-8")
+    text = text[:text.index("photos:")] + text[text.index("---", 4):]
+    first.write_text(text.replace('kicker: "উপকূল"\n', ""), encoding="utf-8")  # 180 % red
+    ed = make_edition / "edition.yaml"
+    ed.write_text(ed.read_text(encoding="utf-8").replace("layout: broadsheet",
+                                                         "layout: tinted.yaml"),
+                  encoding="utf-8")
+    out = tmp_path / "out"
+    build_edition(make_edition, out)
+    drawn = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
+    assert drawn["pages"][0]["max_ink_percent"] == pytest.approx(40 + 30 + 100, abs=0.5)
+    if shutil.which("gs"):
+        full = preflight_file(out / "edition.pdf")
+        assert full.pages[0].max_ink == pytest.approx(170, abs=2)

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
@@ -70,6 +70,7 @@ def _black_only(color: CMYK) -> CMYK:
 
 
 REGISTRATION: CMYK = (1.0, 1.0, 1.0, 1.0)  # marks print on every plate
+MARK_WIDTH = 0.25  # pt: crop marks and registration targets
 OVERPRINT_GS = "EPop"  # ExtGStates every print page has (writer.py)
 KNOCKOUT_GS = "EPknockout"
 
@@ -192,7 +193,7 @@ class PageDrawer:
         """Only solid black overprints: no white halo round text and rules on a tint."""
         return self.sheet.print and color == (0.0, 0.0, 0.0, 1.0)
 
-    def draw(self, frame: PageFrame, slug: Iterable[Line] = ()) -> PageDrawing:
+    def draw(self, frame: PageFrame, slug: tuple[Line, ...] = ()) -> PageDrawing:
         self._mono = frame.mono and self.sheet.print
         self._fonts = {}
         self._images = []
@@ -228,11 +229,19 @@ class PageDrawer:
                 m - b, m - b, m + frame.width + b, m + frame.height + b)
         else:
             trim, bleed = (0.0, 0.0, frame.width, frame.height), None
+        facts = self._ink.facts(frame)
+        if self.sheet.print:  # the marks and the slug line are on the sheet too
+            slug_sizes = [run.size for ln in slug for w in ln.words for run in w.word.runs
+                          if run.glyphs]
+            facts = replace(facts, thinnest_stroke=min(MARK_WIDTH, facts.thinnest_stroke
+                                                       or MARK_WIDTH),
+                            min_text=min([*slug_sizes, *([facts.min_text] if facts.min_text
+                                                        else [])], default=None))
         content = zlib.compress(("\n".join(c for c in code if c) + "\n").encode("latin-1"),
                                 6)
         fonts = tuple((k, frozenset(f.used)) for k, f in sorted(self._fonts.items()))
         return PageDrawing(frame.number, (w, h), trim, bleed, content, fonts,
-                           tuple(dict.fromkeys(self._images)), self._ink.facts(frame))
+                           tuple(dict.fromkeys(self._images)), facts)
 
     def _marks(self, frame: PageFrame, m: float) -> str:
         """Crop marks at the trim corners, starting outside the bleed; registration targets
@@ -242,7 +251,7 @@ class PageDrawer:
         x0, y0, x1, y1 = m, m, m + frame.width, m + frame.height
         # Registration colour prints on every plate the page has: one, on a mono page.
         reg = (0.0, 0.0, 0.0, 1.0) if self._mono else REGISTRATION
-        out = [f"q {_cmyk(reg, stroke=True)} 0.25 w 0 J"]
+        out = [f"q {_cmyk(reg, stroke=True)} {_num(MARK_WIDTH)} w 0 J"]
         for x, sx in ((x0, -1), (x1, 1)):
             for y, sy in ((y0, -1), (y1, 1)):
                 out.append(f"{_num(x + sx * b)} {_num(y)} m {_num(x + sx * (b + length))} "
