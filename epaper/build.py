@@ -10,25 +10,24 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from epaper.content.edition import load_edition
+from epaper.check import Loaded, load
+from epaper.diagnostics import Diagnostic
 from epaper.errors import EpaperError
-from epaper.layout.edition import EditionLayout, check_coverage, paper_of, plan
+from epaper.layout.edition import EditionLayout, paper_of
 from epaper.layout.log import LayoutLog
 from epaper.layout.typeset import Typesetter, place
-from epaper.model.edition import Edition
 from epaper.model.frame import Line, PageFrame
-from epaper.model.template import PrintSpec, TemplateSet
+from epaper.model.template import PrintSpec
+from epaper.outdir import check_apart
 from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
 from epaper.render.finish import finish_print, finish_screen
 from epaper.render.images import PreparedImage, image_key, prepare
 from epaper.render.pdf import PdfResources, PdfWriter, Sheet
-from epaper.templates.loader import fonts_dir, load_template_set
-from epaper.text.fonts import FontBook
 from epaper.text.words import WordMaker
 
 Progress = Callable[[str], None]
@@ -43,8 +42,14 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
     @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every warning of the build, as records (code, file, line, …)."""
+        return [Diagnostic.from_json(w) for w in self.report["warnings"]]
+
+    @property
     def warnings(self) -> list[str]:
-        return list(self.report["warnings"])
+        """The warnings' messages."""
+        return [w["message"] for w in self.report["warnings"]]
 
     @property
     def overset(self) -> dict[str, list[str]]:
@@ -52,30 +57,10 @@ class BuildResult:
                 if v["overset_words"]}
 
 
-@dataclass
-class Loaded:
-    edition: Edition
-    templates: TemplateSet
-    fonts: FontBook
-
-
-def load(edition_dir: str | Path) -> Loaded:
-    """Read and validate everything an edition needs, without composing a line."""
-    ed = load_edition(Path(edition_dir))
-    tset = load_template_set(ed.layout)
-    if ed.profile is not None:
-        tset = replace(tset, print=replace(tset.print, profile=ed.profile))
-    fonts = FontBook(fonts_dir(ed.layout))
-    for style in tset.styles:
-        fonts.stack(style.family, style.bold, style.italic)
-    plan(ed, tset)
-    check_coverage(ed, tset, fonts)
-    return Loaded(ed, tset, fonts)
-
-
-def check_edition(edition_dir: str | Path) -> Loaded:
-    """Validate an edition folder; raises EpaperError naming file, line and field."""
-    return check_and_layout(edition_dir)[0]
+def check_edition(edition_dir: str | Path) -> list[Diagnostic]:
+    """Validate an edition folder as a build would, and lay it out: its warnings.
+    Raises EpaperError (carrying every error found) if it cannot be built."""
+    return check_and_layout(edition_dir)[1].warnings
 
 
 def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
@@ -88,7 +73,10 @@ def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
 
 
 def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], LayoutLog]:
-    return EditionLayout(loaded.edition, loaded.templates, loaded.fonts, proof=proof).run()
+    frames, log = EditionLayout(loaded.edition, loaded.templates, loaded.fonts,
+                                proof=proof).run()
+    log.warnings[:0] = loaded.warnings  # what loading found comes first
+    return frames, log
 
 
 VARIANTS = ("print", "screen")
@@ -106,13 +94,13 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     warnings; for print, passes preflight); existing outputs are replaced only at the end.
     """
     say = progress or (lambda _msg: None)
+    check_apart(edition_dir, out_dir)
     loaded = load(edition_dir)
     say("layout")
     frames, log = layout(loaded, proof=proof)
     report = report_json(loaded.edition, frames, log)
     if strict and report["warnings"]:
-        raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
-                          f"{report['warnings'][0]}", file=loaded.edition.source)
+        raise _strict(report)
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".epaper-build-", dir=out.parent))
@@ -152,8 +140,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                                       f"first: {pf.errors[0]}", file=loaded.edition.source,
                                       hint="nothing was written; fix the template or content")
         if strict and report["warnings"]:  # the images' own warnings come late
-            raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
-                              f"{report['warnings'][0]}", file=loaded.edition.source)
+            raise _strict(report)
         _write_json(staging / "report.json", report)
         _publish(staging, out)
     finally:
@@ -161,15 +148,21 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     return BuildResult(report, out, [out / f.relative_to(staging) for f in files])
 
 
-def _warn(report: dict[str, Any], message: str) -> None:
+def _strict(report: dict[str, Any]) -> EpaperError:
+    """--strict: every warning is an error (and keeps its code, to be found by)."""
+    return EpaperError.of([Diagnostic.from_json(w).as_error() for w in report["warnings"]])
+
+
+def _warn(report: dict[str, Any], warning: Diagnostic) -> None:
     """A warning found after layout (while preparing images): into the report too."""
-    if message not in report["warnings"]:
-        report["warnings"].append(message)
+    if warning.to_json() not in report["warnings"]:
+        report["warnings"].append(warning.to_json())
         report["summary"]["warnings"] = len(report["warnings"])
 
 
 def _prepare_images(frames: list[PageFrame], ppi: float, variant: str, spec: PrintSpec,
-                    root: Path, warn: Callable[[str], None]) -> dict[str, PreparedImage]:
+                    root: Path, warn: Callable[[Diagnostic], None]
+                    ) -> dict[str, PreparedImage]:
     prepared: dict[str, PreparedImage] = {}
     for frame in frames:
         gray = frame.mono and variant == "print"  # the e-paper keeps its colour
@@ -182,10 +175,13 @@ def _prepare_images(frames: list[PageFrame], ppi: float, variant: str, spec: Pri
                         profile=spec.profile, gray=gray, ink_limit=spec.ink_limit)
                     if done.reseparated:
                         name = el.image.path.relative_to(root).as_posix()
-                        warn(f"page {frame.number}: {name} is CMYK with up to "
-                             f"{done.reseparated:.0f}% ink, over the press's "
-                             f"{spec.ink_limit:.0f}%; separated again through the press "
-                             f"profile (check its colours, or ask for newsprint artwork)")
+                        warn(Diagnostic(
+                            "warning", "W-reseparated", f"page {frame.number}: {name} is "
+                            f"CMYK with up to {done.reseparated:.0f}% ink, over the press's "
+                            f"{spec.ink_limit:.0f}%; separated again through the press "
+                            "profile", str(el.image.path), page=frame.number,
+                            story=el.story or None,
+                            hint="check its colours, or ask for newsprint artwork"))
     return prepared
 
 

@@ -1,12 +1,18 @@
 """The `epaper` command: build and check editions, with clear errors and exit codes.
 
-Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing written),
-2 usage error.
+Exit codes, the same for every command:
+  0  done (warnings, if any, are printed on stderr)
+  1  the input is wrong: every error found is printed, each with file:line:col, the
+     source line, a caret and a hint; nothing is written (also: --strict and a warning,
+     a preflight failure, an output that cannot be written, an internal error)
+  2  usage: the command line itself is wrong (an unknown option, a missing argument,
+     a value out of range, an output folder inside the edition folder)
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
 import secrets
@@ -15,30 +21,70 @@ import stat
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from epaper.errors import EpaperError
+from epaper import __version__
+from epaper.diagnostics import FORMATS, Diagnostic, Format, render, tally, to_json
+from epaper.errors import EpaperError, UsageError
+
+T = TypeVar("T")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+def _emit(records: Sequence[Diagnostic], fmt: Format) -> None:
+    """Diagnostics on stderr, in the form asked for."""
+    if records:
+        click.echo(render(records, fmt), err=True, nl=False)
+
+
+def _echo_json(records: Sequence[Diagnostic], **extra: Any) -> None:
+    click.echo(json.dumps(to_json(records, **extra), ensure_ascii=False, indent=1))
+
+
+def _fail(records: Sequence[Diagnostic], fmt: Format, as_json: bool = False) -> None:
+    """Every error, then a count; exit 1."""
+    if as_json:
+        _echo_json(records)
+    else:
+        _emit(records, fmt)
+        if len(records) > 1:
+            click.echo(f"epaper: {tally(records)}", err=True)
     sys.exit(1)
 
 
-def _run(fn):  # type: ignore[no-untyped-def]
-    """Turn every failure into one clear line and exit 1; never a traceback for input."""
+def _internal(code: str, message: str, hint: str | None = None) -> list[Diagnostic]:
+    return [Diagnostic("error", code, message, hint=hint)]
+
+
+def _run(fn: Callable[[], T], fmt: Format = "full", as_json: bool = False) -> T:
+    """Turn every failure into diagnostics and exit 1; never a traceback for input."""
     try:
         return fn()
+    except UsageError as exc:
+        raise click.UsageError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+                               ) from None
     except EpaperError as exc:
-        _fail(str(exc))
+        _fail(exc.diagnostics, fmt, as_json)
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was written")
+        _fail(_internal("E-interrupted", "interrupted; nothing was written"), fmt, as_json)
     except Exception as exc:  # a bug in epaper, not in the edition: say so plainly
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        _fail(f"internal error ({detail}); nothing was written. Please report this with "
-              "the edition folder.")
+        _fail(_internal("E-internal", f"internal error ({detail}); nothing was written",
+                        "please report this with the edition folder"), fmt, as_json)
+    raise AssertionError("unreachable")
+
+
+def _diagnostic_format(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The --diagnostic-format option every command that reports input errors has."""
+    return click.option(
+        "--diagnostic-format", "fmt", type=click.Choice(FORMATS), default="full",
+        show_default=True, envvar="EPAPER_DIAGNOSTIC_FORMAT", help="full: each error and "
+        "warning with its source line, a caret and a hint; short: one line each "
+        "(file:line:col: severity: message (hint) [code]). Also read from "
+        "EPAPER_DIAGNOSTIC_FORMAT.")(fn)
 
 
 class _Path(click.Path):
@@ -67,13 +113,14 @@ def _output_file(path: Path) -> None:
     folder = path.parent
     if path.is_dir():
         raise EpaperError("cannot write the output: this is a folder", file=path,
-                          hint="give a file name")
+                          hint="give a file name", code="E-output")
     if not folder.exists():
         raise EpaperError(f"cannot write the output: the folder {folder} does not exist",
-                          file=path, hint="create it first or choose another path")
+                          file=path, hint="create it first or choose another path",
+                          code="E-output")
     if not folder.is_dir():
         raise EpaperError(f"cannot write the output: {folder} is not a folder", file=path,
-                          hint="choose another path")
+                          hint="choose another path", code="E-output")
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -92,29 +139,20 @@ def _write_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise EpaperError(f"cannot write the output: {exc.strerror or exc}", file=path,
-                          hint="choose a folder you can write to; nothing was written"
-                          ) from None
-
-
-# Output folders a build replaces whole (see build._publish).
-_REPLACED = ("pages", "screen")
+                          hint="choose a folder you can write to; nothing was written",
+                          code="E-output") from None
 
 
 def _out_dir_apart(edition_dir: Path, out_dir: Path) -> None:
-    """Usage error for an output folder that would mix with the edition: outputs inside it
-    would sit among (and could be read back as) its files, and a build replaces pages/ and
-    screen/ of OUT whole."""
-    edition, out = edition_dir.resolve(), out_dir.resolve()
-    if out == edition or edition in out.parents:
-        where = "is the edition folder" if out == edition else "is inside the edition folder"
-        raise click.BadParameter(
-            f"{out_dir} {where} {edition_dir}: the outputs would be mixed with the edition's "
-            "files. Choose a folder outside it, e.g. -o out", param_hint="'-o' / '--out'")
-    if out in edition.parents and edition.relative_to(out).parts[0] in _REPLACED:
-        replaced = out_dir / edition.relative_to(out).parts[0]
-        raise click.BadParameter(
-            f"a build replaces {replaced}, which holds the edition folder {edition_dir}. "
-            "Choose another output folder", param_hint="'-o' / '--out'")
+    """Usage error (exit 2) for an output folder that would mix with the edition; the API
+    refuses it too (outdir.check_apart)."""
+    from epaper.outdir import check_apart
+
+    try:
+        check_apart(edition_dir, out_dir)
+    except UsageError as exc:
+        raise click.BadParameter(f"{exc.message}. {(exc.hint or '').capitalize()}",
+                                 param_hint="'-o' / '--out'") from None
 
 
 def _out_dir_writable(out_dir: Path) -> None:
@@ -127,21 +165,24 @@ def _out_dir_writable(out_dir: Path) -> None:
         what = ("exists and is not a folder" if existing == out
                 else f"cannot be made: {existing} is not a folder")
         raise EpaperError(f"the output folder {what}", file=out_dir,
-                          hint="choose another output folder")
+                          hint="choose another output folder", code="E-output")
     # Try what the build will do: make folders next to OUT (staging) or above it.
     for folder in sorted({existing, out.parent} if out.exists() else {existing}):
         try:
             shutil.rmtree(tempfile.mkdtemp(prefix=".epaper-probe-", dir=folder))
         except OSError as exc:
             raise EpaperError(f"cannot write in {folder}: {exc.strerror or exc}",
-                              file=out_dir, hint="choose an output folder you can write to"
-                              ) from None
+                              file=out_dir, hint="choose an output folder you can write to",
+                              code="E-output") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="epaper")
+@click.version_option(__version__, "-V", "--version", prog_name="epaper")
 def main() -> None:
-    """Turn a newspaper edition folder into print-ready PDF pages."""
+    """Turn a newspaper edition folder into print-ready PDF pages.
+
+    Exit codes: 0 done, 1 the input is wrong (every error is printed, nothing is
+    written), 2 the command line is wrong."""
 
 
 @main.command()
@@ -158,35 +199,48 @@ def main() -> None:
               "(edition.pdf, pages/), checked by preflight; screen: light RGB pages for the "
               "e-paper (screen/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout "
+              "(diagnostics and summary), and nothing else.")
+@_diagnostic_format
 def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
-          quiet: bool) -> None:
+          quiet: bool, as_json: bool, fmt: Format) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
 
     def progress(step: str) -> None:
-        if not quiet:
+        if not quiet and not as_json:
             click.echo(f"  {step}", err=True)
 
     variants = ("print", "screen") if variant == "both" else (variant,)
     _out_dir_apart(edition_dir, out_dir)
-    _run(lambda: _out_dir_writable(out_dir))
+    _run(lambda: _out_dir_writable(out_dir), fmt, as_json)
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
-                                        proof=proof, variants=variants, progress=progress))
+                                        proof=proof, variants=variants, progress=progress),
+                  fmt, as_json)
+    if as_json:
+        _echo_json(result.diagnostics, summary=result.report["summary"],
+                   out=str(out_dir), preflight=result.report.get("preflight"))
+        return
     if quiet:
         return
-    s = result.report["summary"]
+    _emit(result.diagnostics, fmt)
+    _echo_summary(result.report, out_dir)
+
+
+def _echo_summary(report: dict[str, Any], out_dir: Path) -> None:
+    """What was built, on stdout (warnings, overset included, went to stderr)."""
+    s = report["summary"]
     click.echo(f"built {s['pages']} pages, {s['stories']} stories into {out_dir}/")
     click.echo(f"  words: {s['words_placed']} of {s['words']} placed")
-    for story, words in result.overset.items():
-        click.echo(f"  OVERSET {story}: {len(words)} words did not fit "
-                   f"(see report.json) — ends: …{' '.join(words[-6:])}")
-    for w in result.warnings:
-        if "OVERSET" not in w:
-            click.echo(f"  warning: {w}")
-    cleaned = sum(len(v["cleanup"]) for v in result.report["stories"].values())
+    if s["overset_stories"]:
+        click.echo(f"  overset: {', '.join(s['overset_stories'])} (see the warnings and "
+                   "report.json)")
+    if s["warnings"]:
+        click.echo(f"  warnings: {s['warnings']} (on stderr and in report.json)")
+    cleaned = sum(len(v["cleanup"]) for v in report["stories"].values())
     if cleaned:
         click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
-    pf = result.report.get("preflight")
+    pf = report.get("preflight")
     if pf is not None:
         click.echo(f"  preflight: passed with {pf['warnings']} warning(s) "
                    f"(see {out_dir}/preflight.json)")
@@ -194,18 +248,33 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
 
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
-def check(edition_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Treat every warning as an error (exit 1), "
+              "as build --strict would.")
+@click.option("--json", "as_json", is_flag=True, help="Print every error and warning as "
+              "JSON records on stdout, and nothing else.")
+@_diagnostic_format
+def check(edition_dir: Path, strict: bool, as_json: bool, fmt: Format) -> None:
     """Validate EDITION_DIR (files, fields, templates, slots, fonts, layout) without
-    rendering."""
+    rendering: every error and warning a build would give, in one pass."""
     from epaper.build import check_and_layout
 
-    loaded, log = _run(lambda: check_and_layout(edition_dir))
-    ed = loaded.edition
-    click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
-               f"layout {loaded.templates.name}")
-    for warning in log.warnings:  # what a build would warn of, before rendering
-        click.echo(f"  warning: {warning}", err=True)
-    _echo_cleanups(ed)
+    loaded, log = _run(lambda: check_and_layout(edition_dir), fmt, as_json)
+    records = [w.as_error() for w in log.warnings] if strict else list(log.warnings)
+    failed = strict and bool(records)
+    if as_json:
+        ed = loaded.edition
+        _echo_json(records, summary={"pages": len(ed.pages), "stories": len(ed.stories),
+                                     "layout": loaded.templates.name})
+    elif failed:
+        _fail(records, fmt)
+    else:
+        _emit(records, fmt)
+        ed = loaded.edition
+        click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
+                   f"layout {loaded.templates.name}")
+        _echo_cleanups(ed)
+    if failed:
+        sys.exit(1)
 
 
 def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -224,13 +293,14 @@ def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-unt
 
 
 @main.command("convert-bijoy")
-@click.argument("files", nargs=-1, required=True,
-                type=_Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out", type=_Path(dir_okay=False, path_type=Path),
               help="Write the converted file here (one input file only).")
 @click.option("--in-place", is_flag=True, help="Replace each file, keeping the original "
               "as FILE.bijoy.")
-def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> None:
+@_diagnostic_format
+def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool,
+                  fmt: Format) -> None:
     """Convert story FILES typed in legacy Bijoy (SutonnyMJ) to Unicode.
 
     Only text the desk typed is converted (front matter text fields, body lines); keys,
@@ -265,8 +335,8 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
             click.echo(f"{path}: no Bijoy text found, nothing to convert"
                        + ("; the file was left as it is" if in_place else ""), err=True)
 
-    for done in _run(convert_all):
-        _run(functools.partial(write, *done))
+    for done in _run(convert_all, fmt):
+        _run(functools.partial(write, *done), fmt)
 
 
 @main.command()
@@ -283,13 +353,12 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
               help="Images below this effective resolution are an error (at most --min-ppi).")
 @click.option("--json", "json_out", type=_Path(dir_okay=False, path_type=Path),
               help="Also write the full report as JSON here.")
+@_diagnostic_format
 def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min_ppi: float,
-              floor_ppi: float, json_out: Path | None) -> None:
+              floor_ppi: float, json_out: Path | None, fmt: Format) -> None:
     """Check PDF against a newsprint press's rules (PDF/X-1a, CMYK, ink, fonts, boxes).
 
     Exit 0 when it passes, 1 on any error."""
-    import json
-
     from epaper.model.template import PrintSpec
     from epaper.preflight import preflight_file
 
@@ -298,16 +367,16 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
                                  "(error) must not be above the minimum (warning)",
                                  param_hint="'--floor-ppi'")
     if not pdf.is_file():
-        click.echo(f"error: {pdf}: no such file", err=True)
-        sys.exit(1)
+        _fail([Diagnostic("error", "E-missing-file", "no such file" if not pdf.exists()
+                          else "not a file", str(pdf), hint="name a PDF file")], fmt)
     if json_out is not None:
-        _run(lambda: _output_file(json_out))
+        _run(lambda: _output_file(json_out), fmt)
     spec = PrintSpec(ink_limit=ink_limit, min_text=min_text, hairline=hairline)
-    result = _run(lambda: preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi))
+    result = _run(lambda: preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi), fmt)
     click.echo(result.summary())
     if json_out is not None:
         data = json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n"
-        _run(lambda: _write_file(json_out, data.encode("utf-8")))
+        _run(lambda: _write_file(json_out, data.encode("utf-8")), fmt)
     sys.exit(1 if result.errors else 0)
 
 

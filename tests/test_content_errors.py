@@ -3,6 +3,7 @@ field and line, never an internal error, a hang or a silently garbled page."""
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, diagnostics
 
 from epaper.content.edition import load_edition
 from epaper.content.markdown import parse_body
@@ -48,15 +49,17 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def check_and_build_refuse(edition: Path, out: Path, where: str) -> str:
-    """`epaper check` and `epaper build` both refuse with one error line naming `where`
-    (file:line), exit 1, no traceback, nothing written; the error line is returned."""
+    """`epaper check` and `epaper build` both refuse with one error naming `where`
+    ("file:line: what it says"), exit 1, no traceback, nothing written; the error (its
+    source line, caret and hint included) is returned."""
+    loc, says = re.fullmatch(r"(.*?:\d+): (.*)", where).groups()  # type: ignore[union-attr]
     lines = []
     for proc in (run_cli("check", edition), run_cli("build", edition, "-o", out)):
         assert proc.returncode == 1, (proc.stdout, proc.stderr)
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
-        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+        errors = diagnostics(proc.stderr)
         assert len(errors) == 1, proc.stderr
-        assert where in errors[0], (where, errors[0])
+        assert errors[0].startswith(loc + ":") and says in errors[0], (where, errors[0])
         lines.append(errors[0])
     assert lines[0] == lines[1]  # check and build agree, word for word
     assert not out.exists()
