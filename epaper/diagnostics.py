@@ -212,7 +212,7 @@ def render(records: Iterable[Diagnostic], fmt: Format = "full", *,
                 cache[d.file] = source_lines(d.file)
             out += snippet(d, cache[d.file])
         if d.hint:
-            gutter = " " * (len(str(d.line)) if d.line and d.file else 1)
+            gutter = " " * len(str(d.line)) if d.line and d.file else ""
             out.append(f" {gutter} = hint: {d.hint}")
     return "\n".join(out) + "\n" if out else ""
 

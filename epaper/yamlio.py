@@ -51,13 +51,22 @@ class Located:
     # The text of every plain (unquoted) scalar as written, by path: `volume: 08` is the
     # integer 8 to YAML, but the desk wrote "08".
     written: dict[tuple[object, ...], str] = field(default_factory=dict)
+    # Where each mapping entry is written whole (`key: value` on its line), for errors
+    # about the key itself (unknown, given twice).
+    keys: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     def line(self, *path: object) -> int | None:
+        """The line of the value at `path` (a Pos whose columns span the value when it is
+        on the key's line), or of the nearest enclosing entry that is there."""
         while path:
             if path in self.lines:
                 return self.lines[path]
             path = path[:-1]
         return None
+
+    def key_line(self, *path: object) -> int | None:
+        """The line of the entry `path` names, its columns spanning `key: value`."""
+        return self.keys.get(path) or self.line(*path)
 
 
 ANCHOR_HINT = ("write the value out in full; edition files do not use YAML anchors "
@@ -116,6 +125,7 @@ class _Walker:
         self.strict = refused is not None
         self.refused = refused or {}
         self.lines: dict[tuple[object, ...], int] = {}
+        self.keys: dict[tuple[object, ...], int] = {}
         self.written: dict[tuple[object, ...], str] = {}
         self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")
@@ -160,10 +170,15 @@ class _Walker:
                 if self.strict:
                     self._duplicates(node, path, keys)
                 for key, (key_node, value) in zip(keys, node.value, strict=True):
-                    # The whole `key: value` when it is on one line, else the key.
-                    end = value.end_mark if value.end_mark.line == key_node.start_mark.line \
+                    # The value when it is on the key's line (what a wrong value's caret
+                    # points at), else the key; and the whole `key: value` for the key.
+                    inline = value.start_mark.line == key_node.start_mark.line
+                    whole = value.end_mark if value.end_mark.line == key_node.start_mark.line \
                         else key_node.end_mark
-                    self.lines[path + (key,)] = _span(key_node.start_mark, end, self.offset)
+                    self.keys[path + (key,)] = _span(key_node.start_mark, whole, self.offset)
+                    self.lines[path + (key,)] = (
+                        _span(value.start_mark, value.end_mark, self.offset) if inline
+                        else _span(key_node.start_mark, key_node.end_mark, self.offset))
                 for key, (_k, value) in reversed(list(zip(keys, node.value, strict=True))):
                     stack.append((value, path + (key,)))
             elif isinstance(node, yaml.SequenceNode):
@@ -280,7 +295,7 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
         raise error("the YAML is nested too deeply to read", file=file,
                     hint="edition files nest a few levels at most; check the brackets"
                     ) from None
-    return Located(data, walker.lines, file, walker.written)
+    return Located(data, walker.lines, file, walker.written, walker.keys)
 
 
 def read_text(path: Path, error: type[EpaperError], what: str) -> str:

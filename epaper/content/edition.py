@@ -103,7 +103,7 @@ def _read(folder: Path, sink: Collector) -> Draft:
     replacement_chars(text, source, sink)
     for key in data:
         if key not in KNOWN:
-            sink.add(ContentError(f"unknown field {key!r}", file=source, line=meta.line(key),
+            sink.add(ContentError(f"unknown field {key!r}", file=source, line=meta.key_line(key),
                                   field=str(key), code="E-unknown-field",
                                   hint=f"known fields: {', '.join(sorted(KNOWN))}"))
     date = dt.date(2026, 1, 1)  # stands in for a bad date while the rest is checked
@@ -205,7 +205,7 @@ def _paper(value: object, meta: Located) -> Paper:
     for key in value:
         if key not in PAPER_FIELDS:
             raise ContentError(f"unknown field {key!r}", file=meta.file,
-                               line=meta.line("paper", key), field=f"paper.{key}",
+                               line=meta.key_line("paper", key), field=f"paper.{key}",
                                code="E-unknown-field",
                                hint=f"known: {', '.join(PAPER_FIELDS)}")
     return Paper(**{str(k): fields.text(meta, v, ("paper", k), f"paper.{k}")
@@ -242,7 +242,7 @@ def _page(page: object, i: int, meta: Located, root: Path, lang: str,
     for key in page:
         if key not in PAGE_KNOWN:
             sink.add(ContentError(f"unknown field {key!r}", file=meta.file,
-                                  line=meta.line(*where, key), field=f"pages[{i}].{key}",
+                                  line=meta.key_line(*where, key), field=f"pages[{i}].{key}",
                                   code="E-unknown-field",
                                   hint=f"known: {', '.join(sorted(PAGE_KNOWN))}"))
     template = ""
@@ -310,7 +310,7 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
     unknown = sorted(map(str, set(item) - STORY_ENTRY))
     if unknown:
         raise ContentError(f"unknown field {unknown[0]!r}", file=meta.file,
-                           line=meta.line(*where, unknown[0]), field=field,
+                           line=meta.key_line(*where, unknown[0]), field=field,
                            code="E-unknown-field",
                            hint="a story entry has file, slot and continue")
     line = meta.line(*where, "file")  # the caret goes under the file name

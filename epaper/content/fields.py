@@ -74,6 +74,6 @@ def mapping(meta: Located, value: object, path: tuple[object, ...], field: str,
     for key in value:
         if key not in known:
             raise ContentError(f"unknown field {key!r}", file=meta.file,
-                               line=meta.line(*path, key), field=f"{field}.{key}",
+                               line=meta.key_line(*path, key), field=f"{field}.{key}",
                                code="E-unknown-field",
                                hint=f"{what} has: {', '.join(sorted(known))}")

@@ -64,7 +64,7 @@ def _read(path: Path, root: Path, default_lang: str, sink: Collector) -> Story:
     lone_marks(text, path, sink)
     for key in data:
         if key not in KNOWN:
-            sink.add(ContentError(f"unknown field {key!r}", file=path, line=meta.line(key),
+            sink.add(ContentError(f"unknown field {key!r}", file=path, line=meta.key_line(key),
                                   field=str(key), code="E-unknown-field",
                                   hint=f"known fields: {', '.join(sorted(KNOWN))}"))
     values = {}

@@ -89,10 +89,13 @@ class _Ctx:
     def __init__(self, meta: Located) -> None:
         self.meta = meta
 
-    def error(self, message: str, *path: object, hint: str | None = None) -> TemplateError:
+    def error(self, message: str, *path: object, hint: str | None = None,
+              key: bool = False) -> TemplateError:
+        """An error at `path`: its value, or (`key`) the whole `key: value` entry."""
         field = ".".join(str(p) for p in path) if path else None
-        return TemplateError(message, file=self.meta.file, line=self.meta.line(*path),
-                             field=field, hint=hint)
+        line = self.meta.key_line(*path) if key else self.meta.line(*path)
+        return TemplateError(message, file=self.meta.file, line=line, field=field,
+                             hint=hint, code="E-unknown-field" if key else None)
 
     def mapping(self, value: object, keys: set[str] | None, *path: object,
                 example: str = "") -> dict[Any, Any]:
@@ -105,7 +108,7 @@ class _Ctx:
                                               else None))
         for key in value:
             if keys is not None and key not in keys:
-                raise self.error(f"unknown field {key!r}", *path, key,
+                raise self.error(f"unknown field {key!r}", *path, key, key=True,
                                  hint=f"known: {', '.join(sorted(keys))}")
         return value
 
