@@ -27,7 +27,7 @@ from epaper.outputs import layout_json, report_json
 from epaper.preflight import Preflight, preflight_file
 from epaper.render.finish import finish_print, finish_screen
 from epaper.render.images import PreparedImage, image_key, prepare
-from epaper.render.pdf import PdfResources, PdfWriter, Sheet
+from epaper.render.pdf import PdfResources, PdfWriter, Sheet, image_xobject
 from epaper.text.words import WordMaker
 
 Progress = Callable[[str], None]
@@ -117,13 +117,15 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                 images = _prepare_images(frames, ppi, variant, loaded.templates.print,
                                          loaded.edition.root, functools.partial(_warn, report))
 
-                def check(path: Path) -> None:
+                def check(path: Path, images: dict[str, PreparedImage] = images) -> None:
                     # Ghostscript rasterises for the ink check while the pages are written.
                     nonlocal checking
                     say("preflight")
                     checking = pool.submit(preflight_file, path, loaded.templates.print,
                                            min_ppi=loaded.templates.min_ppi,
-                                           floor_ppi=loaded.templates.floor_ppi)
+                                           floor_ppi=loaded.templates.floor_ppi,
+                                           sources=_image_sources(frames, images,
+                                                                  loaded.edition.root))
 
                 files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
                                      variant, res, say,
@@ -136,9 +138,10 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                 files.append(staging / "preflight.json")
                 report["preflight"] = {"errors": len(pf.errors), "warnings": len(pf.warnings)}
                 if pf.errors:
-                    raise EpaperError(f"preflight: {len(pf.errors)} error(s) in the print PDF; "
-                                      f"first: {pf.errors[0]}", file=loaded.edition.source,
-                                      hint="nothing was written; fix the template or content")
+                    raise EpaperError.of([Diagnostic(
+                        "error", "E-preflight", f"preflight: {f}", str(loaded.edition.source),
+                        page=f.page, hint="nothing was written; fix the template or content")
+                        for f in pf.errors])
         if strict and report["warnings"]:  # the images' own warnings come late
             raise _strict(report)
         _write_json(staging / "report.json", report)
@@ -183,6 +186,16 @@ def _prepare_images(frames: list[PageFrame], ppi: float, variant: str, spec: Pri
                             story=el.story or None,
                             hint="check its colours, or ask for newsprint artwork"))
     return prepared
+
+
+def _image_sources(frames: list[PageFrame], images: dict[str, PreparedImage], root: Path
+                   ) -> dict[str, str]:
+    """Each print image's XObject name → the file it was made from, for preflight."""
+    return {image_xobject(images[image_key(el.image, f.mono)].key):
+            el.image.path.relative_to(root).as_posix()
+            if el.image.path.is_relative_to(root) else el.image.path.name
+            for f in frames for el in f.elements
+            if el.image is not None and image_key(el.image, f.mono) in images}
 
 
 def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant: str,

@@ -47,6 +47,15 @@ def _no_initial_font() -> str:
     return _NoInitialFont.fontName
 
 
+IMAGE_PREFIX = "epaperImg"
+
+
+def image_xobject(key: str) -> str:
+    """The name a prepared image's XObject has in our PDFs (preflight maps it back to the
+    photo's file)."""
+    return pdfdoc.xObjectName(IMAGE_PREFIX + key)
+
+
 def _num(v: float, places: int = 3) -> str:
     s = f"{v:.{places}f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
@@ -276,7 +285,7 @@ class PdfWriter:
         prepared = self.images[image_key(el.image, self._mono)]
         c = self.canvas
         doc = c._doc
-        name = "epaperImg" + prepared.key
+        name = IMAGE_PREFIX + prepared.key
         reg = doc.getXObjectName(name)
         if not doc.idToObject.get(reg):
             obj = pdfdoc.PDFImageXObject(name)
