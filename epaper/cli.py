@@ -380,5 +380,16 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
     sys.exit(1 if result.errors else 0)
 
 
+@main.command()
+@click.argument("name", type=click.Choice(["edition", "story", "template"]))
+def schema(name: str) -> None:
+    """Print the JSON Schema of NAME (edition.yaml, a story's front matter, a template
+    set) for an editor: save it and point the YAML language server at it with a first
+    line `# yaml-language-server: $schema=edition.schema.json`."""
+    from epaper.schema import shipped
+
+    click.echo(shipped(name), nl=False)
+
+
 if __name__ == "__main__":
     main()

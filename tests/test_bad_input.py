@@ -301,7 +301,7 @@ def test_strict_refuses_warnings(make_edition, out):
 ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
 
 
-@pytest.mark.parametrize("file, old, new, line, says", [
+BAD_EDITS = [
     pytest.param(ED, '    section: "দেশ"\n', '     section: "দেশ"\n', 9, ["YAML"],
                  id="yaml-syntax-error-in-edition"),
     pytest.param(ED, '    section: "দেশ"\n', '\tsection: "দেশ"\n', 9, ["YAML"],
@@ -340,7 +340,10 @@ ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
     pytest.param(ED, "lang: bn", "lang: b\x00n", 3, ["U+0000"], id="nul-in-edition-yaml"),
     pytest.param(ED, "lang: bn", "lang: bn\n<<: {hijri_offset: 9}", 4, ["merge keys"],
                  id="yaml-merge-key"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, says", BAD_EDITS)
 def test_bad_edit_is_refused_naming_file_and_line(make_edition, out, file, old, new, line,
                                                   says):
     path = make_edition / file
