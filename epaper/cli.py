@@ -381,6 +381,19 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
 
 
 @main.command()
+@click.argument("folder", type=_Path(path_type=Path))
+@_diagnostic_format
+def init(folder: Path, fmt: Format) -> None:
+    """Write a small new edition into FOLDER (new or empty): two pages, six stories in
+    Bengali and English, one photo. Then: epaper build FOLDER -o out."""
+    from epaper.scaffold import init as write
+
+    written = _run(lambda: write(folder), fmt)
+    click.echo(f"wrote a new edition: {folder}/ ({len(written)} files)")
+    click.echo(f"  next: epaper check {folder}   then: epaper build {folder} -o out")
+
+
+@main.command()
 @click.argument("name", type=click.Choice(["edition", "story", "template"]))
 def schema(name: str) -> None:
     """Print the JSON Schema of NAME (edition.yaml, a story's front matter, a template
