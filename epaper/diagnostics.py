@@ -83,7 +83,8 @@ class Diagnostic:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Diagnostic:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+        known: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}
+        return cls(**known)
 
     def as_error(self) -> Diagnostic:
         """The same finding as an error (`--strict`); its code stays, so it can be found."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from epaper.content import edition as ed
 from epaper.content import story as st
+from epaper.model.template import SLOT_ROLES
 from epaper.templates import loader as tl
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -157,7 +158,7 @@ def _slot() -> Schema:
                                 "items": _grid_length(0)},
                      "span": {"type": "integer", "minimum": 0}})
     props = {
-        "role": _choices(tuple(tl.SLOT_ROLES)), "col": {"type": "integer", "minimum": 1},
+        "role": _choices(SLOT_ROLES), "col": {"type": "integer", "minimum": 1},
         "span": {"type": "integer", "minimum": 1}, "top": _grid_length(0),
         "height": _grid_length(0, exclusive=True),
         "columns": _number(*tl.SLOT_COLUMNS, whole=True), "headline": headline,

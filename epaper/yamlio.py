@@ -287,10 +287,10 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
                     hint="remove the tag and write the value as plain text") from None
     except (yaml.YAMLError, ValueError) as exc:  # e.g. date: 2026-13-45
         bad = _bad_scalar(node)
-        line = _span(bad.start_mark, bad.end_mark, line_offset) if bad is not None else None
+        at = _span(bad.start_mark, bad.end_mark, line_offset) if bad is not None else None
         hint = "dates are written 2026-12-07" if bad is not None and \
             bad.tag == TIMESTAMP_TAG else None
-        raise error(f"invalid value: {exc}", file=file, line=line, hint=hint) from None
+        raise error(f"invalid value: {exc}", file=file, line=at, hint=hint) from None
     except RecursionError:
         raise error("the YAML is nested too deeply to read", file=file,
                     hint="edition files nest a few levels at most; check the brackets"

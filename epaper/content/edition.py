@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from epaper.content.paths import inside, resolved
 from epaper.content.story import LANGS, probe_image, read_story, replacement_chars
 from epaper.errors import Collector, ContentError
 from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placement, Story
+from epaper.resources import data_dir
 from epaper.yamlio import Located, load_yaml, read_text
 
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
@@ -22,18 +22,6 @@ CONTINUE_KNOWN = {"page", "slot"}
 AD_KNOWN = {"slot", "file"}
 
 
-def _layouts_dir() -> Path:
-    """The shipped template sets: beside the package in a checkout (editable install),
-    else where a wheel installs them (<prefix>/share/epaper/layouts)."""
-    checkout = Path(__file__).resolve().parents[2] / "layouts"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "epaper" / "layouts"
-
-
-LAYOUTS_DIR = _layouts_dir()
-
-
 def resolve_layout(value: object, root: Path, meta: Located) -> Path:
     """A shipped template set by name (`broadsheet`), or a set's .yaml file in the edition
     folder (`custom.yaml`, `layouts/custom.yaml`). Like every path an edition names, a
@@ -42,7 +30,8 @@ def resolve_layout(value: object, root: Path, meta: Located) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ContentError("layout must name a template set, e.g. 'broadsheet'",
                            file=meta.file, line=meta.line("layout"), field="layout")
-    known = ", ".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
+    shipped = data_dir("layouts")
+    known = ", ".join(sorted(p.stem for p in shipped.glob("*.yaml")))
     bare = "/" not in value and "\\" not in value and value not in (".", "..")
     local = root / value
     if not bare or local.is_file():
@@ -52,7 +41,7 @@ def resolve_layout(value: object, root: Path, meta: Located) -> Path:
         if path.is_file():
             return path
     else:
-        for c in (LAYOUTS_DIR / f"{value}.yaml", LAYOUTS_DIR / value):
+        for c in (shipped / f"{value}.yaml", shipped / value):
             if c.is_file():
                 return c.resolve()
     raise ContentError(f"unknown layout {value!r}", file=meta.file, line=meta.line("layout"),

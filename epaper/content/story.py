@@ -91,10 +91,10 @@ def _read(path: Path, root: Path, default_lang: str, sink: Collector) -> Story:
     photos: tuple[Photo, ...] = ()
     with sink.guard():
         photos = _photos(meta, path, root, cleanups, sink)
-    body, done = clean_lines(body, body_line, "body")
+    body, body_cleanups = clean_lines(body, body_line, "body")
     blocks = parse_body(body, body_line, lang=lang, file=path, sink=sink)
     story = Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks,
-                  cleanups=tuple(cleanups + done), **texts)
+                  cleanups=tuple(cleanups + body_cleanups), **texts)
     with sink.guard():
         _refuse_bijoy(story, meta)
     return story
