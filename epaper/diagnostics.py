@@ -179,8 +179,12 @@ def _pad(text: str) -> str:
     return "".join(ch if ch == "\t" else " " * _width(ch) for ch in text)
 
 
+WINDOW = 100  # characters of a long source line shown around the spot
+
+
 def snippet(d: Diagnostic, lines: Sequence[str]) -> list[str]:
-    """The source line and a caret under the spot, gcc-style; nothing if not known."""
+    """The source line and a caret under the spot, gcc-style; nothing if not known. Of a
+    long line (a Markdown paragraph is one) only a window around the spot is shown."""
     if not d.line or d.line > len(lines):
         return []
     source = lines[d.line - 1].rstrip("\r")
@@ -189,12 +193,15 @@ def snippet(d: Diagnostic, lines: Sequence[str]) -> list[str]:
     col, end = (d.col, d.end_col) if d.col else first_text_col(source)
     col = min(col, len(source) + 1)
     end = max(end or col + 1, col + 1)
+    start = max(0, min(col - 1 - WINDOW // 3, len(source) - WINDOW))
+    stop = start + WINDOW
+    shown = ("…" if start else "") + source[start:stop] + ("…" if stop < len(source) else "")
+    before = ("…" if start else "") + source[start:col - 1]
     number = str(d.line)
     gutter = " " * len(number)
-    under = source[col - 1:end - 1]
+    under = source[col - 1:min(end - 1, stop)]
     marks = max(1, sum(_width(ch) for ch in under))
-    return [f" {number} | {source}",
-            f" {gutter} | {_pad(source[:col - 1])}^{'~' * (marks - 1)}"]
+    return [f" {number} | {shown}", f" {gutter} | {_pad(before)}^{'~' * (marks - 1)}"]
 
 
 def render(records: Iterable[Diagnostic], fmt: Format = "full", *,

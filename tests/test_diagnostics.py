@@ -279,3 +279,15 @@ def test_an_error_without_a_file_names_epaper():
 def test_epaper_error_str_is_the_short_form(tmp_path):
     err = EpaperError("bad", file=tmp_path / "a.yaml", line=3, field="x", hint="fix it")
     assert str(err) == f"{tmp_path / 'a.yaml'}:3: error: x: bad (fix it) [E-input]"
+
+
+def test_a_long_line_is_shown_around_the_spot(tmp_path):
+    src = tmp_path / "s.md"
+    line = "word " * 60 + "WRONG " + "word " * 60
+    src.write_text(line + "\n", encoding="utf-8")
+    col = line.index("WRONG") + 1
+    d = Diagnostic("warning", "W-x", "here", str(src), 1, col, end_col=col + 5)
+    _header, source, caret = render([d], cwd=ROOT).splitlines()
+    assert source.startswith(" 1 | …") and source.endswith("…") and len(source) < 120
+    assert source[caret.index("^"):].startswith("WRONG")
+    assert caret.endswith("^~~~~")
