@@ -100,8 +100,9 @@ def _read(path: Path, root: Path, default_lang: str, sink: Collector) -> Story:
     return story
 
 
-# Characters that draw nothing: a field made only of these prints as a blank.
-_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn"})
+# Characters that draw nothing: a field made only of these prints as a blank. (A lone
+# vowel sign is drawn, on a dotted circle: that is W-lone-mark.)
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
 
 
 def _visible(value: str, name: str, meta: Located) -> None:
