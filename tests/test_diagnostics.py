@@ -164,7 +164,7 @@ def test_check_json_of_a_good_edition(make_edition):
 
 def test_build_json_gives_the_records_and_the_summary(make_edition, tmp_path):
     out = tmp_path / "out"
-    proc = run_cli("build", make_edition, "-o", out, "--json")
+    proc = run_cli("build", make_edition, "-o", out, "--json", "--variant", "screen")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     data = json.loads(proc.stdout)
@@ -182,7 +182,7 @@ def test_build_json_gives_the_records_and_the_summary(make_edition, tmp_path):
 def test_report_warnings_are_records_with_a_code(make_edition, tmp_path):
     from epaper.build import build_edition
 
-    result = build_edition(make_edition, tmp_path / "out")
+    result = build_edition(make_edition, tmp_path / "out", variants=("screen",))
     for w in result.report["warnings"]:
         assert set(w) >= {"code", "message", "file", "line", "story", "page"}
         assert re.fullmatch(r"W-[a-z-]+", w["code"])
