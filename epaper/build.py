@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from epaper.check import Loaded, load
+from epaper.diagnostics import Diagnostic
 from epaper.errors import EpaperError
 from epaper.layout.edition import EditionLayout, merge_logs, sources_of
 from epaper.layout.log import LayoutLog
 from epaper.model.frame import PageFrame
+from epaper.outdir import check_apart
 from epaper.outputs import layout_json, report_json
 from epaper.pipeline import publish
 from epaper.pipeline.cache import Cache, default_root
@@ -28,14 +31,12 @@ from epaper.pipeline.tasks import (
     VARIANTS,
     FileJob,
     Job,
-    Loaded,
     PageRecord,
     PhotoJob,
     PhotoRecord,
     cached_page,
     cached_photo,
     lay_out_page,
-    load,
     prepare_photos,
     register,
     write_file,
@@ -66,8 +67,14 @@ class BuildResult:
     run: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every warning of the build, as records (code, file, line, …)."""
+        return [Diagnostic.from_json(w) for w in self.report["warnings"]]
+
+    @property
     def warnings(self) -> list[str]:
-        return list(self.report["warnings"])
+        """The warnings' messages."""
+        return [w["message"] for w in self.report["warnings"]]
 
     @property
     def overset(self) -> dict[str, list[str]]:
@@ -76,9 +83,10 @@ class BuildResult:
 
 
 
-def check_edition(edition_dir: str | Path) -> Loaded:
-    """Validate an edition folder; raises EpaperError naming file, line and field."""
-    return check_and_layout(edition_dir)[0]
+def check_edition(edition_dir: str | Path) -> list[Diagnostic]:
+    """Validate an edition folder as a build would, and lay it out: its warnings.
+    Raises EpaperError (carrying every error found) if it cannot be built."""
+    return check_and_layout(edition_dir)[1].warnings
 
 
 def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
@@ -92,7 +100,10 @@ def check_and_layout(edition_dir: str | Path) -> tuple[Loaded, LayoutLog]:
 
 def layout(loaded: Loaded, *, proof: bool = False) -> tuple[list[PageFrame], LayoutLog]:
     """The whole edition laid out in this process (for checks, tests and benchmarks)."""
-    return EditionLayout(loaded.edition, loaded.templates, loaded.fonts, proof=proof).run()
+    frames, log = EditionLayout(loaded.edition, loaded.templates, loaded.fonts,
+                                proof=proof).run()
+    log.warnings[:0] = loaded.warnings  # what loading found comes first
+    return frames, log
 
 
 def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool = False,
@@ -125,6 +136,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     mode = {True: "fast", False: "off"}.get(preflight, preflight)  # type: ignore[call-overload]
     if mode not in ("fast", "full", "off"):
         raise EpaperError(f"unknown preflight mode {preflight!r}", hint="fast, full or off")
+    check_apart(edition_dir, out_dir)
     out = Path(out_dir)
     with publish.Session(out, on_wait) as session:
         plan = _Plan(edition_dir, session, strict=strict, proof=proof,
@@ -168,11 +180,12 @@ class _Plan:
                        self.proof)
         try:
             records = self._pages(len(ctx.plans))
-            log = merge_logs([r.log for r in records])
+            log = merge_logs([r.log for r in records], loaded.edition)
+            log.warnings[:0] = loaded.warnings  # what loading found comes first
             for n in self.kept:
                 log.warn(f"page {n} is kept as the last build made it (--pages); its stories "
-                         "or layout have changed since: build without --pages to bring it "
-                         "up to date")
+                         "or layout have changed since", "W-kept-page", page=n,
+                         hint="build without --pages to bring it up to date")
             pages = [r.layout for r in records]
             report = report_json(loaded.edition, pages, log)
             self._strict(report)
@@ -354,18 +367,22 @@ class _Plan:
                 self.say("files", len(files) - len(running), len(files))
         self.timings["files"] = time.perf_counter() - t0
 
-    def _photo_warnings(self, records: list[PageRecord]) -> list[str]:
-        out = []
+    def _photo_warnings(self, records: list[PageRecord]) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
         spec = self.loaded.templates.print
         for r in records:
             for job in r.photos.get("print", ()) if "print" in self.variants else ():
                 done = self.photos[job.key]
                 if done.reseparated:
-                    out.append(f"page {r.number}: {done.name} is CMYK with up to "
-                               f"{done.reseparated:.0f}% ink, over the press's "
-                               f"{spec.ink_limit:.0f}%; separated again through the press "
-                               f"profile (check its colours, or ask for newsprint artwork)")
-        return list(dict.fromkeys(out))
+                    found = Diagnostic(
+                        "warning", "W-reseparated", f"page {r.number}: {done.name} is CMYK "
+                        f"with up to {done.reseparated:.0f}% ink, over the press's "
+                        f"{spec.ink_limit:.0f}%; separated again through the press profile",
+                        str(job.image.path), page=r.number,
+                        hint="check its colours, or ask for newsprint artwork")
+                    if found not in out:
+                        out.append(found)
+        return out
 
     def _preflight(self, records: list[PageRecord], report: dict[str, Any]
                    ) -> Preflight | None:
@@ -388,10 +405,10 @@ class _Plan:
         self.say("preflight", 1, 1)
         self.timings["preflight"] = time.perf_counter() - t0
         if checked.errors:
-            raise EpaperError(f"preflight: {len(checked.errors)} error(s) in the print PDF; "
-                              f"first: {checked.errors[0]}",
-                              file=self.loaded.edition.source,
-                              hint="nothing was written; fix the template or content")
+            raise EpaperError.of([Diagnostic(
+                "error", "E-preflight", f"preflight: {f}", str(self.loaded.edition.source),
+                page=f.page, hint="nothing was written; fix the template or content")
+                for f in checked.errors])
         return checked
 
     def _drawn(self, r: PageRecord) -> DrawnPage:
@@ -407,9 +424,10 @@ class _Plan:
                          meta.facts.rich_black_text)
 
     def _strict(self, report: dict[str, Any]) -> None:
+        """--strict: every warning is an error (and keeps its code, to be found by)."""
         if self.strict and report["warnings"]:
-            raise EpaperError(f"--strict: {len(report['warnings'])} warning(s); first: "
-                              f"{report['warnings'][0]}", file=self.loaded.edition.source)
+            raise EpaperError.of([Diagnostic.from_json(w).as_error()
+                                  for w in report["warnings"]])
 
     def _summary(self, records: list[PageRecord], started: float) -> dict[str, Any]:
         drawn = sorted({r.number for r in records if r.drawn or not r.reused})
@@ -455,8 +473,8 @@ class _PageRun:
                 and n not in waiting and all(s in self.done for s in sources_of(plans[n - 1]))]
 
 
-def _warn(report: dict[str, Any], message: str) -> None:
+def _warn(report: dict[str, Any], warning: Diagnostic) -> None:
     """A warning found after layout (while preparing images): into the report too."""
-    if message not in report["warnings"]:
-        report["warnings"].append(message)
+    if warning.to_json() not in report["warnings"]:
+        report["warnings"].append(warning.to_json())
         report["summary"]["warnings"] = len(report["warnings"])

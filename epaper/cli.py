@@ -1,8 +1,12 @@
 """The `epaper` command: build and check editions, with clear errors and exit codes.
 
-Exit codes: 0 built (warnings reported), 1 the edition cannot be built (nothing written),
-2 usage error, 128 + N stopped by signal N (130 for Ctrl-C; the output folder keeps the
-previous edition).
+Exit codes, the same for every command:
+  0  done (warnings, if any, are printed on stderr)
+  1  the input is wrong: every error found is printed, each with file:line:col, the
+     source line, a caret and a hint; nothing is written (also: --strict and a warning,
+     a preflight failure, an output that cannot be written, an internal error)
+  2  usage: the command line itself is wrong (an unknown option, a missing argument,
+     a value out of range, an output folder inside the edition folder)
 """
 
 from __future__ import annotations
@@ -17,46 +21,91 @@ import stat
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from epaper.errors import EpaperError
+from epaper import __version__
+from epaper.diagnostics import FORMATS, Diagnostic, Format, render, tally, to_json
+from epaper.errors import EpaperError, UsageError
+
+T = TypeVar("T")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+def _emit(records: Sequence[Diagnostic], fmt: Format) -> None:
+    """Diagnostics on stderr, in the form asked for."""
+    if records:
+        click.echo(render(records, fmt), err=True, nl=False)
+
+
+def _echo_json(records: Sequence[Diagnostic], **extra: Any) -> None:
+    click.echo(json.dumps(to_json(records, **extra), ensure_ascii=False, indent=1))
+
+
+def _fail(records: Sequence[Diagnostic], fmt: Format, as_json: bool = False) -> None:
+    """Every error, then a count; exit 1."""
+    if as_json:
+        _echo_json(records)
+    else:
+        _emit(records, fmt)
+        if len(records) > 1:
+            click.echo(f"epaper: {tally(records)}", err=True)
     sys.exit(1)
 
 
-def _run(fn, before_exit=None):  # type: ignore[no-untyped-def]
-    """Turn every failure into one clear line and exit 1; never a traceback for input.
-    `before_exit` runs first (a progress display finishes its lines above the error)."""
+def _internal(code: str, message: str, hint: str | None = None) -> list[Diagnostic]:
+    return [Diagnostic("error", code, message, hint=hint)]
+
+
+def _run(fn: Callable[[], T], fmt: Format = "full", as_json: bool = False,
+         before_exit: Callable[[], None] | None = None) -> T:
+    """Turn every failure into diagnostics and exit 1; never a traceback for input.
+    `before_exit` runs first (a progress display finishes its lines above the errors)."""
     try:
         return fn()
     except (Exception, KeyboardInterrupt) as exc:
         if before_exit is not None:
             before_exit()
+        if isinstance(exc, UsageError):
+            raise click.UsageError(f"{exc.message} ({exc.hint})" if exc.hint
+                                   else exc.message) from None
         if isinstance(exc, EpaperError):
-            _fail(str(exc))
+            _fail(exc.diagnostics, fmt, as_json)
         if isinstance(exc, KeyboardInterrupt):
-            _interrupted(exc)
+            _interrupted(exc, fmt, as_json)
         # A bug in epaper, not in the edition: say so plainly.
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        _fail(f"internal error ({detail}); nothing was written. Please report this with "
-              "the edition folder.")
+        _fail(_internal("E-internal", f"internal error ({detail}); nothing was written",
+                        "please report this with the edition folder"), fmt, as_json)
+    raise AssertionError("unreachable")
 
 
-def _interrupted(exc: KeyboardInterrupt) -> None:
-    """Exit 128 + the signal's number, as shells report a process a signal stopped."""
+def _interrupted(exc: KeyboardInterrupt, fmt: Format, as_json: bool) -> None:
+    """Stopped by a signal: exit 128 + its number, as shells report it (130 for Ctrl-C)."""
     signum = getattr(exc, "signum", 2)
     if getattr(exc, "published", False):
-        click.echo("error: interrupted just after the new edition was put in place "
-                   "(it is complete)", err=True)
+        records = _internal("E-interrupted", "interrupted just after the new edition was "
+                            "put in place (it is complete)")
     else:
-        click.echo("error: interrupted; nothing was written (the output folder keeps "
-                   "the previous edition)", err=True)
+        records = _internal("E-interrupted", "interrupted; nothing was written (the output "
+                            "folder keeps the previous edition)")
+    if as_json:
+        _echo_json(records)
+    else:
+        _emit(records, fmt)
     sys.exit(128 + signum)
+
+
+def _diagnostic_format(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The --diagnostic-format option every command that reports input errors has."""
+    return click.option(
+        "--diagnostic-format", "fmt", type=click.Choice(FORMATS), default="full",
+        show_default=True, envvar="EPAPER_DIAGNOSTIC_FORMAT", help="full: each error and "
+        "warning with its source line, a caret and a hint; short: one line each "
+        "(file:line:col: severity: message (hint) [code]). Also read from "
+        "EPAPER_DIAGNOSTIC_FORMAT.")(fn)
 
 
 class _Path(click.Path):
@@ -106,13 +155,14 @@ def _output_file(path: Path) -> None:
     folder = path.parent
     if path.is_dir():
         raise EpaperError("cannot write the output: this is a folder", file=path,
-                          hint="give a file name")
+                          hint="give a file name", code="E-output")
     if not folder.exists():
         raise EpaperError(f"cannot write the output: the folder {folder} does not exist",
-                          file=path, hint="create it first or choose another path")
+                          file=path, hint="create it first or choose another path",
+                          code="E-output")
     if not folder.is_dir():
         raise EpaperError(f"cannot write the output: {folder} is not a folder", file=path,
-                          hint="choose another path")
+                          hint="choose another path", code="E-output")
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -131,29 +181,20 @@ def _write_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise EpaperError(f"cannot write the output: {exc.strerror or exc}", file=path,
-                          hint="choose a folder you can write to; nothing was written"
-                          ) from None
-
-
-# Output folders a build replaces whole (see build._publish).
-_REPLACED = ("pages", "screen")
+                          hint="choose a folder you can write to; nothing was written",
+                          code="E-output") from None
 
 
 def _out_dir_apart(edition_dir: Path, out_dir: Path) -> None:
-    """Usage error for an output folder that would mix with the edition: outputs inside it
-    would sit among (and could be read back as) its files, and a build replaces pages/ and
-    screen/ of OUT whole."""
-    edition, out = edition_dir.resolve(), out_dir.resolve()
-    if out == edition or edition in out.parents:
-        where = "is the edition folder" if out == edition else "is inside the edition folder"
-        raise click.BadParameter(
-            f"{out_dir} {where} {edition_dir}: the outputs would be mixed with the edition's "
-            "files. Choose a folder outside it, e.g. -o out", param_hint="'-o' / '--out'")
-    if out in edition.parents and edition.relative_to(out).parts[0] in _REPLACED:
-        replaced = out_dir / edition.relative_to(out).parts[0]
-        raise click.BadParameter(
-            f"a build replaces {replaced}, which holds the edition folder {edition_dir}. "
-            "Choose another output folder", param_hint="'-o' / '--out'")
+    """Usage error (exit 2) for an output folder that would mix with the edition; the API
+    refuses it too (outdir.check_apart)."""
+    from epaper.outdir import check_apart
+
+    try:
+        check_apart(edition_dir, out_dir)
+    except UsageError as exc:
+        raise click.BadParameter(f"{exc.message}. {(exc.hint or '').capitalize()}",
+                                 param_hint="'-o' / '--out'") from None
 
 
 def _out_dir_writable(out_dir: Path) -> None:
@@ -166,21 +207,24 @@ def _out_dir_writable(out_dir: Path) -> None:
         what = ("exists and is not a folder" if existing == out
                 else f"cannot be made: {existing} is not a folder")
         raise EpaperError(f"the output folder {what}", file=out_dir,
-                          hint="choose another output folder")
+                          hint="choose another output folder", code="E-output")
     # Try what the build will do: make folders next to OUT (staging) or above it.
     for folder in sorted({existing, out.parent} if out.exists() else {existing}):
         try:
             shutil.rmtree(tempfile.mkdtemp(prefix=".epaper-probe-", dir=folder))
         except OSError as exc:
             raise EpaperError(f"cannot write in {folder}: {exc.strerror or exc}",
-                              file=out_dir, hint="choose an output folder you can write to"
-                              ) from None
+                              file=out_dir, hint="choose an output folder you can write to",
+                              code="E-output") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="epaper")
+@click.version_option(__version__, "-V", "--version", prog_name="epaper")
 def main() -> None:
-    """Turn a newspaper edition folder into print-ready PDF pages."""
+    """Turn a newspaper edition folder into print-ready PDF pages.
+
+    Exit codes: 0 done, 1 the input is wrong (every error is printed, nothing is
+    written), 2 the command line is wrong."""
 
 
 def _build_options(f):  # type: ignore[no-untyped-def]
@@ -207,6 +251,7 @@ def _build_options(f):  # type: ignore[no-untyped-def]
                      "(ink from the prepared photos and the colours); full: also read the "
                      "file back and rasterise it with Ghostscript."),
         click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+        _diagnostic_format,
     ]
     for option in reversed(options):
         f = option(f)
@@ -214,7 +259,8 @@ def _build_options(f):  # type: ignore[no-untyped-def]
 
 
 def _build_kwargs(strict: bool, proof: bool, variant: str, jobs: int | None,
-                  cache_dir: Path | None, no_cache: bool, preflight_mode: str) -> dict:
+                  cache_dir: Path | None, no_cache: bool,
+                  preflight_mode: str) -> dict[str, Any]:
     from epaper.pipeline.run import default_jobs
 
     if cache_dir is not None and no_cache:
@@ -228,48 +274,93 @@ def _build_kwargs(strict: bool, proof: bool, variant: str, jobs: int | None,
 _OUT = click.option("-o", "--out", "out_dir", type=_Path(file_okay=False, path_type=Path),
                     default=Path("out"), show_default=True,
                     help="Output folder (outside the edition folder).")
+_PAGES = click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only "
+                      "these pages, e.g. 1,3-5; the others are kept as the last build made "
+                      "them.")
 
 
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
 @_OUT
 @_build_options
-@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on "
-              "stdout (pages built and reused, overset stories, warnings, time per phase).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout "
+              "(diagnostics, summary, pages built and reused, time per phase), and nothing "
+              "else.")
 @click.option("--timings", is_flag=True, help="Print the time each phase took.")
-@click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only these "
-              "pages, e.g. 1,3-5; the others are kept as the last build made them.")
+@_PAGES
 def build(edition_dir: Path, out_dir: Path, as_json: bool, timings: bool,
-          only: set[int] | None, quiet: bool, **options) -> None:  # type: ignore[no-untyped-def]
+          only: set[int] | None, quiet: bool, fmt: Format,
+          **options: Any) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
     from epaper.progress import display
 
     kwargs = _build_kwargs(**options)
     _out_dir_apart(edition_dir, out_dir)
-    _run(lambda: _out_dir_writable(out_dir))
+    _run(lambda: _out_dir_writable(out_dir), fmt, as_json)
     with display(quiet or as_json) as progress:
         result = _run(lambda: build_edition(edition_dir, out_dir, progress=progress,
                                             on_wait=progress.note, pages=only, **kwargs),
-                      before_exit=progress.close)
+                      fmt, as_json, before_exit=progress.close)
     if as_json:
-        click.echo(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
+        _echo_json(result.diagnostics, **summary_json(result, out_dir))
         return
     if quiet:
         return
+    _emit(result.diagnostics, fmt)
     _echo_summary(result, out_dir)
     if timings:
         _echo_timings(result)
+
+
+def summary_json(result: Any, out_dir: Path) -> dict[str, Any]:
+    """What `build --json` adds to the diagnostics: the build at a glance."""
+    report = result.report
+    return {"summary": report["summary"], "out": str(out_dir),
+            "preflight": report.get("preflight"), "build": result.run}
+
+
+def _echo_summary(result: Any, out_dir: Path) -> None:
+    """What was built, on stdout (warnings, overset included, went to stderr)."""
+    report = result.report
+    s = report["summary"]
+    reused = result.run.get("pages_reused", [])
+    click.echo(f"built {s['pages']} pages, {s['stories']} stories into {out_dir}/"
+               + (f" ({len(reused)} page(s) unchanged, taken from the cache)" if reused
+                  else ""))
+    click.echo(f"  words: {s['words_placed']} of {s['words']} placed")
+    if s["overset_stories"]:
+        click.echo(f"  overset: {', '.join(s['overset_stories'])} (see the warnings and "
+                   "report.json)")
+    if s["warnings"]:
+        click.echo(f"  warnings: {s['warnings']} (on stderr and in report.json)")
+    cleaned = sum(len(v["cleanup"]) for v in report["stories"].values())
+    if cleaned:
+        click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
+    pf = report.get("preflight")
+    if pf is not None:
+        how = ("checked from the drawing" if pf.get("mode") == "fast" else
+               "read back from the file")
+        ink = ("" if pf.get("ink_measured") else
+               "; INK NOT MEASURED (Ghostscript is not installed)")
+        click.echo(f"  preflight: passed with {pf['warnings']} warning(s), {how}{ink} "
+                   f"(see {out_dir}/preflight.json)")
+
+
+def _echo_timings(result: Any) -> None:
+    b = result.run
+    secs = b.get("seconds", {})
+    click.echo("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in secs.items())
+               + f" ({b.get('jobs', 1)} job(s))")
 
 
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
 @_OUT
 @_build_options
-@click.option("--pages", "only", type=_Pages(), default=None, help="Lay out only these "
-              "pages, e.g. 1,3-5; the others are kept as the last build made them.")
+@_PAGES
 def watch(edition_dir: Path, out_dir: Path, only: set[int] | None, quiet: bool,
-          **options) -> None:  # type: ignore[no-untyped-def]
+          fmt: Format, **options: Any) -> None:
     """Build EDITION_DIR into OUT, then again on every saved change (Ctrl-C stops).
 
     Each rebuild lays out only the pages the change touches; a bad edit is reported and
@@ -279,28 +370,32 @@ def watch(edition_dir: Path, out_dir: Path, only: set[int] | None, quiet: bool,
 
     kwargs = _build_kwargs(**options)
     _out_dir_apart(edition_dir, out_dir)
-    _run(lambda: _out_dir_writable(out_dir))
+    _run(lambda: _out_dir_writable(out_dir), fmt)
 
     def say(line: str) -> None:
-        click.echo(line, err=line.startswith("error"))
+        click.echo(line)
 
-    def describe(result) -> list[str]:  # type: ignore[no-untyped-def]
+    def problem(exc: Exception) -> None:
+        if isinstance(exc, EpaperError):
+            _emit(exc.diagnostics, fmt)
+        else:
+            _emit(_internal("E-internal", f"internal error ({type(exc).__name__}: {exc})",
+                            "please report this with the edition folder"), fmt)
+
+    def describe(result: Any) -> list[str]:
         if quiet:
             return []
+        _emit(result.diagnostics, fmt)
         b = result.run
         laid = b.get("pages_laid_out", [])
-        lines = [f"built {b.get('pages')} pages into {out_dir}/: laid out "
-                 + (", ".join(map(str, laid)) if laid else "none")
-                 + f"; {len(b.get('pages_reused', []))} unchanged"]
-        for story, words in result.overset.items():
-            lines.append(f"  OVERSET {story}: {len(words)} words did not fit")
-        lines += [f"  warning: {w}" for w in result.warnings if "OVERSET" not in str(w)]
-        return lines
+        return [f"built {b.get('pages')} pages into {out_dir}/: laid out "
+                + (", ".join(map(str, laid)) if laid else "none")
+                + f"; {len(b.get('pages_reused', []))} unchanged"]
 
     try:
         watch_loop(edition_dir, lambda: build_edition(edition_dir, out_dir, pages=only,
                                                       on_wait=say, **kwargs),
-                   say, describe=describe)
+                   say, describe=describe, problem=problem)
     except KeyboardInterrupt:
         pass
     click.echo("stopped watching", err=True)
@@ -314,10 +409,10 @@ def watch(edition_dir: Path, out_dir: Path, only: set[int] | None, quiet: bool,
 @_build_options
 @click.option("--scheduler", metavar="ADDRESS", help="Run the tasks on this Dask cluster "
               "(e.g. tcp://10.0.0.5:8786; needs the 'distributed' extra).")
-@click.option("--json", "as_json", is_flag=True, help="Print one summary per edition as "
+@click.option("--json", "as_json", is_flag=True, help="Print one result per edition as "
               "JSON on stdout.")
 def build_many_command(editions: tuple[Path, ...], out_root: Path, scheduler: str | None,
-                       as_json: bool, quiet: bool, **options) -> None:  # type: ignore[no-untyped-def]
+                       as_json: bool, quiet: bool, fmt: Format, **options: Any) -> None:
     """Build every EDITION into OUT/<edition folder name>/, sharing one cache.
 
     Exit 0 when all built, 1 when any failed (the others are built all the same)."""
@@ -326,100 +421,63 @@ def build_many_command(editions: tuple[Path, ...], out_root: Path, scheduler: st
     kwargs = _build_kwargs(**options)
     for ed in editions:
         _out_dir_apart(ed, out_root / ed.resolve().name)
-    _run(lambda: _out_dir_writable(out_root))
+    _run(lambda: _out_dir_writable(out_root), fmt, as_json)
 
-    def done(outcome) -> None:  # type: ignore[no-untyped-def]
-        if as_json or quiet and outcome.ok:
+    def done(outcome: Any) -> None:
+        if as_json:
             return
         if outcome.ok:
-            b = outcome.result.run
-            click.echo(f"{outcome.edition}: built {b.get('pages')} pages into "
-                       f"{outcome.out}/ ({len(b.get('pages_reused', []))} unchanged)")
+            if not quiet:
+                _emit(outcome.result.diagnostics, fmt)
+                b = outcome.result.run
+                click.echo(f"{outcome.edition}: built {b.get('pages')} pages into "
+                           f"{outcome.out}/ ({len(b.get('pages_reused', []))} unchanged)")
         else:
-            click.echo(f"error: {outcome.edition}: {outcome.error}", err=True)
+            _emit(outcome.errors, fmt)
+            click.echo(f"{outcome.edition}: not built", err=True)
 
     outcomes = _run(lambda: build_many(list(editions), out_root, scheduler=scheduler,
-                                       on_done=done, **kwargs))
+                                       on_done=done, **kwargs), fmt, as_json)
     if as_json:
         click.echo(json.dumps([{"edition": str(o.edition), "out": str(o.out), "ok": o.ok,
-                                "error": o.error or None,
-                                **({"summary": summary_json(o.result)} if o.ok else {})}
+                                **to_json(o.result.diagnostics if o.ok else o.errors),
+                                **(summary_json(o.result, o.out) if o.ok else {})}
                                for o in outcomes], ensure_ascii=False, indent=1))
     failed = [o for o in outcomes if not o.ok]
     if failed:
-        click.echo(f"{len(failed)} of {len(outcomes)} edition(s) failed", err=True)
+        click.echo(f"epaper: {len(failed)} of {len(outcomes)} edition(s) failed", err=True)
         sys.exit(1)
-
-
-def summary_json(result) -> dict:  # type: ignore[no-untyped-def]
-    """What `build --json` prints: the build at a glance, for the desk's own tools."""
-    report = result.report
-    b = result.run
-    return {"ok": True, "out": str(result.out_dir), "pages": b.get("pages"),
-            "pages_laid_out": b.get("pages_laid_out", []),
-            "pages_drawn": b.get("pages_drawn", []),
-            "pages_reused": b.get("pages_reused", []),
-            "pages_kept": b.get("pages_kept", []),
-            "stories": report["summary"]["stories"],
-            "words": report["summary"]["words"],
-            "words_placed": report["summary"]["words_placed"],
-            "overset": [{"story": k, "words": len(v), "ends": " ".join(v[-6:])}
-                        for k, v in result.overset.items()],
-            "warnings": [w if isinstance(w, dict) else {"message": w}
-                         for w in report["warnings"]],
-            "preflight": report.get("preflight"),
-            "seconds": b.get("seconds", {}), "jobs": b.get("jobs"),
-            "bytes": b.get("bytes", {})}
-
-
-def _echo_summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    s = result.report["summary"]
-    b = result.run
-    reused = b.get("pages_reused", [])
-    click.echo(f"built {s['pages']} pages, {s['stories']} stories into {out_dir}/"
-               + (f" ({len(reused)} page(s) unchanged, taken from the cache)" if reused
-                  else ""))
-    click.echo(f"  words: {s['words_placed']} of {s['words']} placed")
-    for story, words in result.overset.items():
-        click.echo(f"  OVERSET {story}: {len(words)} words did not fit "
-                   f"(see report.json) — ends: …{' '.join(words[-6:])}")
-    for w in result.warnings:
-        if "OVERSET" not in str(w):
-            click.echo(f"  warning: {w}")
-    cleaned = sum(len(v["cleanup"]) for v in result.report["stories"].values())
-    if cleaned:
-        click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
-    pf = result.report.get("preflight")
-    if pf is not None:
-        how = ("checked from the drawing" if pf.get("mode") == "fast" else
-               "read back from the file")
-        ink = ("" if pf.get("ink_measured") else
-               "; INK NOT MEASURED (Ghostscript is not installed)")
-        click.echo(f"  preflight: passed with {pf['warnings']} warning(s), {how}{ink} "
-                   f"(see {out_dir}/preflight.json)")
-
-
-def _echo_timings(result) -> None:  # type: ignore[no-untyped-def]
-    b = result.run
-    secs = b.get("seconds", {})
-    click.echo("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in secs.items())
-               + f" ({b.get('jobs', 1)} job(s))")
 
 
 @main.command()
 @click.argument("edition_dir", type=_Path(file_okay=False, path_type=Path))
-def check(edition_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Treat every warning as an error (exit 1), "
+              "as build --strict would.")
+@click.option("--json", "as_json", is_flag=True, help="Print every error and warning as "
+              "JSON records on stdout, and nothing else.")
+@_diagnostic_format
+def check(edition_dir: Path, strict: bool, as_json: bool, fmt: Format) -> None:
     """Validate EDITION_DIR (files, fields, templates, slots, fonts, layout) without
-    rendering."""
+    rendering: every error and warning a build would give, in one pass."""
     from epaper.build import check_and_layout
 
-    loaded, log = _run(lambda: check_and_layout(edition_dir))
-    ed = loaded.edition
-    click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
-               f"layout {loaded.templates.name}")
-    for warning in log.warnings:  # what a build would warn of, before rendering
-        click.echo(f"  warning: {warning}", err=True)
-    _echo_cleanups(ed)
+    loaded, log = _run(lambda: check_and_layout(edition_dir), fmt, as_json)
+    records = [w.as_error() for w in log.warnings] if strict else list(log.warnings)
+    failed = strict and bool(records)
+    if as_json:
+        ed = loaded.edition
+        _echo_json(records, summary={"pages": len(ed.pages), "stories": len(ed.stories),
+                                     "layout": loaded.templates.name})
+    elif failed:
+        _fail(records, fmt)
+    else:
+        _emit(records, fmt)
+        ed = loaded.edition
+        click.echo(f"ok: {len(ed.pages)} pages, {len(ed.stories)} stories, "
+                   f"layout {loaded.templates.name}")
+        _echo_cleanups(ed)
+    if failed:
+        sys.exit(1)
 
 
 def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -438,13 +496,14 @@ def _echo_cleanups(ed, limit: int | None = None) -> None:  # type: ignore[no-unt
 
 
 @main.command("convert-bijoy")
-@click.argument("files", nargs=-1, required=True,
-                type=_Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out", type=_Path(dir_okay=False, path_type=Path),
               help="Write the converted file here (one input file only).")
 @click.option("--in-place", is_flag=True, help="Replace each file, keeping the original "
               "as FILE.bijoy.")
-def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> None:
+@_diagnostic_format
+def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool,
+                  fmt: Format) -> None:
     """Convert story FILES typed in legacy Bijoy (SutonnyMJ) to Unicode.
 
     Only text the desk typed is converted (front matter text fields, body lines); keys,
@@ -479,8 +538,8 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
             click.echo(f"{path}: no Bijoy text found, nothing to convert"
                        + ("; the file was left as it is" if in_place else ""), err=True)
 
-    for done in _run(convert_all):
-        _run(functools.partial(write, *done))
+    for done in _run(convert_all, fmt):
+        _run(functools.partial(write, *done), fmt)
 
 
 @main.command()
@@ -497,13 +556,12 @@ def convert_bijoy(files: tuple[Path, ...], out: Path | None, in_place: bool) -> 
               help="Images below this effective resolution are an error (at most --min-ppi).")
 @click.option("--json", "json_out", type=_Path(dir_okay=False, path_type=Path),
               help="Also write the full report as JSON here.")
+@_diagnostic_format
 def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min_ppi: float,
-              floor_ppi: float, json_out: Path | None) -> None:
+              floor_ppi: float, json_out: Path | None, fmt: Format) -> None:
     """Check PDF against a newsprint press's rules (PDF/X-1a, CMYK, ink, fonts, boxes).
 
     Exit 0 when it passes, 1 on any error."""
-    import json
-
     from epaper.model.template import PrintSpec
     from epaper.preflight import preflight_file
 
@@ -512,17 +570,41 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
                                  "(error) must not be above the minimum (warning)",
                                  param_hint="'--floor-ppi'")
     if not pdf.is_file():
-        click.echo(f"error: {pdf}: no such file", err=True)
-        sys.exit(1)
+        _fail([Diagnostic("error", "E-missing-file", "no such file" if not pdf.exists()
+                          else "not a file", str(pdf), hint="name a PDF file")], fmt)
     if json_out is not None:
-        _run(lambda: _output_file(json_out))
+        _run(lambda: _output_file(json_out), fmt)
     spec = PrintSpec(ink_limit=ink_limit, min_text=min_text, hairline=hairline)
-    result = _run(lambda: preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi))
+    result = _run(lambda: preflight_file(pdf, spec, min_ppi=min_ppi, floor_ppi=floor_ppi), fmt)
     click.echo(result.summary())
     if json_out is not None:
         data = json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n"
-        _run(lambda: _write_file(json_out, data.encode("utf-8")))
+        _run(lambda: _write_file(json_out, data.encode("utf-8")), fmt)
     sys.exit(1 if result.errors else 0)
+
+
+@main.command()
+@click.argument("folder", type=_Path(path_type=Path))
+@_diagnostic_format
+def init(folder: Path, fmt: Format) -> None:
+    """Write a small new edition into FOLDER (new or empty): two pages, six stories in
+    Bengali and English, one photo. Then: epaper build FOLDER -o out."""
+    from epaper.scaffold import init as write
+
+    written = _run(lambda: write(folder), fmt)
+    click.echo(f"wrote a new edition: {folder}/ ({len(written)} files)")
+    click.echo(f"  next: epaper check {folder}   then: epaper build {folder} -o out")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["edition", "story", "template"]))
+def schema(name: str) -> None:
+    """Print the JSON Schema of NAME (edition.yaml, a story's front matter, a template
+    set) for an editor: save it and point the YAML language server at it with a first
+    line `# yaml-language-server: $schema=edition.schema.json`."""
+    from epaper.schema import shipped
+
+    click.echo(shipped(name), nl=False)
 
 
 if __name__ == "__main__":

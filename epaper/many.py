@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from epaper.diagnostics import Diagnostic
 from epaper.errors import EpaperError
 from epaper.pipeline.run import Dask, Runner
 
@@ -19,11 +20,15 @@ class EditionOutcome:
     edition: Path
     out: Path
     result: Any = None  # BuildResult
-    error: str = ""
+    errors: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.error
+        return not self.errors
+
+    @property
+    def error(self) -> str:
+        return "\n".join(d.message for d in self.errors)
 
 
 def out_folders(editions: list[Path], out_root: Path) -> list[Path]:
@@ -60,7 +65,7 @@ def build_many(editions: list[Path], out_root: Path, *, jobs: int = 1,
             outcome.result = build_edition(outcome.edition, outcome.out, jobs=jobs,
                                            runner=runner, **options)
         except EpaperError as exc:
-            outcome.error = str(exc)
+            outcome.errors = list(exc.diagnostics)
         if on_done is not None:
             on_done(outcome)
         return outcome

@@ -85,7 +85,8 @@ def report_json(ed: Edition, pages: list[dict[str, Any]], log: LayoutLog) -> dic
                     "overset_stories": overset, "warnings": len(log.warnings),
                     "typography": _typography(stories)},
         "stories": stories,
-        "warnings": list(log.warnings),
+        # Each warning a record: code, message, file, line, col, story, page, hint, …
+        "warnings": [w.to_json() for w in log.warnings],
     }
 
 

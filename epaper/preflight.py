@@ -11,7 +11,7 @@ import math
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -79,6 +79,12 @@ class Preflight:
     pdfx: str = ""
     mode: str = "file"  # file: read back from the PDF; drawn: known from drawing it
     ink_measured: bool = False
+    sources: dict[str, str] = field(default_factory=dict)  # XObject name → source file
+
+    def image(self, name: str) -> str:
+        """An image as a finding names it: its source file (and XObject), when known."""
+        source = self.sources.get(name)
+        return f"{source} ({name})" if source else name
 
     @property
     def errors(self) -> list[Finding]:
@@ -136,8 +142,11 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def preflight_file(path: Path, spec: PrintSpec = DEFAULT_SPEC, *, min_ppi: float = 150.0,
-                   floor_ppi: float = 50.0, ink: bool = True) -> Preflight:
-    pf = Preflight(Path(path), spec)
+                   floor_ppi: float = 50.0, ink: bool = True,
+                   sources: Mapping[str, str] | None = None) -> Preflight:
+    """Check `path`. `sources` names the file each image XObject was made from (a build
+    knows it; the PDF only has internal names), so that findings name the photo."""
+    pf = Preflight(Path(path), spec, sources=dict(sources or {}))
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
@@ -552,10 +561,11 @@ class _Walker:
             self.flag("error", "colour", "rich black (CMY under K) in text smaller "
                       f"than {RICH_BLACK_MAX_TEXT:g}pt: it will not register")
 
-    def _space(self, space: str) -> None:
+    def _space(self, space: str, image: str = "") -> None:
         self.info.color_spaces.add(space)
         if _is_rgb(space):
-            self.flag("error", "colour", f"{space.lstrip('/')} colour in a print file "
+            what = f"image {self.pf.image(image)} in " if image else ""
+            self.flag("error", "colour", f"{what}{space.lstrip('/')} colour in a print file "
                       "(CMYK or gray only)")
 
     def _resources(self, resources: pikepdf.Dictionary) -> None:
@@ -620,27 +630,31 @@ class _Walker:
             return
         if kind != "/Image":
             return
+        key = str(name).lstrip("/")
         space = _space_name(xo.get("/ColorSpace", pikepdf.Name.DeviceGray), resources)
         if xo.get("/ImageMask"):
             space = "/ImageMask"
         else:
-            self._space(space)
+            self._space(space, key)
         if xo.get("/SMask") is not None:
-            self.flag("error", "transparency", "image with a soft mask (PDF/X-1a forbids it)")
+            self.flag("error", "transparency", f"image {self.pf.image(key)} with a soft mask "
+                      "(PDF/X-1a forbids it)")
         w_px, h_px = int(xo.get("/Width", 0)), int(xo.get("/Height", 0))
         placed_w = math.hypot(ctm[0], ctm[1])
         placed_h = math.hypot(ctm[2], ctm[3])
         ppi = min(w_px / (placed_w / 72) if placed_w else 0, h_px / (placed_h / 72)
                   if placed_h else 0)
-        self.info.images.append({"name": str(name).lstrip("/"), "color_space": space.lstrip("/"),
+        self.info.images.append({"name": key, "color_space": space.lstrip("/"),
                                  "pixels": [w_px, h_px], "ppi": round(ppi, 1),
                                  "placed_mm": [round(placed_w / 72 * 25.4, 1),
-                                               round(placed_h / 72 * 25.4, 1)]})
+                                               round(placed_h / 72 * 25.4, 1)],
+                                 **({"file": self.pf.sources[key]}
+                                    if key in self.pf.sources else {})})
         if ppi < self.floor_ppi:
-            self.pf.add("error", "resolution", f"image {str(name).lstrip('/')} at {ppi:.0f} ppi "
+            self.pf.add("error", "resolution", f"image {self.pf.image(key)} at {ppi:.0f} ppi "
                         f"(floor {self.floor_ppi:.0f})", self.info.number)
         elif ppi < self.min_ppi:
-            self.pf.add("warning", "resolution", f"image {str(name).lstrip('/')} at {ppi:.0f} "
+            self.pf.add("warning", "resolution", f"image {self.pf.image(key)} at {ppi:.0f} "
                         f"ppi (minimum {self.min_ppi:.0f})", self.info.number)
 
 

@@ -48,12 +48,13 @@ def watched_folders(edition_dir: Path, before: list[Path] | None = None) -> list
 
 def watch(edition_dir: Path, build: Callable[[], Any], say: Callable[[str], None], *,
           stop: threading.Event | None = None, debounce: int = 300,
-          describe: Callable[[Any], Iterable[str]] | None = None) -> None:
+          describe: Callable[[Any], Iterable[str]] | None = None,
+          problem: Callable[[Exception], None] | None = None) -> None:
     """Run `build` now and after every change under the edition's folders, until `stop`
     is set or Ctrl-C. A failing build is reported and the loop goes on."""
     from watchfiles import watch as changes
 
-    _attempt(build, say, describe)
+    _attempt(build, say, describe, problem)
     while True:
         folders = watched_folders(edition_dir)
         say("watching " + ", ".join(str(f) for f in folders) + " (Ctrl-C stops)")
@@ -62,7 +63,7 @@ def watch(edition_dir: Path, build: Callable[[], Any], say: Callable[[str], None
                              watch_filter=lambda _change, path: relevant(path)):
             names = sorted({_shown(Path(p), folders) for _kind, p in batch})
             say("changed: " + ", ".join(names))
-            _attempt(build, say, describe)
+            _attempt(build, say, describe, problem)
             if watched_folders(edition_dir, folders) != folders:
                 break  # the edition now names another template set: watch that
         else:
@@ -70,17 +71,17 @@ def watch(edition_dir: Path, build: Callable[[], Any], say: Callable[[str], None
 
 
 def _attempt(build: Callable[[], Any], say: Callable[[str], None],
-             describe: Callable[[Any], Iterable[str]] | None) -> None:
+             describe: Callable[[Any], Iterable[str]] | None,
+             problem: Callable[[Exception], None] | None) -> None:
     t0 = time.perf_counter()
     try:
         result = build()
-    except EpaperError as exc:
-        say(f"error: {exc}")
+    except Exception as exc:  # a bad edit, or a bug in epaper: reported, the desk goes on
+        if problem is not None:
+            problem(exc)
+        else:
+            say(f"error: {exc}")
         say("not built: the output folder keeps the last good edition; fix and save again")
-        return
-    except Exception as exc:  # a bug in epaper: reported, and the desk can go on
-        say(f"error: internal error ({type(exc).__name__}: {exc}); the output folder keeps "
-            "the last good edition. Please report this with the edition folder.")
         return
     for line in (describe(result) if describe else ()):
         say(line)

@@ -21,6 +21,26 @@ from epaper.errors import EpaperError
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
+class Pos(int):
+    """A 1-based line number that also knows the 1-based columns its YAML entry spans on
+    that line (`col`, `end`: exclusive). It is an int everywhere lines are used; an
+    EpaperError given one as its `line` puts the caret under the entry."""
+
+    col: int | None
+    end: int | None
+
+    def __new__(cls, line: int, col: int | None = None, end: int | None = None) -> Pos:
+        pos = super().__new__(cls, line)
+        pos.col, pos.end = col, end
+        return pos
+
+
+def _span(start: yaml.Mark, end: yaml.Mark, offset: int) -> Pos:
+    """From `start` to `end` if they are on one line, else the start's line to its end."""
+    stop = end.column + 1 if end.line == start.line else None
+    return Pos(start.line + 1 + offset, start.column + 1, stop)
+
+
 @dataclass
 class Located:
     """Parsed YAML plus a map from key paths such as ("pages", 0, "template") to lines."""
@@ -31,13 +51,22 @@ class Located:
     # The text of every plain (unquoted) scalar as written, by path: `volume: 08` is the
     # integer 8 to YAML, but the desk wrote "08".
     written: dict[tuple[object, ...], str] = field(default_factory=dict)
+    # Where each mapping entry is written whole (`key: value` on its line), for errors
+    # about the key itself (unknown, given twice).
+    keys: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     def line(self, *path: object) -> int | None:
+        """The line of the value at `path` (a Pos whose columns span the value when it is
+        on the key's line), or of the nearest enclosing entry that is there."""
         while path:
             if path in self.lines:
                 return self.lines[path]
             path = path[:-1]
         return None
+
+    def key_line(self, *path: object) -> int | None:
+        """The line of the entry `path` names, its columns spanning `key: value`."""
+        return self.keys.get(path) or self.line(*path)
 
 
 ANCHOR_HINT = ("write the value out in full; edition files do not use YAML anchors "
@@ -96,13 +125,14 @@ class _Walker:
         self.strict = refused is not None
         self.refused = refused or {}
         self.lines: dict[tuple[object, ...], int] = {}
+        self.keys: dict[tuple[object, ...], int] = {}
         self.written: dict[tuple[object, ...], str] = {}
         self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")
 
     def key(self, node: yaml.Node, path: tuple[object, ...]) -> object:
         """The key as the data will have it (`5:` is the integer 5, `yes:` is True)."""
-        line = node.start_mark.line + 1 + self.offset
+        line = _span(node.start_mark, node.end_mark, self.offset)
         self.refuse(node, path)
         if not isinstance(node, yaml.ScalarNode):
             raise self.error("a key must be a plain name, not a list or mapping",
@@ -120,7 +150,7 @@ class _Walker:
         """Strict: stop at a node written with an anchor or a tag."""
         if id(node) in self.refused:
             message, mark, hint = self.refused[id(node)]
-            raise self.error(message, file=self.file, line=mark.line + 1 + self.offset,
+            raise self.error(message, file=self.file, line=_span(mark, mark, self.offset),
                              field=field_name(path) or None, hint=hint)
 
     def walk(self, root: yaml.Node) -> None:
@@ -128,7 +158,7 @@ class _Walker:
         while stack:
             node, path = stack.pop()
             self.refuse(node, path)
-            self.lines.setdefault(path, node.start_mark.line + 1 + self.offset)
+            self.lines.setdefault(path, _span(node.start_mark, node.end_mark, self.offset))
             if id(node) in self.seen:
                 continue
             self.seen.add(id(node))
@@ -139,8 +169,16 @@ class _Walker:
                 keys = [self.key(k, path) for k, _v in node.value]
                 if self.strict:
                     self._duplicates(node, path, keys)
-                for key, (key_node, _v) in zip(keys, node.value, strict=True):
-                    self.lines[path + (key,)] = key_node.start_mark.line + 1 + self.offset
+                for key, (key_node, value) in zip(keys, node.value, strict=True):
+                    # The value when it is on the key's line (what a wrong value's caret
+                    # points at), else the key; and the whole `key: value` for the key.
+                    inline = value.start_mark.line == key_node.start_mark.line
+                    whole = value.end_mark if value.end_mark.line == key_node.start_mark.line \
+                        else key_node.end_mark
+                    self.keys[path + (key,)] = _span(key_node.start_mark, whole, self.offset)
+                    self.lines[path + (key,)] = (
+                        _span(value.start_mark, value.end_mark, self.offset) if inline
+                        else _span(key_node.start_mark, key_node.end_mark, self.offset))
                 for key, (_k, value) in reversed(list(zip(keys, node.value, strict=True))):
                     stack.append((value, path + (key,)))
             elif isinstance(node, yaml.SequenceNode):
@@ -149,9 +187,9 @@ class _Walker:
 
     def _duplicates(self, node: yaml.MappingNode, path: tuple[object, ...],
                     keys: list[object]) -> None:
-        lines: dict[object, int] = {}
+        lines: dict[object, Pos] = {}
         for key, (key_node, _value) in zip(keys, node.value, strict=True):
-            line = key_node.start_mark.line + 1 + self.offset
+            line = _span(key_node.start_mark, key_node.end_mark, self.offset)
             if key in lines:
                 raise self.error(
                     f"{key!r} is given twice, on lines {lines[key]} and {line}",
@@ -183,6 +221,29 @@ def _bad_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
     return None
 
 
+def _syntax_error(exc: yaml.YAMLError, text: str, file: Path, error: type[EpaperError],
+                  offset: int) -> EpaperError:
+    """Where PyYAML found the problem (its line and column, as it says them), and where
+    the construct it was reading began. Only when the problem is the end of the text (an
+    unclosed quote or bracket) is the beginning the place to fix, and the caret goes there."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    mark: yaml.Mark | None = getattr(exc, "problem_mark", None)
+    context: yaml.Mark | None = getattr(exc, "context_mark", None)
+    what = str(getattr(exc, "context", None) or "").removeprefix("while ")
+    at_end = mark is not None and mark.index >= len(text.rstrip())
+    message = f"YAML syntax error: {problem}"
+    if context is not None and what and (at_end or mark is None):
+        mark, context = context, None
+        message = f"YAML syntax error: {problem} {what.replace('scanning', 'in')} that " \
+                  "is never closed"
+    elif context is not None and what:
+        message += f" ({what} that starts on line {context.line + 1 + offset}, column " \
+                   f"{context.column + 1})"
+    line = _span(mark, mark, offset) if mark is not None else None
+    return error(message, file=file, line=line, code="E-yaml",
+                 hint="check indentation and quoting")
+
+
 def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int = 0,
               *, strict: bool = False) -> Located:
     """Parse `text` (from `file`; its line 1 is the file's line 1 + `line_offset`).
@@ -193,8 +254,10 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
         loader = _StrictLoader(text) if strict else yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 + line_offset
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise error(f"control character U+{exc.character:04X} in the YAML", file=file,
-                    line=line, hint="delete it: most editors do not show it") from None
+                    line=Pos(line, col, col + 1), code="E-yaml",
+                    hint="delete it: most editors do not show it") from None
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
@@ -203,14 +266,8 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
             # `*name` with no `&name` before it: an alias all the same.
             name = str(getattr(exc, "problem", "")).rsplit(" ", 1)[-1].strip("'")
             raise error(f"YAML alias *{name} is not allowed", file=file,
-                        line=mark.line + 1 + line_offset, hint=ANCHOR_HINT) from None
-        # An unclosed quote is found at the end of the stream; the context mark says
-        # where it opened, which is the line the desk has to fix.
-        mark = getattr(exc, "context_mark", None) or mark
-        line = mark.line + 1 + line_offset if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"YAML syntax error: {problem}", file=file, line=line,
-                    hint="check indentation and quoting") from None
+                        line=_span(mark, mark, line_offset), hint=ANCHOR_HINT) from None
+        raise _syntax_error(exc, text, file, error, line_offset) from None
     except RecursionError:
         raise error("the YAML is nested too deeply to read", file=file,
                     hint="edition files nest a few levels at most; check the brackets"
@@ -226,32 +283,38 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
     except yaml.constructor.ConstructorError as exc:  # an unknown tag (template sets)
         mark = exc.problem_mark
         raise error(f"YAML tag not allowed here: {exc.problem}", file=file,
-                    line=mark.line + 1 + line_offset if mark is not None else None,
+                    line=_span(mark, mark, line_offset) if mark is not None else None,
                     hint="remove the tag and write the value as plain text") from None
     except (yaml.YAMLError, ValueError) as exc:  # e.g. date: 2026-13-45
         bad = _bad_scalar(node)
-        line = bad.start_mark.line + 1 + line_offset if bad is not None else None
+        at = _span(bad.start_mark, bad.end_mark, line_offset) if bad is not None else None
         hint = "dates are written 2026-12-07" if bad is not None and \
             bad.tag == TIMESTAMP_TAG else None
-        raise error(f"invalid value: {exc}", file=file, line=line, hint=hint) from None
+        raise error(f"invalid value: {exc}", file=file, line=at, hint=hint) from None
     except RecursionError:
         raise error("the YAML is nested too deeply to read", file=file,
                     hint="edition files nest a few levels at most; check the brackets"
                     ) from None
-    return Located(data, walker.lines, file, walker.written)
+    return Located(data, walker.lines, file, walker.written, walker.keys)
 
 
 def read_text(path: Path, error: type[EpaperError], what: str) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise error(f"{what} not found", file=path) from None
+        raise error(f"{what} not found", file=path, code="E-missing-file") from None
+    except IsADirectoryError:
+        raise error(f"the {what} is a folder, not a file", file=path,
+                    hint="name the file inside it") from None
     except OSError as exc:
         raise error(f"cannot read {what}: {exc.strerror}", file=path) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error(f"not valid UTF-8 (byte 0x{raw[exc.start]:02X})", file=path, line=line,
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode(
+            "utf-8", errors="replace")) + 1
+        raise error(f"not valid UTF-8 (byte 0x{raw[exc.start]:02X})", file=path,
+                    line=Pos(line, col, col + 1), code="E-encoding",
                     hint="save the file as UTF-8; legacy Bijoy text must be converted first"
                     ) from None

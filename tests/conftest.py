@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import random
+import re
 import textwrap
 from pathlib import Path
 
@@ -68,6 +69,28 @@ def leftovers(folder: Path) -> list[Path]:
     """What a build left beside its output folder that it should not have: staging and
     set-aside folders (the cache, .epaper-cache/, and the lock file stay by design)."""
     return sorted([*folder.glob(".epaper-build-*"), *folder.glob(".epaper-old-*")])
+
+
+_HEADER = re.compile(r"^\S.*?: (error|warning): ")
+_UNDER = re.compile(r"^ +(\d+ )?\| | += hint: ")
+
+
+def diagnostics(stderr: str, severity: str = "error") -> list[str]:
+    """The diagnostics of one severity on stderr, in either format: each header line with
+    the source line, caret and hint printed under it, as one string."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in stderr.splitlines():
+        header = _HEADER.match(line)
+        if header:
+            current = [line] if header.group(1) == severity else None
+            if current is not None:
+                blocks.append(current)
+        elif current is not None and _UNDER.match(line):
+            current.append(line)
+        else:
+            current = None
+    return ["\n".join(b) for b in blocks]
 
 
 def write_photo(path: Path, size: tuple[int, int] = (800, 600), seed: int = 7) -> Path:

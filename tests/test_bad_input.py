@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, leftovers
+from conftest import ROOT, diagnostics, leftovers
 
 
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -27,8 +27,9 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def error_line(proc: subprocess.CompletedProcess[str]) -> str:
-    """The one `error:` line on stderr (progress lines may precede it)."""
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    """The one error on stderr, its source line, caret and hint included (progress lines
+    may precede it)."""
+    errors = diagnostics(proc.stderr)
     assert len(errors) == 1, proc.stderr
     return errors[0]
 
@@ -77,10 +78,12 @@ def test_check_good_edition(make_edition):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok: 1 pages, 2 stories, layout broadsheet"
     # The build's warnings, found by laying the edition out: the mini edition's stories
-    # are far shorter than their slots, and its photo is small for its frame.
-    warnings = proc.stderr.splitlines()
-    assert warnings and all(w.startswith("  warning: ") for w in warnings), proc.stderr
-    assert any("empty lines at the foot" in w for w in warnings)
+    # are far shorter than their slots, and its photo is small for its frame. Each is a
+    # diagnostic with its code, and nothing else is on stderr.
+    warnings = diagnostics(proc.stderr, "warning")
+    assert "\n".join(warnings) == proc.stderr.rstrip("\n")
+    assert any("empty lines at the foot" in w and "[W-underset]" in w for w in warnings)
+    assert any("river.jpg prints at" in w and "[W-low-ppi]" in w for w in warnings)
 
 
 def test_check_writes_nothing(make_edition):
@@ -281,10 +284,16 @@ def test_stories_given_as_a_string(make_edition, out):
 
 
 def test_strict_refuses_warnings(make_edition, out):
-    # The 800x600 photo in a 5-column slot prints well under 150 ppi: a warning.
+    # The 800x600 photo in a 5-column slot prints well under 150 ppi: a warning, which
+    # --strict makes an error, its code kept; the underset stories' warnings too.
     proc = build(make_edition, out, "--strict")
-    msg = assert_refused(proc, out, make_edition / "edition.yaml")
-    assert "--strict" in msg
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    errors = diagnostics(proc.stderr)
+    first = str((make_edition / "stories" / "first.md").resolve())
+    assert any(e.startswith(f"{first}:7:") and "[W-low-ppi]" in e for e in errors), errors
+    assert sum("[W-underset]" in e for e in errors) == 2, errors
+    assert not diagnostics(proc.stderr, "warning")
+    assert not out.exists()
 
 
 # -- one edit, one refusal: the file and line named, and what is wrong -------------------
@@ -292,7 +301,7 @@ def test_strict_refuses_warnings(make_edition, out):
 ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
 
 
-@pytest.mark.parametrize("file, old, new, line, says", [
+BAD_EDITS = [
     pytest.param(ED, '    section: "দেশ"\n', '     section: "দেশ"\n', 9, ["YAML"],
                  id="yaml-syntax-error-in-edition"),
     pytest.param(ED, '    section: "দেশ"\n', '\tsection: "দেশ"\n', 9, ["YAML"],
@@ -331,7 +340,10 @@ ED, SECOND, FIRST = "edition.yaml", "stories/second.md", "stories/first.md"
     pytest.param(ED, "lang: bn", "lang: b\x00n", 3, ["U+0000"], id="nul-in-edition-yaml"),
     pytest.param(ED, "lang: bn", "lang: bn\n<<: {hijri_offset: 9}", 4, ["merge keys"],
                  id="yaml-merge-key"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, says", BAD_EDITS)
 def test_bad_edit_is_refused_naming_file_and_line(make_edition, out, file, old, new, line,
                                                   says):
     path = make_edition / file

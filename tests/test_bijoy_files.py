@@ -23,7 +23,8 @@ UNICODE_STORY = '---\nheadline: "আমার সোনার বাংলা"\n
 
 
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # One line per diagnostic, to compare whole.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EPAPER_DIAGNOSTIC_FORMAT": "short"}
     return subprocess.run([sys.executable, "-m", "epaper.cli", "convert-bijoy",
                            *map(str, args)], capture_output=True, text=True, cwd=ROOT,
                           timeout=60, env=env)
@@ -39,7 +40,7 @@ def refused(proc: subprocess.CompletedProcess[str]) -> str:
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     no_crash(proc)
     assert proc.stdout == ""
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    errors = [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
     assert len(errors) == 1, proc.stderr
     return errors[0]
 
@@ -102,9 +103,9 @@ def test_jpeg_is_refused(tmp_path):
     photo = write_photo(tmp_path / "photo.jpg")
     before = {photo.name: photo.read_bytes()}
     line = refused(run_cli(photo, "--in-place"))
-    assert line == (f"error: {photo}: not a text file (it holds NUL bytes); nothing was "
+    assert line == (f"{photo}: error: not a text file (it holds NUL bytes); nothing was "
                     "converted (convert-bijoy converts story files, which are text; check "
-                    "the file name)")
+                    "the file name) [E-content]")
     assert_untouched(tmp_path, before)
 
 
@@ -112,7 +113,7 @@ def test_random_bytes_are_refused(tmp_path):
     data = bytes(b for b in range(1, 256)) * 8  # every byte but NUL
     blob = write(tmp_path / "blob.md", data)
     line = refused(run_cli(blob, "--in-place"))
-    assert line.startswith(f"error: {blob}: not a text file (")
+    assert line.startswith(f"{blob}: error: not a text file (")
     assert "control characters" in line
     assert_untouched(tmp_path, {blob.name: data})
 
@@ -121,8 +122,8 @@ def test_utf16_is_refused(tmp_path):
     data = BIJOY_STORY.encode("utf-16")
     story = write(tmp_path / "s.md", data)
     line = refused(run_cli(story, "--in-place"))
-    assert line == (f"error: {story}: the file is UTF-16 text; nothing was converted (save it "
-                    "as UTF-8 and run again)")
+    assert line == (f"{story}: error: the file is UTF-16 text; nothing was converted (save it "
+                    "as UTF-8 and run again) [E-content]")
     assert_untouched(tmp_path, {story.name: data})
 
 
@@ -165,9 +166,9 @@ def test_unclosed_front_matter_is_refused(tmp_path):
     data = BIJOY_STORY.replace("---\nAvwg", "Avwg")
     story = write(tmp_path / "s.md", data)
     line = refused(run_cli("--in-place", story))
-    assert line == (f"error: {story}:1: the front matter block is not closed with '---'; "
+    assert line == (f"{story}:1:1: error: the front matter block is not closed with '---'; "
                     "nothing was converted (close it, then convert: the field names must "
-                    "stay)")
+                    "stay) [E-content]")
     assert_untouched(tmp_path, {story.name: data.encode("utf-8")})
 
 
@@ -192,16 +193,16 @@ def test_out_into_missing_folder(tmp_path):
     story = write(tmp_path / "s.md", BIJOY_STORY)
     target = tmp_path / "missing" / "out.md"
     line = refused(run_cli(story, "-o", target))
-    assert line == (f"error: {target}: cannot write the output: the folder {target.parent} "
-                    "does not exist (create it first or choose another path)")
+    assert line == (f"{target}: error: cannot write the output: the folder {target.parent} "
+                    "does not exist (create it first or choose another path) [E-output]")
     assert_untouched(tmp_path, {"s.md": BIJOY_STORY.encode("utf-8")})
 
 
 def test_out_under_a_file(tmp_path):
     story = write(tmp_path / "s.md", BIJOY_STORY)
     line = refused(run_cli(story, "-o", story / "out.md"))
-    assert line == (f"error: {story / 'out.md'}: cannot write the output: {story} is not a "
-                    "folder (choose another path)")
+    assert line == (f"{story / 'out.md'}: error: cannot write the output: {story} is not a "
+                    "folder (choose another path) [E-output]")
 
 
 @pytest.mark.parametrize("target", ["", "."])
@@ -218,8 +219,8 @@ def test_out_empty_or_a_folder_is_a_usage_error(tmp_path, target):
 def test_out_where_nothing_can_be_written(tmp_path):
     story = write(tmp_path / "s.md", BIJOY_STORY)
     line = refused(run_cli(story, "-o", "/proc/out.md"))
-    assert line.startswith("error: /proc/out.md: cannot write the output: ")
-    assert line.endswith("(choose a folder you can write to; nothing was written)")
+    assert line.startswith("/proc/out.md: error: cannot write the output: ")
+    assert line.endswith("(choose a folder you can write to; nothing was written) [E-output]")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -230,7 +231,7 @@ def test_in_place_in_a_read_only_folder(tmp_path):
     folder.chmod(0o555)
     try:
         line = refused(run_cli("--in-place", story))
-        assert line.startswith(f"error: {folder / 's.md.bijoy'}: cannot write the output: "
+        assert line.startswith(f"{folder / 's.md.bijoy'}: error: cannot write the output: "
                                "Permission denied")
         assert_untouched(folder, {"s.md": BIJOY_STORY.encode("utf-8")})
     finally:

@@ -7,7 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from epaper.build import build_edition, check_edition
+from epaper.build import build_edition
+from epaper.check import load
 from epaper.cli import main
 from epaper.content.clean import clean
 
@@ -47,7 +48,7 @@ def test_cleanup_is_reported_with_file_line_and_field(make_edition, tmp_path):
     text = text.replace("শুরু হয়েছে।", 'শুরু হয়েছে । "ভালো"').replace(
         "নদীর পাড়ে বাঁধের কাজ চলছে", "নদীর পা\u09dcে বাঁধের কাজ চলছে")
     story.write_text(text, encoding="utf-8")
-    loaded = check_edition(make_edition)
+    loaded = load(make_edition)
     (first,) = [s for s in loaded.edition.stories if s.id == "first"]
     body_line = text.split("\n").index(next(ln for ln in text.split("\n")
                                             if "শুরু হয়েছে" in ln)) + 1

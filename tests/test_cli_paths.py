@@ -19,7 +19,8 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs L
 
 
 def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # One line per diagnostic, to compare whole.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EPAPER_DIAGNOSTIC_FORMAT": "short"}
     return subprocess.run([sys.executable, "-m", "epaper.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
 
@@ -30,7 +31,7 @@ def no_crash(proc: subprocess.CompletedProcess[str]) -> None:
 
 
 def error_line(proc: subprocess.CompletedProcess[str]) -> str:
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    errors = [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
     assert len(errors) == 1, proc.stderr
     return errors[0]
 
@@ -80,9 +81,9 @@ def test_json_into_missing_folder(ok_pdf, tmp_path):
     proc = run_cli("preflight", ok_pdf, "--json", target)
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc) == (f"error: {target}: cannot write the output: the folder "
+    assert error_line(proc) == (f"{target}: error: cannot write the output: the folder "
                                 f"{target.parent} does not exist (create it first or choose "
-                                "another path)")
+                                "another path) [E-output]")
     assert proc.stdout == ""  # refused before the checks ran
     assert not target.parent.exists()
 
@@ -92,7 +93,7 @@ def test_json_under_a_file(ok_pdf, tmp_path):
     proc = run_cli("preflight", ok_pdf, "--json", target)
     assert proc.returncode == 1
     no_crash(proc)
-    assert f"error: {target}: cannot write the output: {ok_pdf} is not a folder" \
+    assert f"{target}: error: cannot write the output: {ok_pdf} is not a folder" \
         in error_line(proc)
 
 
@@ -106,7 +107,7 @@ def test_json_where_nothing_can_be_written(ok_pdf):
     proc = run_cli("preflight", ok_pdf, "--json", "/proc/x.json")
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc).startswith("error: /proc/x.json: cannot write the output: ")
+    assert error_line(proc).startswith("/proc/x.json: error: cannot write the output: ")
     assert not Path("/proc/x.json").exists()
 
 
@@ -115,9 +116,9 @@ def test_json_into_read_only_folder(ok_pdf, read_only):
     proc = run_cli("preflight", ok_pdf, "--json", read_only / "x.json")
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc) == (f"error: {read_only / 'x.json'}: cannot write the output: "
+    assert error_line(proc) == (f"{read_only / 'x.json'}: error: cannot write the output: "
                                 "Permission denied (choose a folder you can write to; "
-                                "nothing was written)")
+                                "nothing was written) [E-output]")
     assert list(read_only.iterdir()) == []
 
 
@@ -220,8 +221,9 @@ def test_output_folder_under_a_file(make_edition, tmp_path):
     proc = run_cli("build", make_edition, "-o", afile / "sub")
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc) == (f"error: {afile / 'sub'}: the output folder cannot be made: "
-                                f"{afile} is not a folder (choose another output folder)")
+    assert error_line(proc) == (f"{afile / 'sub'}: error: the output folder cannot be made: "
+                                f"{afile} is not a folder (choose another output folder) "
+                                "[E-output]")
     assert not leftovers(tmp_path)
 
 
@@ -229,7 +231,7 @@ def test_output_folder_is_a_device(make_edition):
     proc = run_cli("build", make_edition, "-o", os.devnull)
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc).startswith(f"error: {os.devnull}: the output folder exists and is "
+    assert error_line(proc).startswith(f"{os.devnull}: error: the output folder exists and is "
                                        "not a folder")
 
 
@@ -238,7 +240,7 @@ def test_output_folder_where_nothing_can_be_written(make_edition):
     proc = run_cli("build", make_edition, "-o", "/proc/x")
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc).startswith("error: /proc/x: cannot write in /proc: ")
+    assert error_line(proc).startswith("/proc/x: error: cannot write in /proc: ")
     assert "choose an output folder you can write to" in error_line(proc)
 
 
@@ -247,7 +249,7 @@ def test_output_folder_in_a_read_only_folder(make_edition, read_only):
     proc = run_cli("build", make_edition, "-o", read_only / "out")
     assert proc.returncode == 1
     no_crash(proc)
-    assert error_line(proc) == (f"error: {read_only / 'out'}: cannot write in {read_only}: "
+    assert error_line(proc) == (f"{read_only / 'out'}: error: cannot write in {read_only}: "
                                 "Permission denied (choose an output folder you can "
-                                "write to)")
+                                "write to) [E-output]")
     assert list(read_only.iterdir()) == []

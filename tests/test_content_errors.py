@@ -3,6 +3,7 @@ field and line, never an internal error, a hang or a silently garbled page."""
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, leftovers
+from conftest import ROOT, diagnostics, leftovers
 
 from epaper.content.edition import load_edition
 from epaper.content.markdown import parse_body
@@ -48,15 +49,17 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def check_and_build_refuse(edition: Path, out: Path, where: str) -> str:
-    """`epaper check` and `epaper build` both refuse with one error line naming `where`
-    (file:line), exit 1, no traceback, nothing written; the error line is returned."""
+    """`epaper check` and `epaper build` both refuse with one error naming `where`
+    ("file:line: what it says"), exit 1, no traceback, nothing written; the error (its
+    source line, caret and hint included) is returned."""
+    loc, says = re.fullmatch(r"(.*?:\d+): (.*)", where).groups()  # type: ignore[union-attr]
     lines = []
     for proc in (run_cli("check", edition), run_cli("build", edition, "-o", out)):
         assert proc.returncode == 1, (proc.stdout, proc.stderr)
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
-        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+        errors = diagnostics(proc.stderr)
         assert len(errors) == 1, proc.stderr
-        assert where in errors[0], (where, errors[0])
+        assert errors[0].startswith(loc + ":") and says in errors[0], (where, errors[0])
         lines.append(errors[0])
     assert lines[0] == lines[1]  # check and build agree, word for word
     assert not out.exists()
@@ -107,7 +110,7 @@ def test_template_sets_may_share_nodes_and_are_walked_once(tmp_path):
 
 # -- 2. keys and values of the wrong shape -------------------------------------------------
 
-@pytest.mark.parametrize("file, old, new, line, field, says", [
+WRONG_SHAPES = [
     pytest.param(ED, '    section: "দেশ"\n', '    section: "দেশ"\n    ads: 5\n', 10,
                  "pages[0].ads", "ads must be a list", id="ads-a-number"),
     pytest.param(ED, "lang: bn\n", "lang: bn\n? [a, b]\n: x\n", 4, None,
@@ -119,7 +122,10 @@ def test_template_sets_may_share_nodes_and_are_walked_once(tmp_path):
     pytest.param(ED, "slot: top", "slot: top, continue: {page: 1, slott: x}", 11,
                  "pages[0].stories[0].continue.slott", "unknown field 'slott'",
                  id="unknown-continue-field"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, field, says", WRONG_SHAPES)
 def test_wrong_shape_is_refused(make_edition, file, old, new, line, field, says):
     edit(make_edition / file, old, new)
     assert says in refused(make_edition, file, line, field).message
@@ -222,7 +228,7 @@ CAPTION = 'caption: "নদীর পাড়ে বাঁধের কাজ �
 HEADLINE = 'headline: "নদীর পাড়ে নতুন বাঁধ"'
 
 
-@pytest.mark.parametrize("file, old, new, line, field, says", [
+NOT_TEXT = [
     pytest.param(ED, 'section: "দেশ"', "section: [a, b]", 9, "pages[0].section",
                  "must be text, not a list", id="section-list"),
     pytest.param(ED, 'volume: "৮"', "volume: [1, 2]", 5, "paper.volume",
@@ -241,7 +247,10 @@ HEADLINE = 'headline: "নদীর পাড়ে নতুন বাঁধ"'
                  "must be text, not a date", id="headline-date"),
     pytest.param(ED, "template: inside", "template: [inside]", 8, "pages[0].template",
                  "must be text", id="template-list"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, field, says", NOT_TEXT)
 def test_text_field_that_is_not_text_is_refused(make_edition, file, old, new, line, field,
                                                 says):
     edit(make_edition / file, old, new)
@@ -254,13 +263,16 @@ def test_true_false_hint_says_how_to_quote(make_edition):
     assert err.hint == 'YAML reads no as false; write kicker: "no"'
 
 
-@pytest.mark.parametrize("file, old, new, text", [
+PLAIN_NUMBERS = [
     (ED, 'volume: "৮"', "volume: 8", "8"),
     (ED, 'volume: "৮"', "volume: 08", "08"),
     (ED, 'volume: "৮"', "price: 10.50", "10.50"),
     (FIRST, CAPTION, "caption: 0", "0"),
     (FIRST, HEADLINE, "headline: 2026", "2026"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, text", PLAIN_NUMBERS)
 def test_plain_number_is_the_text_as_written(make_edition, file, old, new, text):
     edit(make_edition / file, old, new)
     ed = load_edition(make_edition)
@@ -272,12 +284,15 @@ def test_plain_number_is_the_text_as_written(make_edition, file, old, new, text)
 
 # -- 7. a key given twice -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("file, after, extra, line, field, first", [
+DUPLICATES = [
     (ED, "lang: bn\n", "lang: en\n", 4, "lang", 3),
     (ED, "lang: bn\n", "date: 2026-12-08\n", 4, "date", 1),
     (SECOND, "lang: en\n", "headline: Again\n", 5, "headline", 2),
     (ED, '    section: "দেশ"\n', '    section: "নগর"\n', 10, "pages[0].section", 9),
-])
+]
+
+
+@pytest.mark.parametrize("file, after, extra, line, field, first", DUPLICATES)
 def test_duplicate_key_is_refused_naming_both_lines(make_edition, file, after, extra, line,
                                                     field, first):
     edit(make_edition / file, after, after + extra)
@@ -325,7 +340,7 @@ def test_two_ads_in_one_slot_are_refused(make_edition):
     assert "ad slot 'ad' is given two ads" in err.message
 
 
-@pytest.mark.parametrize("file, old, new, line, field", [
+NOT_SLOT_NAMES = [
     (ED, "slot: top", "slot: 0", 11, "pages[0].stories[0].slot"),
     (ED, "slot: top", "slot: false", 11, "pages[0].stories[0].slot"),
     (ED, "slot: top", 'slot: ""', 11, "pages[0].stories[0].slot"),
@@ -335,7 +350,10 @@ def test_two_ads_in_one_slot_are_refused(make_edition):
      "      - {slot: 0, file: photos/river.jpg}\n", 11, "pages[0].ads[0].slot"),
     (ED, '    section: "দেশ"\n', '    section: "দেশ"\n    ads:\n'
      "      - slot:\n        file: photos/river.jpg\n", 11, "pages[0].ads[0].slot"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, field", NOT_SLOT_NAMES)
 def test_slot_that_is_not_a_name_is_refused(make_edition, file, old, new, line, field):
     if "page: 2" in new:
         edit(make_edition / ED, *TWO_PAGES[:1], TWO_PAGES[0] + "  - template: inside\n")
@@ -387,13 +405,16 @@ def test_layout_inside_the_edition_folder_is_accepted(make_edition):
 
 # -- 13. YAML tags -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("file, old, new, line, field, tag", [
+YAML_TAGS = [
     (ED, "lang: bn", "lang: !bn bn", 3, "lang", "!bn"),
     (ED, "lang: bn", "lang: !!python/object:os.system bn", 3, "lang",
      "!!python/object:os.system"),
     (ED, 'section: "দেশ"', "section: !!binary aGVsbG8=", 9, "pages[0].section", "!!binary"),
     (FIRST, 'kicker: "উপকূল"', "kicker: !!str no", 3, "kicker", "!!str"),
-])
+]
+
+
+@pytest.mark.parametrize("file, old, new, line, field, tag", YAML_TAGS)
 def test_yaml_tag_is_refused(make_edition, file, old, new, line, field, tag):
     edit(make_edition / file, old, new)
     err = refused(make_edition, file, line, field)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 import yaml
@@ -200,7 +201,17 @@ def test_river_cleanup_is_overset(sample_report):
     assert river["overset_words"]
     assert river["overset_lines"] > 0
     assert "river-cleanup" in sample_report["summary"]["overset_stories"]
-    assert any(w.startswith("river-cleanup: OVERSET") for w in sample_report["warnings"])
+    overset = [w for w in sample_report["warnings"] if w["code"] == "W-overset"
+               and w["story"] == "river-cleanup"]
+    assert len(overset) == 1 and overset[0]["message"].startswith("river-cleanup: OVERSET")
+    # The record points into the story file where the text stops fitting: the first
+    # word left over is at its line and column.
+    warning = overset[0]
+    assert warning["file"] == str(SAMPLES.resolve() / "stories" / "river-cleanup.md")
+    assert warning["page"] == sample_report["stories"]["river-cleanup"]["pages"][-1]
+    source = Path(warning["file"]).read_text(encoding="utf-8").split("\n")
+    first_left = sample_report["stories"]["river-cleanup"]["overset_words"][0]
+    assert source[warning["line"] - 1][warning["col"] - 1:].startswith(first_left)
 
 
 def test_satellite_launch_continues_on_page_2(sample_report):
@@ -255,7 +266,8 @@ def test_result_object_matches_report(sample_build, sample_report):
     _, result = sample_build
     assert result.report == sample_report
     assert set(result.overset) == set(sample_report["summary"]["overset_stories"])
-    assert result.warnings == sample_report["warnings"]
+    assert result.warnings == [w["message"] for w in sample_report["warnings"]]
+    assert [d.to_json() for d in result.diagnostics] == sample_report["warnings"]
 
 
 # -- a targeted mini edition: a word wider than its column --------------------------------

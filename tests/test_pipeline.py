@@ -80,8 +80,12 @@ def outputs(out: Path) -> dict[str, bytes]:
 def run_cli(*args: str | Path, env: dict[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "epaper.cli", *map(str, args)],
-                          capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, env={**SHORT, **(env or {})},
                           timeout=600)
+
+
+# One line per diagnostic: file:line:col: severity: message (hint) [code].
+SHORT = {**os.environ, "EPAPER_DIAGNOSTIC_FORMAT": "short"}
 
 
 # -- keys -----------------------------------------------------------------------------
@@ -201,7 +205,7 @@ def test_json_summary_counts_pages_reused(three, tmp_path):
                      encoding="utf-8")
     proc = run_cli("build", three, "-o", out, "--json")
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout)
+    summary = json.loads(proc.stdout)["build"]
     assert summary["pages_laid_out"] == [2] and summary["pages_reused"] == [1, 3]
     assert set(summary["seconds"]) >= {"load", "layout", "files", "total"}
 
@@ -216,11 +220,12 @@ def test_pages_option_lays_out_only_those_pages(three, tmp_path):
                          encoding="utf-8")
     proc = run_cli("build", three, "-o", out, "--pages", "2", "--json")
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads(proc.stdout)
+    result = json.loads(proc.stdout)
+    summary = result["build"]
     assert summary["pages_laid_out"] == [2]
     assert summary["pages_kept"] == [3]
-    assert any("page 3 is kept as the last build made it" in w["message"]
-               for w in summary["warnings"])
+    assert any("page 3 is kept as the last build made it" in d["message"]
+               and d["code"] == "W-kept-page" for d in result["diagnostics"])
     after = outputs(out)
     assert after["pages/03.pdf"] == before["pages/03.pdf"]  # kept as it was
     assert after["pages/02.pdf"] != before["pages/02.pdf"]  # rebuilt with the edit
@@ -347,7 +352,7 @@ def test_full_disk_is_said_plainly_and_keeps_the_old_edition(built, fault):
 def test_a_real_signal_mid_build_cleans_up(built, sig):
     """The build is stopped by a signal while its workers are laying out pages."""
     edition, out, before = built
-    env = {**os.environ, "EPAPER_FAULT": "write:01.pdf:slow"}
+    env = {**SHORT, "EPAPER_FAULT": "write:01.pdf:slow"}
     proc = subprocess.Popen([sys.executable, "-m", "epaper.cli", "build", str(edition), "-o",
                              str(out), "--jobs", "2", "--no-cache"], stderr=subprocess.PIPE,
                             text=True, env=env, start_new_session=True)
@@ -405,7 +410,8 @@ def test_two_builds_at_once_never_mix(three, tmp_path):
     out = tmp_path / "out"
     procs = [subprocess.Popen([sys.executable, "-m", "epaper.cli", "build", str(ed), "-o",
                                str(out), "--no-cache"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for ed in (three, other)]
+                              stderr=subprocess.PIPE, text=True, env=SHORT)
+             for ed in (three, other)]
     results = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert any("waiting for another build" in err for _out, err in results)
@@ -461,7 +467,7 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_edit(three, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "epaper.cli", "watch", str(three), "-o",
                              str(out), "--jobs", "1"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=SHORT)
     lines, seen = _lines(proc), []
     try:
         _until(lines, "watching", seen)
@@ -476,8 +482,8 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_edit(three, tmp_path):
         edited = outputs(out)
         assert edited != good
         story.write_text("---\nheadline: [unclosed\n---\nbody\n", encoding="utf-8")
-        _until(lines, "third.md:", seen)  # the error, naming the file and line
-        assert any(line.startswith("error:") and "third.md:" in line for line in seen)
+        _until(lines, "[E-yaml]", seen)  # the error, naming the file and line
+        assert any(": error: " in line and "third.md:2:" in line for line in seen), seen
         time.sleep(0.5)
         assert outputs(out) == edited  # the last good edition stays
         (three / "stories" / ".third.md.swp").write_text("editor scratch")

@@ -77,7 +77,7 @@ def test_tabloid_jump_and_preflight(tabloid):
     assert info["continued_to"] == 2 and info["pages"] == [1, 2]
     # The tabloid's jumps slot is small: what does not fit there is reported, not lost.
     if info["overset_words"]:
-        assert any("satellite-launch: OVERSET" in w for w in result.report["warnings"])
+        assert any("satellite-launch: OVERSET" in w for w in result.warnings)
     pf = json.loads((out / "preflight.json").read_text(encoding="utf-8"))
     assert pf["ok"], pf["errors"]
     stories = result.report["stories"].values()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, leftovers
+from conftest import ROOT, diagnostics, leftovers
 
 from epaper.build import build_edition
 from epaper.cli import main
@@ -232,7 +232,7 @@ def test_profile_cut_short_is_refused_when_loading(tmp_path):
     with pytest.raises(TemplateError) as err:
         load_template_set(path)
     message = str(err.value)
-    assert f"{path}:{line}: print.profile:" in message
+    assert message.startswith(f"{path}:{line}:") and "error: print.profile:" in message
     assert "cut.icc" in message and "cut short" in message
 
 
@@ -277,7 +277,7 @@ def _refused(proc: subprocess.CompletedProcess[str], out: Path, file: Path,
     assert proc.returncode == 1, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
     assert "internal error" not in proc.stderr
-    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    errors = diagnostics(proc.stderr)
     assert len(errors) == 1, proc.stderr
     where = str(file) + (f":{line}:" if line is not None else "")
     assert where in errors[0], (where, errors[0])

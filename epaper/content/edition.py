@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from epaper.content import fields
 from epaper.content.paths import inside, resolved
-from epaper.content.story import LANGS, load_story, probe_image
-from epaper.errors import ContentError
+from epaper.content.story import LANGS, probe_image, read_story, replacement_chars
+from epaper.errors import Collector, ContentError
 from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placement, Story
+from epaper.resources import data_dir
 from epaper.yamlio import Located, load_yaml, read_text
 
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
@@ -21,18 +22,6 @@ CONTINUE_KNOWN = {"page", "slot"}
 AD_KNOWN = {"slot", "file"}
 
 
-def _layouts_dir() -> Path:
-    """The shipped template sets: beside the package in a checkout (editable install),
-    else where a wheel installs them (<prefix>/share/epaper/layouts)."""
-    checkout = Path(__file__).resolve().parents[2] / "layouts"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "epaper" / "layouts"
-
-
-LAYOUTS_DIR = _layouts_dir()
-
-
 def resolve_layout(value: object, root: Path, meta: Located) -> Path:
     """A shipped template set by name (`broadsheet`), or a set's .yaml file in the edition
     folder (`custom.yaml`, `layouts/custom.yaml`). Like every path an edition names, a
@@ -41,7 +30,8 @@ def resolve_layout(value: object, root: Path, meta: Located) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ContentError("layout must name a template set, e.g. 'broadsheet'",
                            file=meta.file, line=meta.line("layout"), field="layout")
-    known = ", ".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
+    shipped = data_dir("layouts")
+    known = ", ".join(sorted(p.stem for p in shipped.glob("*.yaml")))
     bare = "/" not in value and "\\" not in value and value not in (".", "..")
     local = root / value
     if not bare or local.is_file():
@@ -51,46 +41,92 @@ def resolve_layout(value: object, root: Path, meta: Located) -> Path:
         if path.is_file():
             return path
     else:
-        for c in (LAYOUTS_DIR / f"{value}.yaml", LAYOUTS_DIR / value):
+        for c in (shipped / f"{value}.yaml", shipped / value):
             if c.is_file():
                 return c.resolve()
     raise ContentError(f"unknown layout {value!r}", file=meta.file, line=meta.line("layout"),
                        field="layout", hint=f"shipped template sets: {known}")
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An edition as far as it could be read, for checks that go on past its errors:
+    `layout_ok` says whether the template set was found, `broken_pages` which pages had
+    an entry that could not be read (their slots are not checked: it would mislead)."""
+
+    edition: Edition
+    layout_ok: bool = True
+    broken_pages: frozenset[int] = frozenset()
+
+
 def load_edition(folder: Path) -> Edition:
+    """The edition in `folder`, or an EpaperError carrying every error found in it."""
+    sink = Collector()
+    draft = read_edition(folder, sink)
+    sink.check()
+    assert draft is not None
+    return draft.edition
+
+
+def read_edition(folder: Path, sink: Collector) -> Draft | None:
+    """Read everything that can be read, recording each error in `sink` and going on;
+    None when edition.yaml itself cannot be read as a mapping."""
+    with sink.guard():
+        return _read(folder, sink)
+    return None
+
+
+def _read(folder: Path, sink: Collector) -> Draft:
     root = resolved(folder, file=folder)
     source = root / "edition.yaml"
     if not root.is_dir():
-        raise ContentError("edition folder not found", file=folder)
-    meta = load_yaml(read_text(source, ContentError, "edition.yaml"), source, ContentError,
-                     strict=True)
+        what = "is a file, not an edition folder" if root.exists() else "not found"
+        raise ContentError(f"edition folder {what}", file=folder, code="E-missing-file",
+                           hint="name the folder that holds edition.yaml")
+    text = read_text(source, ContentError, "edition.yaml")
+    meta = load_yaml(text, source, ContentError, strict=True)
     data = meta.data
     if not isinstance(data, dict):
         raise ContentError("edition.yaml must be a mapping (date:, layout:, pages:)",
                            file=source, line=1)
+    replacement_chars(text, source, sink)
     for key in data:
         if key not in KNOWN:
-            raise ContentError(f"unknown field {key!r}", file=source, line=meta.line(key),
-                               field=str(key), hint=f"known fields: {', '.join(sorted(KNOWN))}")
-    date = _date(data.get("date"), meta)
+            sink.add(ContentError(f"unknown field {key!r}", file=source, line=meta.key_line(key),
+                                  field=str(key), code="E-unknown-field",
+                                  hint=f"known fields: {', '.join(sorted(KNOWN))}"))
+    date = dt.date(2026, 1, 1)  # stands in for a bad date while the rest is checked
+    with sink.guard():
+        date = _date(data.get("date"), meta)
     lang = data.get("lang", "bn")
     if lang not in LANGS:
-        raise ContentError(f"unknown language {lang!r}", file=source, line=meta.line("lang"),
-                           field="lang", hint="use bn or en")
-    layout = resolve_layout(data.get("layout"), root, meta)
+        sink.add(ContentError(f"unknown language {lang!r}", file=source,
+                              line=meta.line("lang"), field="lang", hint="use bn or en"))
+        lang = "bn"
+    layout, layout_ok = Path(), False
+    with sink.guard():
+        layout, layout_ok = resolve_layout(data.get("layout"), root, meta), True
     offset = data.get("hijri_offset", 0)
     if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 3:
-        raise ContentError("hijri_offset must be a whole number of days between -3 and 3",
-                           file=source, line=meta.line("hijri_offset"), field="hijri_offset")
-    _date_in_calendars(date, offset, meta)
-    paper = _paper(data.get("paper"), meta)
-    profile = _profile(data.get("print"), meta, root)
+        sink.add(ContentError("hijri_offset must be a whole number of days between -3 and 3",
+                              file=source, line=meta.line("hijri_offset"),
+                              field="hijri_offset"))
+        offset = 0
+    with sink.guard():
+        _date_in_calendars(date, offset, meta)
+    paper = Paper()
+    with sink.guard():
+        paper = _paper(data.get("paper"), meta)
+    profile = None
+    with sink.guard():
+        profile = _profile(data.get("print"), meta, root)
     stories: dict[Path, Story] = {}
-    pages = _pages(data.get("pages"), meta, root, lang, stories)
-    return Edition(root=root, source=source, date=date, lang=lang, layout=layout,
-                   paper=paper, pages=pages, hijri_offset=offset,
-                   stories=tuple(stories.values()), profile=profile)
+    broken: set[int] = set()
+    pages = _pages(data.get("pages"), meta, root, lang, stories, sink, broken)
+    edition = Edition(root=root, source=source, date=date, lang=lang, layout=layout,
+                      paper=paper, pages=pages, hijri_offset=offset,
+                      stories=tuple(stories.values()), profile=profile)
+    return Draft(edition, layout_ok, frozenset(broken))
 
 
 def _profile(raw: object, meta: Located, root: Path) -> Path | None:
@@ -111,15 +147,25 @@ def _profile(raw: object, meta: Located, root: Path) -> Path | None:
 
 
 def _date(value: object, meta: Located) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):
+        raise ContentError(f"date has a time of day ({value.time().isoformat('minutes')}); "
+                           "an edition is dated by its day", file=meta.file,
+                           line=meta.line("date"), field="date",
+                           hint=f"write date: {value.date().isoformat()}")
+    if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if value is None:
+        raise ContentError("missing date", file=meta.file, line=meta.line("date") or 1,
+                           field="date", code="E-required",
+                           hint="every edition needs 'date: 2026-12-07' (its ISO date)")
     raise ContentError(f"date must be an ISO date like 2026-11-27, got {value!r}",
-                       file=meta.file, line=meta.line("date"), field="date")
+                       file=meta.file, line=meta.line("date"), field="date",
+                       hint="write the day as year-month-day: date: 2026-12-07")
 
 
 def _date_in_calendars(date: dt.date, offset: int, meta: Located) -> None:
@@ -148,52 +194,82 @@ def _paper(value: object, meta: Located) -> Paper:
     for key in value:
         if key not in PAPER_FIELDS:
             raise ContentError(f"unknown field {key!r}", file=meta.file,
-                               line=meta.line("paper", key), field=f"paper.{key}",
+                               line=meta.key_line("paper", key), field=f"paper.{key}",
+                               code="E-unknown-field",
                                hint=f"known: {', '.join(PAPER_FIELDS)}")
     return Paper(**{str(k): fields.text(meta, v, ("paper", k), f"paper.{k}")
                     for k, v in value.items() if v is not None})
 
 
-def _pages(value: object, meta: Located, root: Path, lang: str,
-           stories: dict[Path, Story]) -> tuple[PageSpec, ...]:
+def _pages(value: object, meta: Located, root: Path, lang: str, stories: dict[Path, Story],
+           sink: Collector, broken: set[int]) -> tuple[PageSpec, ...]:
     if not isinstance(value, list) or not value:
-        raise ContentError("pages must be a non-empty list", file=meta.file,
-                           line=meta.line("pages"), field="pages")
+        sink.add(ContentError("pages must be a non-empty list", file=meta.file,
+                              line=meta.line("pages"), field="pages", code="E-required",
+                              hint="pages:\n  - template: front\n    stories: [...]"))
+        return ()
     pages = []
     listed: dict[Path, tuple[str, int | None]] = {}  # story file → where it was listed
     for i, page in enumerate(value):
-        where = ("pages", i)
-        if not isinstance(page, dict):
-            raise ContentError("each page must be a mapping with a template",
-                               file=meta.file, line=meta.line(*where), field=f"pages[{i}]")
-        for key in page:
-            if key not in PAGE_KNOWN:
-                raise ContentError(f"unknown field {key!r}", file=meta.file,
-                                   line=meta.line(*where, key), field=f"pages[{i}].{key}",
-                                   hint=f"known: {', '.join(sorted(PAGE_KNOWN))}")
+        errors = len(sink.errors)
+        with sink.guard():
+            pages.append(_page(page, i, meta, root, lang, stories, listed, len(value), sink))
+        if len(sink.errors) > errors:
+            broken.add(i + 1)
+    return tuple(pages)
+
+
+def _page(page: object, i: int, meta: Located, root: Path, lang: str,
+          stories: dict[Path, Story], listed: dict[Path, tuple[str, int | None]],
+          n_pages: int, sink: Collector) -> PageSpec:
+    """One page entry; each story and ad entry is checked on its own."""
+    where = ("pages", i)
+    if not isinstance(page, dict):
+        raise ContentError("each page must be a mapping with a template",
+                           file=meta.file, line=meta.line(*where), field=f"pages[{i}]",
+                           hint="- template: inside\n    stories: [...]")
+    for key in page:
+        if key not in PAGE_KNOWN:
+            sink.add(ContentError(f"unknown field {key!r}", file=meta.file,
+                                  line=meta.key_line(*where, key), field=f"pages[{i}].{key}",
+                                  code="E-unknown-field",
+                                  hint=f"known: {', '.join(sorted(PAGE_KNOWN))}"))
+    template = ""
+    with sink.guard():
         template = fields.text(meta, page.get("template"), (*where, "template"),
                                f"pages[{i}].template")
         if not template.strip():
             raise ContentError("missing template", file=meta.file, line=meta.line(*where),
-                               field=f"pages[{i}].template")
+                               field=f"pages[{i}].template", code="E-required",
+                               hint="name a page template of the set, e.g. template: inside")
+    section = ""
+    with sink.guard():
         section = fields.text(meta, page.get("section"), (*where, "section"),
                               f"pages[{i}].section")
+    placements = []
+    with sink.guard():
         items = _list(page, "stories", meta, i, "stories must be a list of story files",
                       "write each story on its own '- ' line")
-        placements = tuple(_placement(item, meta, root, lang, stories, listed, i, k,
-                                      len(value)) for k, item in enumerate(items))
-        ads: list[tuple[str, Path]] = []
+        for k, item in enumerate(items):
+            with sink.guard():
+                placement = _placement(item, meta, root, lang, stories, listed, i, k,
+                                       n_pages, sink)
+                if placement is not None:
+                    placements.append(placement)
+    ads: list[tuple[str, Path]] = []
+    with sink.guard():
         for k, item in enumerate(_list(page, "ads", meta, i, "ads must be a list of "
                                        "{slot: NAME, file: IMAGE}",
                                        "write each ad on its own '- ' line")):
-            ads.append(_ad(item, meta, root, i, k, ads))
-        mono = page.get("mono", False)
-        if not isinstance(mono, bool):
-            raise ContentError("mono is true (black-only page) or false", file=meta.file,
-                               line=meta.line(*where, "mono"), field=f"pages[{i}].mono")
-        pages.append(PageSpec(i + 1, template, section, placements, tuple(ads),
-                              meta.line(*where) or 0, mono))
-    return tuple(pages)
+            with sink.guard():
+                ads.append(_ad(item, meta, root, i, k, ads))
+    mono = page.get("mono", False)
+    if not isinstance(mono, bool):
+        sink.add(ContentError("mono is true (black-only page) or false", file=meta.file,
+                              line=meta.line(*where, "mono"), field=f"pages[{i}].mono"))
+        mono = False
+    return PageSpec(i + 1, template, section, tuple(placements), tuple(ads),
+                    meta.line(*where) or 0, mono)
 
 
 def _list(page: dict, key: str, meta: Located, i: int, message: str, hint: str) -> list:
@@ -209,7 +285,9 @@ def _list(page: dict, key: str, meta: Located, i: int, message: str, hint: str) 
 
 def _placement(item: object, meta: Located, root: Path, lang: str,
                stories: dict[Path, Story], listed: dict[Path, tuple[str, int | None]],
-               i: int, k: int, n_pages: int) -> Placement:
+               i: int, k: int, n_pages: int, sink: Collector) -> Placement | None:
+    """The entry's placement; None when its story file could not be read at all (the
+    reason is in `sink`)."""
     where = ("pages", i, "stories", k)
     field = f"pages[{i}].stories[{k}]"
     line = meta.line(*where)
@@ -218,11 +296,13 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
     if not isinstance(item, dict) or "file" not in item:
         raise ContentError("a story entry is a path or {file: PATH, slot: NAME}",
                            file=meta.file, line=line, field=field)
-    unknown = set(item) - STORY_ENTRY
+    unknown = sorted(map(str, set(item) - STORY_ENTRY))
     if unknown:
-        raise ContentError(f"unknown field {sorted(map(str, unknown))[0]!r}", file=meta.file,
-                           line=line, field=field,
+        raise ContentError(f"unknown field {unknown[0]!r}", file=meta.file,
+                           line=meta.key_line(*where, unknown[0]), field=field,
+                           code="E-unknown-field",
                            hint="a story entry has file, slot and continue")
+    line = meta.line(*where, "file")  # the caret goes under the file name
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
     if path in listed:
         # A story is set once; what does not fit goes on with `continue:`. A second
@@ -233,9 +313,7 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
             f"{field} (line {line})", file=meta.file, line=line, field=f"{field}.file",
             hint="list each story once; to carry the rest to another page, give its "
                  "entry continue: {page: N}")
-    if not path.is_file():
-        raise ContentError(f"story file not found: {item['file']}", file=meta.file,
-                           line=line, field=f"{field}.file")
+    _story_file(path, item["file"], meta, line, field)
     same_id = next((p for p in listed if p.stem == path.stem), None)
     if same_id is not None:
         raise ContentError(
@@ -244,7 +322,10 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
             hint="story ids (report.json, layout.json) come from file names without the "
                  "folder; rename one of the files")
     listed[path] = (field, line)
-    stories[path] = load_story(path, root, lang)
+    story = read_story(path, root, lang, sink)
+    if story is None:
+        return None
+    stories[path] = story
     cont = item.get("continue")
     continuation = None
     if cont is not None:
@@ -265,6 +346,18 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
             "continue.slot"))
     slot = fields.name(meta, item.get("slot"), (*where, "slot"), f"{field}.slot", "slot")
     return Placement(stories[path], slot, continuation, line or 0)
+
+
+def _story_file(path: Path, named: object, meta: Located, line: int | None,
+                field: str) -> None:
+    if path.is_dir():
+        raise ContentError(f"{named} is a folder, not a story file", file=meta.file,
+                           line=line, field=f"{field}.file",
+                           hint="name the story's .md file inside it")
+    if not path.is_file():
+        raise ContentError(f"story file not found: {named}", file=meta.file,
+                           line=line, field=f"{field}.file", code="E-missing-file",
+                           hint="check the file name; paths are relative to edition.yaml")
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -290,6 +383,7 @@ def _ad(item: object, meta: Located, root: Path, i: int, k: int,
                 f"{meta.line('pages', i, 'ads', j)}) and {field} (line {line})",
                 file=meta.file, line=line, field=f"{field}.slot",
                 hint="an ad slot holds one ad; remove one or move it to another page")
+    line = meta.line(*where, "file")
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
     probe_image(path, meta.file, line, f"{field}.file")
     return slot, path

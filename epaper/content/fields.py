@@ -48,7 +48,7 @@ def text(meta: Located, value: object, path: tuple[object, ...], field: str) -> 
     else:
         hint = f"write it in quotes: {key}: \"…\""
     raise ContentError(f"must be text, not {_kind(value)}", file=meta.file,
-                       line=meta.line(*path), field=field, hint=hint)
+                       line=meta.line(*path), field=field, hint=hint, code="E-type")
 
 
 def name(meta: Located, value: object, path: tuple[object, ...], field: str,
@@ -61,7 +61,7 @@ def name(meta: Located, value: object, path: tuple[object, ...], field: str,
         return value
     written = meta.written.get(path) or ("nothing" if value in (None, "") else repr(value))
     raise ContentError(f"{what} must be a slot name (text), not {written}", file=meta.file,
-                       line=meta.line(*path), field=field,
+                       line=meta.line(*path), field=field, code="E-type",
                        hint="name a slot of the page template" + (
                            "" if required else ", or leave the field out"))
 
@@ -74,5 +74,6 @@ def mapping(meta: Located, value: object, path: tuple[object, ...], field: str,
     for key in value:
         if key not in known:
             raise ContentError(f"unknown field {key!r}", file=meta.file,
-                               line=meta.line(*path, key), field=f"{field}.{key}",
+                               line=meta.key_line(*path, key), field=f"{field}.{key}",
+                               code="E-unknown-field",
                                hint=f"{what} has: {', '.join(sorted(known))}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from epaper.content import fields
@@ -10,9 +11,10 @@ from epaper.content.clean import clean, clean_lines
 from epaper.content.markdown import parse_body
 from epaper.content.paths import inside
 from epaper.content.photos import PhotoFileError, read_header
-from epaper.errors import ContentError
+from epaper.diagnostics import Diagnostic
+from epaper.errors import Collector, ContentError
 from epaper.model.edition import Cleanup, Photo, Story
-from epaper.yamlio import Located, load_yaml, read_text
+from epaper.yamlio import Located, Pos, load_yaml, read_text
 
 TEXT_FIELDS = ("headline", "kicker", "subheadline", "byline", "dateline", "source")
 KNOWN = set(TEXT_FIELDS) | {"lang", "photos"}
@@ -33,20 +35,47 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 
 
 def load_story(path: Path, root: Path, default_lang: str) -> Story:
-    text = read_text(path, ContentError, "story file")
-    front, body, body_line = split_front_matter(text.lstrip("\ufeff"), path)
+    """The story in `path`, or an EpaperError carrying every error found in it."""
+    sink = Collector()
+    story = read_story(path, root, default_lang, sink)
+    sink.check()
+    assert story is not None
+    return story
+
+
+def read_story(path: Path, root: Path, default_lang: str, sink: Collector) -> Story | None:
+    """The story as far as it can be read, each error recorded in `sink`; None when the
+    file or its front matter cannot be read at all."""
+    with sink.guard():
+        return _read(path, root, default_lang, sink)
+    return None
+
+
+def _read(path: Path, root: Path, default_lang: str, sink: Collector) -> Story:
+    text = read_text(path, ContentError, "story file").lstrip("\ufeff")
+    front, body, body_line = split_front_matter(text, path)
     meta = load_yaml(front, path, ContentError, line_offset=1, strict=True)
     data = meta.data
     if not isinstance(data, dict):
-        raise ContentError("the front matter must be a mapping of fields", file=path, line=2)
+        raise ContentError("the front matter must be a mapping of fields", file=path, line=2,
+                           hint="write one 'field: value' per line, e.g. headline: \"…\"")
+    replacement_chars(text, path, sink)
+    lone_marks(text, path, sink)
     for key in data:
         if key not in KNOWN:
-            raise ContentError(f"unknown field {key!r}", file=path, line=meta.line(key),
-                               field=str(key), hint=f"known fields: {', '.join(sorted(KNOWN))}")
-    values = {name: fields.text(meta, data.get(name), (name,), name) for name in TEXT_FIELDS}
-    if not values["headline"].strip():
-        raise ContentError("missing headline", file=path, line=meta.line("headline") or 2,
-                           field="headline", hint="every story needs 'headline: ...'")
+            sink.add(ContentError(f"unknown field {key!r}", file=path, line=meta.key_line(key),
+                                  field=str(key), code="E-unknown-field",
+                                  hint=f"known fields: {', '.join(sorted(KNOWN))}"))
+    values = {}
+    for name in TEXT_FIELDS:
+        values[name] = ""
+        with sink.guard():
+            values[name] = fields.text(meta, data.get(name), (name,), name)
+            _visible(values[name], name, meta)
+    if not values["headline"].strip() and not any(e.field == "headline" for e in sink.errors):
+        sink.add(ContentError("missing headline", file=path, line=meta.line("headline") or 2,
+                              field="headline", code="E-required",
+                              hint="every story needs 'headline: ...'"))
     texts = {}
     cleanups: list[Cleanup] = []
     for name in TEXT_FIELDS:
@@ -55,15 +84,77 @@ def load_story(path: Path, root: Path, default_lang: str) -> Story:
         cleanups += [Cleanup(meta.line(name) or 1, name, rule, n) for rule, n in done]
     lang = data.get("lang", default_lang)
     if lang not in LANGS:
-        raise ContentError(f"unknown language {lang!r}", file=path, line=meta.line("lang"),
-                           field="lang", hint="use bn or en")
-    photos = _photos(meta, path, root, cleanups)
-    body, done = clean_lines(body, body_line, "body")
-    blocks = parse_body(body, body_line)
+        sink.add(ContentError(f"unknown language {lang!r}", file=path, line=meta.line("lang"),
+                              field="lang", hint="use bn or en"))
+        lang = default_lang
+    photos: tuple[Photo, ...] = ()
+    with sink.guard():
+        photos = _photos(meta, path, root, cleanups, sink)
+    body, body_cleanups = clean_lines(body, body_line, "body")
+    blocks = parse_body(body, body_line, lang=lang, file=path, sink=sink)
     story = Story(id=path.stem, path=path, lang=lang, photos=photos, blocks=blocks,
-                  cleanups=tuple(cleanups + done), **texts)
-    _refuse_bijoy(story, meta)
+                  cleanups=tuple(cleanups + body_cleanups), **texts)
+    with sink.guard():
+        _refuse_bijoy(story, meta)
     return story
+
+
+# Characters that draw nothing: a field made only of these prints as a blank. (A lone
+# vowel sign is drawn, on a dotted circle: that is W-lone-mark.)
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
+
+
+def _visible(value: str, name: str, meta: Located) -> None:
+    """A field that has characters but none a reader would see (zero-width spaces, joiners,
+    direction marks) would print as a blank; say so rather than print it."""
+    if not value or not value.strip():
+        return
+    if all(unicodedata.category(ch) in _INVISIBLE for ch in value):
+        found = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in value if not
+                                         ch.isspace()))
+        raise ContentError(f"{name} has no visible characters (only {found})",
+                           file=meta.file, line=meta.line(name), field=name,
+                           code="E-invisible",
+                           hint="type the text again: it holds only zero-width or format "
+                                "characters, which print as nothing")
+
+
+def replacement_chars(text: str, path: Path, sink: Collector) -> None:
+    """U+FFFD stands where a conversion lost a character: the word is broken and must be
+    typed again. Each one is an error at its line and column."""
+    for k, line in enumerate(text.split("\n"), start=1):
+        col = line.find("\ufffd")
+        while col >= 0:
+            sink.add(ContentError(
+                "U+FFFD REPLACEMENT CHARACTER: a character was lost when this text was "
+                "converted or pasted", file=path, line=Pos(k, col + 1, col + 2),
+                code="E-replacement-char",
+                hint="retype the word from the original copy"))
+            col = line.find("\ufffd", col + 1)
+
+
+# What a combining mark may follow: a letter, a number, another mark, ZWJ/ZWNJ, or the
+# dotted circle a desk types to show a sign on its own.
+_BASES = ("L", "N", "M")
+_JOINERS = frozenset("\u200c\u200d\u25cc")
+
+
+def lone_marks(text: str, path: Path, sink: Collector) -> None:
+    """A vowel sign or other combining mark with no letter before it (after a space, a
+    quote or at a line's start) is printed on a dotted circle: a warning at its place."""
+    for k, line in enumerate(text.split("\n"), start=1):
+        for col, ch in enumerate(line):
+            if not unicodedata.category(ch).startswith("M"):
+                continue
+            before = line[col - 1] if col else " "
+            if before in _JOINERS or unicodedata.category(before)[0] in _BASES:
+                continue
+            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            sink.warn(Diagnostic(
+                "warning", "W-lone-mark", f"U+{ord(ch):04X} {name} has no letter before "
+                f"it and prints on a dotted circle (◌)", str(path), k, col + 1,
+                hint="join it to its letter (delete the space before it) or delete it",
+                end_col=col + 2, story=path.stem))
 
 
 def _refuse_bijoy(story: Story, meta: Located) -> None:
@@ -84,37 +175,44 @@ def _refuse_bijoy(story: Story, meta: Located) -> None:
                 hint=f"convert the file first: epaper convert-bijoy {story.path}")
 
 
-def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup]
-            ) -> tuple[Photo, ...]:
+def _photos(meta: Located, path: Path, root: Path, cleanups: list[Cleanup],
+            sink: Collector) -> tuple[Photo, ...]:
     raw = meta.data.get("photos")
     if raw is None:
         raw = []
     if not isinstance(raw, list):
         raise ContentError("photos must be a list", file=path, line=meta.line("photos"),
-                           field="photos")
+                           field="photos", code="E-type",
+                           hint="photos:\n  - file: ../photos/x.jpg\n    caption: \"…\"")
     photos = []
     for i, item in enumerate(raw):
-        line = meta.line("photos", i)
-        if isinstance(item, str):
-            item = {"file": item}
-        if not isinstance(item, dict) or "file" not in item:
-            raise ContentError("each photo needs a 'file'", file=path, line=line,
-                               field=f"photos[{i}]")
-        fields.mapping(meta, item, ("photos", i), f"photos[{i}]", PHOTO_KNOWN, "a photo")
-        photo_path = inside(root, path.parent, item["file"], file=path,
-                            line=meta.line("photos", i, "file"), field=f"photos[{i}].file")
-        focus = _focus(item.get("focus", [0.5, 0.5]), path, meta.line("photos", i, "focus"), i)
-        size, digest = probe_image(photo_path, path, meta.line("photos", i, "file"),
-                                   f"photos[{i}].file")
-        texts = []
-        for key in ("caption", "credit"):
-            value = fields.text(meta, item.get(key), ("photos", i, key), f"photos[{i}].{key}")
-            text, done = clean(" ".join(value.split()))
-            texts.append(text)
-            cleanups += [Cleanup(meta.line("photos", i, key) or line or 1,
-                                 f"photos[{i}].{key}", rule, n) for rule, n in done]
-        photos.append(Photo(photo_path, texts[0], texts[1], focus, size, digest))
+        with sink.guard():
+            photos.append(_photo(meta, path, root, cleanups, i, item))
     return tuple(photos)
+
+
+def _photo(meta: Located, path: Path, root: Path, cleanups: list[Cleanup], i: int,
+           item: object) -> Photo:
+    line = meta.line("photos", i)
+    if isinstance(item, str):
+        item = {"file": item}
+    if not isinstance(item, dict) or "file" not in item:
+        raise ContentError("each photo needs a 'file'", file=path, line=line,
+                           field=f"photos[{i}]", code="E-required")
+    fields.mapping(meta, item, ("photos", i), f"photos[{i}]", PHOTO_KNOWN, "a photo")
+    file_line = meta.line("photos", i, "file")
+    photo_path = inside(root, path.parent, item["file"], file=path, line=file_line,
+                        field=f"photos[{i}].file")
+    focus = _focus(item.get("focus", [0.5, 0.5]), path, meta.line("photos", i, "focus"), i)
+    size, digest = probe_image(photo_path, path, file_line, f"photos[{i}].file")
+    texts = []
+    for key in ("caption", "credit"):
+        value = fields.text(meta, item.get(key), ("photos", i, key), f"photos[{i}].{key}")
+        text, done = clean(" ".join(value.split()))
+        texts.append(text)
+        cleanups += [Cleanup(meta.line("photos", i, key) or line or 1,
+                             f"photos[{i}].{key}", rule, n) for rule, n in done]
+    return Photo(photo_path, texts[0], texts[1], focus, size, digest, file_line or 0)
 
 
 def _focus(value: object, path: Path, line: int | None, i: int) -> tuple[float, float]:
@@ -137,7 +235,12 @@ def probe_image(photo: Path, named_in: Path, line: int | None, field: str
         data = photo.read_bytes()
     except FileNotFoundError:
         raise ContentError(f"photo not found: {photo}", file=named_in, line=line,
-                           field=field) from None
+                           field=field, code="E-missing-file",
+                           hint="check the file name; paths are relative to the file that "
+                                "names them") from None
+    except IsADirectoryError:
+        raise ContentError(f"{photo} is a folder, not an image", file=named_in, line=line,
+                           field=field, hint="name the image file inside it") from None
     except OSError as exc:
         raise ContentError(f"cannot read photo {photo}: {exc.strerror}", file=named_in,
                            line=line, field=field) from None

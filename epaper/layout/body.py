@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from epaper.layout.typeset import font_for
 from epaper.model.edition import Block, Span
 from epaper.model.template import Style
-from epaper.text.paragraph import SetLine, set_words
-from epaper.text.words import Piece, WordMaker, fragments, tokenize
+from epaper.text.paragraph import SetLine, inset, set_words, with_marker
+from epaper.text.words import Font, Piece, WordMaker, fragments, tokenize
+
+TEXT_ROWS = ("para", "item", "quote")  # running text: a column may end after such a row
+LIST_INDENT_EM = 1.5  # each list level insets its items' text this far (of the body size)
+MARKER_GAP_EM = 0.3  # between an item's number and its text
+QUOTE_INSET_EM = 1.0  # a block quote is inset this far on both sides (of its size)
 
 
 @dataclass(frozen=True)
 class Row:
     """One grid row of body text: a line, a subhead line, or the space before a subhead."""
 
-    kind: str  # para | subhead | space
+    kind: str  # para | item | quote | subhead | space
     line: SetLine | None
     block: int
     start: int  # first token index of the line within its block
@@ -32,13 +37,24 @@ def spans_from_tokens(tokens: list[tuple[Piece, ...]]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def quote_style(body: Style, quote: Style | None = None) -> Style:
+    """The template set's `quote` style, or the body's set flush left (a set without one)."""
+    return quote if quote is not None else replace(body, name="quote", align="left",
+                                                   indent=0.0)
+
+
 def body_rows(maker: WordMaker, blocks: tuple[Block, ...], body: Style, subhead: Style,
-              width: float, lang: str, *, indent_first: bool = False) -> list[Row]:
+              width: float, lang: str, *, indent_first: bool = False,
+              quote: Style | None = None) -> list[Row]:
     rows: list[Row] = []
     indent_next = indent_first
+    styles = {"subhead": subhead, "quote": quote_style(body, quote)}
     for b, block in enumerate(blocks):
-        style = subhead if block.kind == "subhead" else body
-        indent = body.indent if indent_next and block.kind != "subhead" else 0.0
+        style = styles.get(block.kind, body)
+        # Only a paragraph's first line is indented: not a list item, a quote, or the line
+        # after a hard break.
+        indent = body.indent if (indent_next and block.kind == "para"
+                                 and not block.after_break) else 0.0
         if block.kind == "subhead" and rows:
             rows.append(Row("space", None, b, 0, 0, style))
         lines, owners = _set_block(maker, block, style, width, lang, indent)
@@ -59,16 +75,49 @@ def _set_block(maker: WordMaker, block: Block, style: Style, width: float, lang:
                indent: float) -> tuple[list[SetLine], list[int]]:
     """A block's lines, and for each of its pieces the token it belongs to. A story is
     set again for every shape the layout tries; a paragraph at a width is set once."""
-    key = (block.kind, block.spans, style, width, lang, indent)
+    key = (block.kind, block.spans, block.marker, block.depth, style, width, lang, indent)
     found = maker.paragraphs.get(key)
     if found is None:
         font = font_for(style, lang)
-        words, owners = fragments(maker, tokenize(block.spans), font, width, indent,
+        left, right = _insets(block, style)
+        measure = width - left - right
+        words, owners = fragments(maker, tokenize(block.spans), font, measure, indent,
                                   style.hyphenate)
         align = "left" if block.kind == "subhead" else style.align
-        lines = set_words(maker, font, words, width, align=align, indent=indent)
+        lines = set_words(maker, font, words, measure, align=align, indent=indent)
+        if left or right:
+            lines = inset(lines, left, width)
+        if block.marker and lines:
+            lines[0] = _marked(maker, lines[0], block, font, left)
         found = maker.paragraphs[key] = (lines, owners)
     return found  # type: ignore[return-value]
+
+
+def _insets(block: Block, style: Style) -> tuple[float, float]:
+    """How far a block's lines stand in from the column's left and right edges: a list
+    item by its depth (a hanging indent: the marker hangs in it), a quote on both sides."""
+    if block.kind == "item":
+        return max(1, block.depth) * LIST_INDENT_EM * style.size, 0.0
+    if block.kind == "quote":
+        side = style.indent or QUOTE_INSET_EM * style.size
+        return side, side
+    return 0.0, 0.0
+
+
+def _marked(maker: WordMaker, line: SetLine, block: Block, font: Font, left: float
+            ) -> SetLine:
+    """An item's first line with its marker in the hanging indent: a bullet at the level's
+    start, a number set flush against the text so that "9." and "10." align their dots."""
+    shaped = maker.word(((block.marker, False, False),), font)
+    # Its text carries the space after it, and it is joined to the next word: the text
+    # layer reads "১. প্রথম", and it is not counted as a word of the story.
+    marker = replace(shaped, text=block.marker + " ", joined=True)
+    level = left - LIST_INDENT_EM * font.size
+    if block.marker[-1:] in ".)":
+        x = max(level, left - MARKER_GAP_EM * font.size - shaped.width)
+    else:
+        x = level
+    return with_marker(line, marker, x)
 
 
 def remaining_blocks(blocks: tuple[Block, ...], rows: list[Row], first: int) -> tuple[Block, ...]:
@@ -81,7 +130,8 @@ def remaining_blocks(blocks: tuple[Block, ...], rows: list[Row], first: int) -> 
     if row.kind == "space":
         return tuple([block] + rest)
     tokens = tokenize(block.spans)[row.start:]
-    return tuple([Block(block.kind, spans_from_tokens(tokens), block.line)] + rest)
+    # What goes on elsewhere is the same kind of block, its marker already printed.
+    return tuple([replace(block, spans=spans_from_tokens(tokens), marker="")] + rest)
 
 
 def _hard_keep(rows: list[Row], k: int) -> bool:
@@ -90,7 +140,7 @@ def _hard_keep(rows: list[Row], k: int) -> bool:
     if k <= 0 or k >= len(rows):
         return True
     prev = rows[k - 1]
-    if prev.kind != "para":
+    if prev.kind not in TEXT_ROWS:
         return False
     return not (prev.line is not None and prev.line.words and prev.line.words[-1].word.joined)
 
@@ -101,7 +151,7 @@ def widow_or_orphan(rows: list[Row], k: int) -> str:
     if k <= 0 or k >= len(rows):
         return ""
     prev, nxt = rows[k - 1], rows[k]
-    if prev.kind != "para" or nxt.kind != "para" or prev.block != nxt.block:
+    if prev.kind not in TEXT_ROWS or nxt.kind not in TEXT_ROWS or prev.block != nxt.block:
         return ""
     if prev.start == 0 and (k < 2 or rows[k - 2].block != prev.block):
         return "orphan"

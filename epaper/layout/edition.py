@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from epaper.errors import ContentError
+from epaper.diagnostics import Diagnostic, locate
+from epaper.errors import Collector, ContentError
 from epaper.layout.furniture import ad, folio, imprint, masthead
 from epaper.layout.geometry import Region, region
 from epaper.layout.log import LayoutLog
@@ -61,17 +63,20 @@ def sources_of(p: PagePlan) -> tuple[int, ...]:
     return tuple(sorted({from_page for _pl, from_page, _slot in p.incoming}))
 
 
-def merge_logs(logs: list[LayoutLog]) -> LayoutLog:
+def merge_logs(logs: list[LayoutLog], ed: Edition) -> LayoutLog:
     """The edition's log from its pages' logs, in page order; then what only the whole
     edition shows: a story's foot is on the last page it reaches."""
     out = LayoutLog()
     for log in logs:
         out.absorb(log)
+    ends = {s.id: s.blocks[-1].line for s in ed.stories if s.blocks}
     for entry in out.stories.values():
         if entry.underset_lines:
             out.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
-                     f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}; add "
-                     f"copy or a photo, or give the story a smaller slot")
+                     f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}",
+                     "W-underset", file=entry.file, line=ends.get(entry.story),
+                     story=entry.story, page=entry.pages[-1],
+                     hint="add copy or a photo, or give the story a smaller slot")
     return out
 
 
@@ -189,15 +194,21 @@ PAPER_STYLES = {"name": "masthead", "name_en": "folio", "tagline": "dateline",
                 "price": "dateline", "volume": "dateline", "issue": "dateline"}
 
 
-def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook) -> None:
+def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook,
+                   sink: Collector | None = None) -> None:
     """Every character of every story, page section and paper field must be in a font of
-    the style that sets it."""
+    the style that sets it. With a `sink`, every such character is recorded there (one
+    per field or paragraph), not only the first."""
+    guard = sink.guard if sink is not None else contextlib.nullcontext
+    quote = next((s for s in tset.styles if s.name == "quote"), tset.style("body"))
     for k, page in enumerate(ed.pages):
-        fonts.check_coverage(page.section, tset.style("folio").family, where=str(ed.source),
-                             field=f"pages[{k}].section")
+        with guard():
+            fonts.check_coverage(page.section, tset.style("folio").family,
+                                 where=str(ed.source), field=f"pages[{k}].section")
     for name in ed.paper.__dataclass_fields__:  # the edition's own paper: overrides
-        fonts.check_coverage(getattr(ed.paper, name), tset.style(PAPER_STYLES.get(
-            name, "imprint")).family, where=str(ed.source), field=f"paper.{name}")
+        with guard():
+            fonts.check_coverage(getattr(ed.paper, name), tset.style(PAPER_STYLES.get(
+                name, "imprint")).family, where=str(ed.source), field=f"paper.{name}")
     for story in ed.stories:
         where = str(story.path)
         fields = [("headline", story.headline, "headline"), ("kicker", story.kicker, "kicker"),
@@ -205,16 +216,23 @@ def check_coverage(ed: Edition, tset: TemplateSet, fonts: FontBook) -> None:
                   ("byline", story.byline, "byline"), ("dateline", story.dateline, "byline"),
                   ("source", story.source, "byline")]
         for name, text, style in fields:
-            fonts.check_coverage(text, tset.style(style).family, where=where, field=name)
+            with guard():
+                fonts.check_coverage(text, tset.style(style).family, where=where, field=name)
         for i, photo in enumerate(story.photos):
-            fonts.check_coverage(photo.caption, tset.style("caption").family, where=where,
-                                 field=f"photos[{i}].caption")
-            fonts.check_coverage(photo.credit, tset.style("credit").family, where=where,
-                                 field=f"photos[{i}].credit")
+            with guard():
+                fonts.check_coverage(photo.caption, tset.style("caption").family, where=where,
+                                     field=f"photos[{i}].caption")
+            with guard():
+                fonts.check_coverage(photo.credit, tset.style("credit").family, where=where,
+                                     field=f"photos[{i}].credit")
         for block in story.blocks:
-            for span in block.spans:
-                fonts.check_coverage(span.text, tset.style("body").family, where=where,
-                                     line=block.line, bold=span.bold, italic=span.italic)
+            family = (quote if block.kind == "quote" else tset.style("body")).family
+            with guard():
+                fonts.check_coverage(block.marker, family, where=where, line=block.line,
+                                     field="body")
+                for span in block.spans:
+                    fonts.check_coverage(span.text, family, where=where, line=block.line,
+                                         bold=span.bold, italic=span.italic)
 
 
 class EditionLayout:
@@ -241,7 +259,8 @@ class EditionLayout:
             done = self.page(p, plans, incoming_for(p, pending))
             pending.update(done.overflow)
             pages.append(done)
-        return [done.frame for done in pages], merge_logs([done.log for done in pages])
+        return ([done.frame for done in pages],
+                merge_logs([done.log for done in pages], self.ed))
 
     def page(self, p: PagePlan, plans: list[PagePlan],
              incoming: dict[str, tuple[Block, ...]]) -> PageLayout:
@@ -310,11 +329,17 @@ class EditionLayout:
         if ppi < self.tset.floor_ppi:
             raise ContentError(f"ad {name} would print at {ppi:.0f} ppi, below the hard floor "
                                f"of {self.tset.floor_ppi:.0f} ppi", file=self.ed.source,
-                               field=f"pages[{p.spec.number - 1}].ads",
+                               field=f"pages[{p.spec.number - 1}].ads", code="E-low-ppi",
+                               line=p.spec.line or None, find=path.name,
                                hint="ask the advertiser for artwork at the slot's size")
         if ppi < self.tset.min_ppi:
+            found = locate(self.ed.source, path.name, p.spec.line or 1)
             self.log.warn(f"page {p.spec.number}: ad {name} prints at {ppi:.0f} ppi "
-                          f"(minimum {self.tset.min_ppi:.0f})")
+                          f"(minimum {self.tset.min_ppi:.0f})", "W-low-ppi",
+                          file=str(self.ed.source), line=found[0] if found else None,
+                          col=found[1] if found else None, page=p.spec.number,
+                          field=f"pages[{p.spec.number - 1}].ads",
+                          hint="ask the advertiser for artwork at the slot's size")
 
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
                pending: dict[str, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
@@ -425,8 +450,11 @@ class EditionLayout:
             entry.headline_size = result.headline_size
         if not result.overflow and result.underset > self.tset.underset_tolerance:
             entry.underset_lines = result.underset
-        for w in result.warnings:
-            self.log.warn(w)
+        for w in result.warnings:  # a bare message (no code) is a W-layout warning
+            if isinstance(w, Diagnostic):
+                self.log.add(replace(w, page=w.page or p.spec.number))
+            else:
+                self.log.warn(w, file=str(story.path), story=story.id, page=p.spec.number)
 
     def _overset(self, story: Story, result: Composed, reg: Region, whole: bool = False) -> None:
         entry = self.log.story(story.id, str(story.path))
@@ -435,9 +463,18 @@ class EditionLayout:
         if whole:  # nothing of it was even composed: count its lines at the slot's measure
             entry.overset_lines += self.composer.count_lines(story, reg, result.overflow)
         entry.overset_words += [w for b in result.overflow for w in b.text.split()]
+        # The caret goes where the text stops fitting: the first word left over.
+        first = result.overflow[0] if result.overflow else None
+        found = locate(story.path, first.text.split()[0], first.line) \
+            if first is not None and first.text.split() else None
         self.log.warn(f"{story.id}: OVERSET — {len(entry.overset_words)} words "
                       f"({entry.overset_lines} lines) did not fit in slot {entry.slots[-1]!r} "
-                      f"on page {entry.pages[-1]}")
+                      f"on page {entry.pages[-1]}", "W-overset", file=str(story.path),
+                      line=found[0] if found else (first.line if first else None),
+                      col=found[1] if found else None, story=story.id, page=entry.pages[-1],
+                      hint=f"cut {entry.overset_lines} lines, give it a bigger slot or "
+                           f"continue it on another page; it ends: …"
+                           f"{' '.join(entry.overset_words[-6:])}")
 
 
 def _sub_region(reg: Region, top: float) -> Region:

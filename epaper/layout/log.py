@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from epaper.diagnostics import DEFAULT_WARNING, Diagnostic
+
 # StoryLog fields a later page's entry replaces rather than adds to: they describe the
 # story's end (its foot, its headline, where it jumped), which is on the last page.
 LAST_WINS = ("underset_lines", "headline_size", "continued_to")
@@ -52,7 +54,7 @@ class StoryLog:
 @dataclass
 class LayoutLog:
     stories: dict[str, StoryLog] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def story(self, story_id: str, file: str) -> StoryLog:
         found = self.stories.get(story_id)
@@ -60,8 +62,21 @@ class LayoutLog:
             found = self.stories[story_id] = StoryLog(story_id, file)
         return found
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
+    def warn(self, message: str, code: str = DEFAULT_WARNING, *, file: str | None = None,
+             line: int | None = None, col: int | None = None, field: str | None = None,
+             hint: str | None = None, story: str | None = None,
+             page: int | None = None) -> None:
+        """A warning for the desk; `code` (diagnostics.WARNING_CODES) lets it be filtered."""
+        self.add(Diagnostic("warning", code, message, file, line, col, field, hint,
+                            story=story, page=page))
+
+    def add(self, warning: Diagnostic) -> None:
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+    @property
+    def messages(self) -> list[str]:
+        return [w.message for w in self.warnings]
 
     def absorb(self, page: LayoutLog) -> None:
         """Add one page's log to the edition's: stories met before take it as a sequel."""
@@ -71,4 +86,5 @@ class LayoutLog:
                 self.stories[sid] = entry
             else:
                 mine.absorb(entry)
-        self.warnings.extend(page.warnings)
+        for warning in page.warnings:
+            self.add(warning)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from epaper.calendars import bn_digits
+from epaper.diagnostics import Diagnostic, locate
 from epaper.errors import ContentError
 from epaper.layout.body import Row, body_rows, flow, remaining_blocks, widow_or_orphan
 from epaper.layout.geometry import Region, crop_for
@@ -37,7 +38,7 @@ class Composed:
     overflow: tuple[Block, ...] = ()
     headline_size: float = 0.0
     underset: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Diagnostic] = field(default_factory=list)  # a str: W-layout
     columns_used: int = 0
     widows_orphans_avoided: int = 0
     widows_orphans_left: list[str] = field(default_factory=list)
@@ -72,6 +73,10 @@ class StoryComposer:
     def style(self, name: str) -> Style:
         return self.tset.style(name)
 
+    def quote_style(self) -> Style | None:
+        """The set's style for block quotes; a set without one quotes in the body's."""
+        return next((s for s in self.tset.styles if s.name == "quote"), None)
+
     # -- furniture of story slots ---------------------------------------------------------
     def title(self, reg: Region, lang: str) -> Element:
         """A briefs slot's heading, set like a kicker with a rule under it."""
@@ -95,7 +100,7 @@ class StoryComposer:
     def count_lines(self, story: Story, reg: Region, blocks: tuple[Block, ...]) -> int:
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         rows = body_rows(self.ts.maker, blocks, self.style("body"), self.style("subhead"),
-                         columns[0][1] - columns[0][0], story.lang)
+                         columns[0][1] - columns[0][0], story.lang, quote=self.quote_style())
         return len([r for r in rows if r.line is not None])
 
     # -- a photo slot: the picture fills what its caption leaves --------------------------
@@ -204,8 +209,10 @@ class StoryComposer:
             if len(lines) <= fit.max_lines:
                 break
         else:
-            out.warnings.append(f"{story.id}: headline needs more than {fit.max_lines} lines "
-                                f"even at {fit.min_size:g}pt")
+            out.warnings.append(_warning(
+                "W-headline-lines", f"{story.id}: headline needs more than {fit.max_lines} "
+                f"lines even at {fit.min_size:g}pt", story, "headline:",
+                hint="shorten the headline, or give the slot more headline lines"))
         out.headline_size = size
         return self._text_block(out, story, reg, y, "headline", story.headline,
                                 reg.slot.headline_style, size)
@@ -237,10 +244,14 @@ class StoryComposer:
             raise ContentError(
                 f"photo {photo.path.name} would print at {ppi:.0f} ppi, below the hard floor "
                 f"of {self.tset.floor_ppi:.0f} ppi", file=story.path, field="photos",
+                line=photo.line or None, code="E-low-ppi",
                 hint="supply a larger original or use a smaller slot")
         if ppi < self.tset.min_ppi:
-            out.warnings.append(f"{story.id}: photo {photo.path.name} prints at {ppi:.0f} ppi "
-                                f"(minimum {self.tset.min_ppi:.0f})")
+            out.warnings.append(Diagnostic(
+                "warning", "W-low-ppi", f"{story.id}: photo {photo.path.name} prints at "
+                f"{ppi:.0f} ppi (minimum {self.tset.min_ppi:.0f})", str(story.path),
+                photo.line or None, field="photos", story=story.id,
+                hint="supply a larger original, or a smaller slot or photo height"))
         out.elements.append(Element("photo", box, story.id, reg.slot.name,
                                     image=Image(photo.path, photo.digest, crop, ppi)))
         y = box.y1 + lead * 0.3
@@ -259,7 +270,8 @@ class StoryComposer:
         body, subhead = self.style("body"), self.style("subhead")
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         width = columns[0][1] - columns[0][0]
-        rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang)
+        rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang,
+                         quote=self.quote_style())
         starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
@@ -271,9 +283,12 @@ class StoryComposer:
         out.widows_orphans_left += _widows_orphans_left(rows, cols, placed)
         broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
         if broken:
-            out.warnings.append(f"{story.id}: a word is wider than the {width / 72 * 25.4:.0f} mm "
-                                f"column and was broken across lines (starts "
-                                f"{broken[0][:24]!r}); check it reads right")
+            out.warnings.append(_warning(
+                "W-word-broken", f"{story.id}: a word is wider than the "
+                f"{width / 72 * 25.4:.0f} mm column and was broken across lines (starts "
+                f"{broken[0][:24]!r})", story, broken[0][:12],
+                blocks[0].line if blocks else 1, hint="check it reads right; a long URL or "
+                "number may need a space where it can break"))
         out.overflow = remaining_blocks(blocks, rows, placed)
         lead = reg.page.grid.baseline
         last_row = 0
@@ -356,13 +371,24 @@ def _widows_orphans_left(rows: list[Row], cols: list[list[Row]], placed: int) ->
     return out
 
 
-def _photos_left_out(story: Story, reg: Region, shown: int) -> str:
+def _warning(code: str, message: str, story: Story, find: str, from_line: int = 1, *,
+             hint: str) -> Diagnostic:
+    """A warning about `story`, its caret on the first `find` in its file."""
+    found = locate(story.path, find, from_line)
+    return Diagnostic("warning", code, message, str(story.path),
+                      found[0] if found else None, found[1] if found else None,
+                      hint=hint, end_col=found[2] if found else None, story=story.id)
+
+
+def _photos_left_out(story: Story, reg: Region, shown: int) -> Diagnostic:
     """A story's photos that its slot has no room for: the desk must hear of each."""
     left = [p.path.name for p in story.photos[shown:]]
     takes = "no photo" if not shown else "one photo"
-    return (f"{story.id}: slot '{reg.slot.name}' takes {takes}, so "
-            f"{', '.join(left)} (with caption and credit) is not printed; put the story "
-            f"in a slot with a photo or take the photo out of its front matter")
+    return Diagnostic(
+        "warning", "W-photo-unused", f"{story.id}: slot '{reg.slot.name}' takes {takes}, so "
+        f"{', '.join(left)} (with caption and credit) is not printed", str(story.path),
+        story.photos[shown].line or None, field=f"photos[{shown}]", story=story.id,
+        hint="put the story in a slot with a photo or take the photo out of its front matter")
 
 
 def byline_text(story: Story) -> str:

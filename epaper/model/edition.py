@@ -7,25 +7,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-BlockKind = Literal["para", "subhead"]
+BlockKind = Literal["para", "subhead", "item", "quote"]
 
 
 @dataclass(frozen=True)
 class Span:
-    """A stretch of text with one emphasis."""
+    """A stretch of text with one emphasis; `link` is the URL it links to (for the
+    e-paper: print shows the text only)."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    link: str = ""
 
 
 @dataclass(frozen=True)
 class Block:
-    """A body paragraph or subhead, with the line it starts on in its story file."""
+    """A body paragraph, subhead, list item or block quote, with the line it starts on in
+    its story file.
+
+    A list item (`item`) has its `marker` ("•", "১.", "2.") and `depth` (1 for a top-level
+    item); an item's later paragraphs have no marker. `after_break` marks text after a
+    hard line break: it goes on from the block before, without a paragraph indent."""
 
     kind: BlockKind
     spans: tuple[Span, ...]
     line: int = 0
+    marker: str = ""
+    depth: int = 0
+    after_break: bool = False
 
     @property
     def text(self) -> str:
@@ -40,6 +50,7 @@ class Photo:
     focus: tuple[float, float] = (0.5, 0.5)
     pixel_size: tuple[int, int] = (0, 0)  # upright (EXIF orientation applied), as crops are
     digest: str = ""  # content hash: names the image in the PDF and keys caches
+    line: int = 0  # line of its `file:` in the story file, for messages
 
 
 @dataclass(frozen=True)

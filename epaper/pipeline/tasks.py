@@ -15,13 +15,12 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from epaper.content.edition import load_edition
-from epaper.layout.edition import EditionLayout, PagePlan, check_coverage, paper_of, plan
+from epaper.check import Loaded, load
+from epaper.layout.edition import EditionLayout, PagePlan, paper_of, plan
 from epaper.layout.furniture import slug_line
 from epaper.layout.log import LayoutLog
-from epaper.model.edition import Block, Edition
+from epaper.model.edition import Block
 from epaper.model.frame import Element, Image, PageFrame
-from epaper.model.template import TemplateSet
 from epaper.outputs import page_json
 from epaper.pipeline import keys
 from epaper.pipeline.cache import Cache
@@ -32,31 +31,8 @@ from epaper.render.finish import finish_screen
 from epaper.render.images import PreparedImage, Recipe, prepare_each
 from epaper.render.pdf import DrawnFacts, PageDrawer, PageDrawing, PdfResources, Sheet
 from epaper.render.writer import PrintIntent, write_pdf
-from epaper.templates.loader import fonts_dir, load_template_set
-from epaper.text.fonts import FontBook
 
 VARIANTS = ("print", "screen")
-
-
-@dataclass
-class Loaded:
-    edition: Edition
-    templates: TemplateSet
-    fonts: FontBook
-
-
-def load(edition_dir: str | Path) -> Loaded:
-    """Read and validate everything an edition needs, without composing a line."""
-    ed = load_edition(Path(edition_dir))
-    tset = load_template_set(ed.layout)
-    if ed.profile is not None:
-        tset = replace(tset, print=replace(tset.print, profile=ed.profile))
-    fonts = FontBook(fonts_dir(ed.layout))
-    for style in tset.styles:
-        fonts.stack(style.family, style.bold, style.italic)
-    plan(ed, tset)
-    check_coverage(ed, tset, fonts)
-    return Loaded(ed, tset, fonts)
 
 
 @dataclass(frozen=True)

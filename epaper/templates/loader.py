@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from epaper.errors import TemplateError
+from epaper.errors import Collector, TemplateError
 from epaper.model.edition import Paper
 from epaper.model.template import (
     SLOT_ROLES,
@@ -89,10 +89,13 @@ class _Ctx:
     def __init__(self, meta: Located) -> None:
         self.meta = meta
 
-    def error(self, message: str, *path: object, hint: str | None = None) -> TemplateError:
+    def error(self, message: str, *path: object, hint: str | None = None,
+              key: bool = False) -> TemplateError:
+        """An error at `path`: its value, or (`key`) the whole `key: value` entry."""
         field = ".".join(str(p) for p in path) if path else None
-        return TemplateError(message, file=self.meta.file, line=self.meta.line(*path),
-                             field=field, hint=hint)
+        line = self.meta.key_line(*path) if key else self.meta.line(*path)
+        return TemplateError(message, file=self.meta.file, line=line, field=field,
+                             hint=hint, code="E-unknown-field" if key else None)
 
     def mapping(self, value: object, keys: set[str] | None, *path: object,
                 example: str = "") -> dict[Any, Any]:
@@ -105,7 +108,7 @@ class _Ctx:
                                               else None))
         for key in value:
             if keys is not None and key not in keys:
-                raise self.error(f"unknown field {key!r}", *path, key,
+                raise self.error(f"unknown field {key!r}", *path, key, key=True,
                                  hint=f"known: {', '.join(sorted(keys))}")
         return value
 
@@ -158,27 +161,70 @@ class _Ctx:
 
 
 def load_template_set(path: Path) -> TemplateSet:
+    """The template set in `path`, or a TemplateError carrying every error found in it:
+    each style, page template and settings group is checked on its own."""
     meta = load_yaml(read_text(path, TemplateError, "template set"), path, TemplateError)
     ctx = _Ctx(meta)
     data = meta.data
     if not isinstance(data, dict):
         raise TemplateError("a template set must be a mapping", file=path, line=1)
-    ctx.mapping(data, TOP_KEYS)
-    set_name = ctx.text(data["name"], "name") if data.get("name") else path.stem
-    _fonts_index(ctx, path, data)
-    styles = tuple(_style(ctx, name, spec) for name, spec in
-                   ctx.mapping(data.get("styles"), None, "styles",
-                               example="styles: {body: {size: 9, leading: 13}, …}").items())
-    names = {s.name for s in styles}
-    for required in REQUIRED_STYLES:
-        if required not in names:
-            raise ctx.error(f"missing style {required!r}", "styles")
-    raw_pages = ctx.mapping(data.get("pages"), None, "pages",
-                            example="pages: {front: {slots: {…}}, inside: {…}}")
-    defaults = ctx.mapping(data.get("page"), PAGE_KEYS - {"extends", "slots"}, "page",
-                           example="page: {width: 330, height: 530, columns: 8, …}")
-    pages = tuple(_page(ctx, name, *_resolve(ctx, name, raw_pages, defaults), names)
-                  for name in raw_pages if not str(name).startswith("_"))
+    sink = Collector()
+    with sink.guard():
+        ctx.mapping(data, TOP_KEYS)
+    set_name = path.stem
+    with sink.guard():
+        set_name = ctx.text(data["name"], "name") if data.get("name") else path.stem
+    families: set[str] | None = None
+    with sink.guard():
+        families = _fonts_index(ctx, path, data)
+    styles, names = _styles(ctx, data, families, sink)
+    pages = _pages(ctx, data, names, sink)
+    settings: dict[str, Any] = {}
+    with sink.guard():
+        settings = _settings(ctx, path, data)
+    sink.check()
+    return TemplateSet(name=set_name, path=path, styles=styles, pages=pages, **settings)
+
+
+def _styles(ctx: _Ctx, data: dict[str, Any], families: set[str] | None, sink: Collector
+            ) -> tuple[tuple[Style, ...], set[str]]:
+    """The styles that load, and the names of all styles written (a style with an error
+    is still there for the slots that name it: no second error for them)."""
+    styles: list[Style] = []
+    names: set[str] = set()
+    with sink.guard():
+        raw = ctx.mapping(data.get("styles"), None, "styles",
+                          example="styles: {body: {size: 9, leading: 13}, …}")
+        names = {str(n) for n in raw}
+        for name, spec in raw.items():
+            with sink.guard():
+                styles.append(_style(ctx, name, spec, families))
+        for required in REQUIRED_STYLES:
+            if required not in names:
+                sink.add(ctx.error(f"missing style {required!r}", "styles",
+                                   hint=f"a template set needs the styles "
+                                        f"{', '.join(REQUIRED_STYLES)}"))
+    return tuple(styles), names
+
+
+def _pages(ctx: _Ctx, data: dict[str, Any], names: set[str], sink: Collector
+           ) -> tuple[PageTemplate, ...]:
+    pages: list[PageTemplate] = []
+    with sink.guard():
+        raw_pages = ctx.mapping(data.get("pages"), None, "pages",
+                                example="pages: {front: {slots: {…}}, inside: {…}}")
+        defaults = ctx.mapping(data.get("page"), PAGE_KEYS - {"extends", "slots"}, "page",
+                               example="page: {width: 330, height: 530, columns: 8, …}")
+        for name in raw_pages:
+            if not str(name).startswith("_"):
+                with sink.guard():
+                    pages.append(_page(ctx, name, *_resolve(ctx, name, raw_pages, defaults),
+                                       names))
+    return tuple(pages)
+
+
+def _settings(ctx: _Ctx, path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The set's other fields: paper, images, print, underset and loose-line limits."""
     images = ctx.mapping(data.get("images"), IMAGE_KEYS, "images",
                          example="images: {min_ppi: 150, floor_ppi: 50, target_ppi: 200}")
     min_ppi = ctx.number(images.get("min_ppi", 150), *PPI, "images", "min_ppi", unit="ppi")
@@ -190,10 +236,8 @@ def load_template_set(path: Path) -> TemplateSet:
     paper = tuple((str(k), ctx.text(v, "paper", k)) for k, v in
                   ctx.mapping(data.get("paper"), set(PAPER_KEYS), "paper").items()
                   if v is not None)
-    print_spec = _print_spec(ctx, path, data.get("print"))
-    return TemplateSet(
-        name=set_name, path=path, paper=paper, styles=styles,
-        pages=pages, min_ppi=float(min_ppi), floor_ppi=float(floor_ppi),
+    return dict(
+        paper=paper, min_ppi=float(min_ppi), floor_ppi=float(floor_ppi),
         target_ppi=float(ctx.number(images.get("target_ppi", 200), *TARGET_PPI, "images",
                                     "target_ppi", unit="ppi")),
         underset_tolerance=int(ctx.number(data.get("underset_tolerance", 2), *UNDERSET,
@@ -201,14 +245,15 @@ def load_template_set(path: Path) -> TemplateSet:
                                           whole=True)),
         screen_ppi=float(ctx.number(images.get("screen_ppi", 110), *SCREEN_PPI, "images",
                                     "screen_ppi", unit="ppi")),
-        print=print_spec,
+        print=_print_spec(ctx, path, data.get("print")),
         loose_ratio=float(ctx.number(data.get("loose_ratio", 2.2), *LOOSE_RATIO,
                                      "loose_ratio")),
     )
 
 
-def _fonts_index(ctx: _Ctx, path: Path, data: dict[str, Any]) -> None:
-    """`fonts:` names a folder that holds a fonts.yaml (read later by the FontBook)."""
+def _fonts_index(ctx: _Ctx, path: Path, data: dict[str, Any]) -> set[str] | None:
+    """`fonts:` names a folder that holds a fonts.yaml (read later by the FontBook); the
+    families it names, so that a style naming another is refused at the style's line."""
     rel = data.get("fonts", "../fonts")
     if not isinstance(rel, str) or not rel.strip():
         raise ctx.error(f"expected the path of a fonts folder, got {rel!r}", "fonts",
@@ -217,6 +262,13 @@ def _fonts_index(ctx: _Ctx, path: Path, data: dict[str, Any]) -> None:
     if not index.is_file():
         raise ctx.error(f"{index} does not exist", "fonts",
                         hint="name a folder holding fonts.yaml and the font files")
+    try:
+        found = load_yaml(read_text(index, TemplateError, "font index"), index,
+                          TemplateError).data
+    except TemplateError:
+        return None  # the FontBook reports what is wrong with the index itself
+    families = found.get("families") if isinstance(found, dict) else None
+    return {str(f) for f in families} if isinstance(families, dict) else None
 
 
 def _print_spec(ctx: _Ctx, path: Path, raw: object) -> PrintSpec:
@@ -522,7 +574,7 @@ def _check_slots(ctx: _Ctx, page: PageTemplate, slots: tuple[Slot, ...],
                                 "but not share grid columns and lines")
 
 
-def _style(ctx: _Ctx, name: str, spec: object) -> Style:
+def _style(ctx: _Ctx, name: str, spec: object, families: set[str] | None = None) -> Style:
     where = ("styles", name)
     if not isinstance(spec, dict):
         raise ctx.error("a style must be a mapping", *where,
@@ -531,8 +583,12 @@ def _style(ctx: _Ctx, name: str, spec: object) -> Style:
     size = ctx.length(spec.get("size", 10), "pt", *TYPE_SIZE, *where, "size")
     color = tuple(float(c) / 100 for c in ctx.cmyk(spec.get("color", [0, 0, 0, 100]),
                                                     *where, "color"))
+    family = ctx.text(spec.get("family", "serif"), *where, "family")
+    if families is not None and family not in families:
+        raise ctx.error(f"unknown font family {family!r}", *where, "family",
+                        hint=f"the fonts folder's fonts.yaml has: {', '.join(sorted(families))}")
     return Style(
-        name=name, family=ctx.text(spec.get("family", "serif"), *where, "family"), size=size,
+        name=name, family=family, size=size,
         leading=ctx.length(spec.get("leading", size * 1.25), "pt", *LEADING, *where,
                            "leading"),
         bold=ctx.flag(spec.get("bold", False), *where, "bold"),

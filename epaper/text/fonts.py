@@ -286,4 +286,5 @@ class FontBook:
                 line=line or None,
                 field=field,
                 hint="replace the character, or add a font that has it to fonts/fonts.yaml",
+                find=ch,
             )

@@ -44,6 +44,18 @@ def compose(
     return set_words(maker, font, frags, width, align=align, indent=indent, balance=balance)
 
 
+def inset(lines: list[SetLine], left: float, width: float) -> list[SetLine]:
+    """Lines set on a narrower measure, moved `left` points in from the start of a
+    `width` measure (list items, block quotes)."""
+    return [replace(ln, words=tuple(PlacedWord(w.word, w.x + left) for w in ln.words),
+                    width=width) for ln in lines]
+
+
+def with_marker(line: SetLine, marker: Word, x: float) -> SetLine:
+    """The line with `marker` (a list item's bullet or number) drawn first, at `x`."""
+    return replace(line, words=(PlacedWord(marker, x), *line.words))
+
+
 def set_words(maker: WordMaker, font: Font, frags: list[Fragment], width: float, *,
               align: str = "justify", indent: float = 0.0,
               balance: bool = False) -> list[SetLine]:
