@@ -97,15 +97,21 @@ VARIANT_DIRS = {"print": "", "screen": "screen"}
 
 def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool = False,
                   proof: bool = False, variants: tuple[str, ...] = ("print",),
-                  preflight: bool = True, progress: Progress | None = None) -> BuildResult:
+                  preflight: bool = True, progress: Progress | None = None,
+                  epaper: bool = False, epaper_url: str = "") -> BuildResult:
     """Build `edition_dir` into `out_dir`: edition.pdf and pages/NN.pdf (print),
     screen/edition.pdf and screen/pages/NN.pdf (screen), layout.json, report.json and,
     for print, preflight.json.
+
+    With `epaper`, also web/: the e-paper made from the screen pages (which it implies);
+    `epaper_url` is where web/ will be published (IIIF ids are URLs).
 
     Nothing is written unless the whole edition builds (and, with `strict`, has no
     warnings; for print, passes preflight); existing outputs are replaced only at the end.
     """
     say = progress or (lambda _msg: None)
+    if epaper and "screen" not in variants:
+        variants = (*variants, "screen")
     loaded = load(edition_dir)
     say("layout")
     frames, log = layout(loaded, proof=proof)
@@ -141,6 +147,12 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                                      variant, res, say,
                                      check if variant == "print" and preflight else None)
             _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
+            if epaper:  # while Ghostscript checks the print file
+                from epaper.web.bundle import build_web
+                files += build_web(staging / "web", loaded.edition, frames,
+                                   paper_of(loaded.edition, loaded.templates), loaded.templates,
+                                   staging / "screen", base_url=epaper_url,
+                                   fonts=loaded.fonts.dir, progress=say)
             files += [staging / "layout.json", staging / "report.json"]
             if checking is not None:
                 pf = checking.result()
@@ -245,7 +257,8 @@ def _write_json(path: Path, data: object) -> None:
 
 
 # What a build may leave in its output folder; anything else there is the desk's own.
-OUTPUTS = ("edition.pdf", "pages", "screen", "layout.json", "report.json", "preflight.json")
+OUTPUTS = ("edition.pdf", "pages", "screen", "web", "layout.json", "report.json",
+           "preflight.json")
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -257,7 +270,7 @@ def _publish(staging: Path, out: Path) -> None:
     """
     new = sorted(p.name for p in staging.iterdir())
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("pages", "screen"):
+    for folder in ("pages", "screen", "web"):
         foreign = _not_ours(out / folder, folder)
         if foreign:
             raise EpaperError(f"{out / folder} holds files epaper did not write "
@@ -302,6 +315,9 @@ def _not_ours(folder: Path, name: str) -> list[str]:
     those folders are replaced whole, so anything else there would be lost."""
     if not folder.is_dir() or folder.is_symlink():
         return []
+    if name == "web":  # an e-paper of an earlier build, or not ours at all
+        return [] if (folder / "edition.json").is_file() else [
+            f"web/{p.name}" for p in sorted(folder.iterdir())]
     found = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()

@@ -97,7 +97,7 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 # Output folders a build replaces whole (see build._publish).
-_REPLACED = ("pages", "screen")
+_REPLACED = ("pages", "screen", "web")
 
 
 def _out_dir_apart(edition_dir: Path, out_dir: Path) -> None:
@@ -157,9 +157,14 @@ def main() -> None:
               show_default=True, help="print: CMYK with bleed, marks and an OutputIntent "
               "(edition.pdf, pages/), checked by preflight; screen: light RGB pages for the "
               "e-paper (screen/).")
+@click.option("--epaper", is_flag=True, help="Also the e-paper in OUT/web/: page images and "
+              "IIIF tiles, article map, ALTO, IIIF manifest and a static viewer (implies the "
+              "screen variant).")
+@click.option("--epaper-url", default="", metavar="URL", help="Where OUT/web/ will be "
+              "published (e.g. https://example.com/2026-12-07/): IIIF ids become absolute.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: str,
-          quiet: bool) -> None:
+          epaper: bool, epaper_url: str, quiet: bool) -> None:
     """Build EDITION_DIR into OUT: edition.pdf, pages/NN.pdf, layout.json, report.json."""
     from epaper.build import build_edition
 
@@ -170,8 +175,12 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
     variants = ("print", "screen") if variant == "both" else (variant,)
     _out_dir_apart(edition_dir, out_dir)
     _run(lambda: _out_dir_writable(out_dir))
+    if epaper_url and not epaper_url.endswith("/"):
+        epaper_url += "/"
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
-                                        proof=proof, variants=variants, progress=progress))
+                                        proof=proof, variants=variants, progress=progress,
+                                        epaper=epaper or bool(epaper_url),
+                                        epaper_url=epaper_url))
     if quiet:
         return
     s = result.report["summary"]
@@ -309,6 +318,26 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
         data = json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n"
         _run(lambda: _write_file(json_out, data.encode("utf-8")))
     sys.exit(1 if result.errors else 0)
+
+
+@main.command()
+@click.argument("out_root", type=_Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--url", default="", metavar="URL", help="Where OUT_ROOT will be published: "
+              "the IIIF Collection's ids become absolute.")
+@click.option("--title", default="", help="The archive's title (default: the paper's name).")
+def site(out_root: Path, url: str, title: str) -> None:
+    """Write OUT_ROOT/index.html (every e-paper built under OUT_ROOT, newest first) and
+    OUT_ROOT/collection.json (a IIIF Collection of their manifests)."""
+    from epaper.web.site import find_editions, write_site
+
+    if url and not url.endswith("/"):
+        url += "/"
+    page, coll = _run(lambda: write_site(out_root, base_url=url, title=title))
+    _run(lambda: _write_file(out_root / "index.html", page.encode("utf-8")))
+    _run(lambda: _write_file(out_root / "collection.json", coll.encode("utf-8")))
+    found = find_editions(out_root)
+    click.echo(f"archive of {len(found)} edition(s), newest {found[0].edmap['date']}: "
+               f"{out_root / 'index.html'}, {out_root / 'collection.json'}")
 
 
 if __name__ == "__main__":
