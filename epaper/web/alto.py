@@ -10,9 +10,10 @@ is a HYP at the end of its line.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from epaper import __version__
 from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
@@ -55,7 +56,13 @@ def _groups(line: Line) -> list[list[PlacedWord]]:
 
 
 def _style(group: Sequence[PlacedWord]) -> str:
-    keys = [r.font.lower() for pw in group for r in pw.word.runs]
+    return _style_of(tuple(r.font for pw in group for r in pw.word.runs))
+
+
+@functools.cache
+def _style_of(fonts: tuple[str, ...]) -> str:
+    """ALTO's STYLE from the faces a word is set in (FontBook keys name their weight)."""
+    keys = [f.lower() for f in fonts]
     styles = [s for s, mark in (("bold", "bold"), ("italics", "italic"))
               if keys and all(mark in k for k in keys)]
     return " ".join(styles)
@@ -107,8 +114,11 @@ def line_tokens(line: Line) -> list[Token]:
             # The hyphen is the word's last glyph: the String ends where it starts.
             at = last.x + last.word.runs[-1].glyphs[-1].x * scale
             hyphen, x1 = (at, x1), at
-        starts = [pw.x + g.x * scale for pw in group for r in pw.word.runs for g in r.glyphs]
-        pieces = _split(_group_text(group), x0, x1, starts)
+        text = _group_text(group)
+        pieces = [(text, x0, x1)]
+        if " " in text:
+            starts = [pw.x + g.x * scale for pw in group for r in pw.word.runs for g in r.glyphs]
+            pieces = _split(text, x0, x1, starts)
         style = _style(group)
         for k, (text, a, b) in enumerate(pieces):
             out.append(Token(text, a, b, style,
@@ -159,7 +169,16 @@ class _Writer:
 
 
 def _n(v: float) -> str:
-    return f"{max(v, 0.0):.1f}".rstrip("0").rstrip(".") or "0"
+    return f"{v:.1f}"
+
+
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                       "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
+
+
+def _attr(text: str) -> str:
+    """An attribute value in double quotes (saxutils.quoteattr, without its choosing)."""
+    return '"' + text.translate(_ATTR) + '"'
 
 
 def _line_box(line: Line) -> tuple[float, float]:
@@ -184,11 +203,11 @@ def _text_block(w: _Writer, el: Element, block_id: str, lang: str, tags: str,
                 gap0 = toks[k - 1].x1
                 w.out.append(f'<SP HPOS="{_n(gap0 * w.sx)}" VPOS="{_n(top * w.sy)}" '
                              f'WIDTH="{_n((t.x0 - gap0) * w.sx)}"/>')
-            attrs = [f"CONTENT={quoteattr(t.text)}", w.pos(t.x0, top, t.x1, bottom)]
+            attrs = [f"CONTENT={_attr(t.text)}", w.pos(t.x0, top, t.x1, bottom)]
             if t.style:
                 attrs.append(f'STYLE="{t.style}"')
             if t.part:
-                attrs.append(f'SUBS_TYPE="HypPart{t.part}" SUBS_CONTENT={quoteattr(t.whole)}')
+                attrs.append(f'SUBS_TYPE="HypPart{t.part}" SUBS_CONTENT={_attr(t.whole)}')
             w.out.append(f"<String {' '.join(attrs)}/>")
         last = toks[-1]
         if last.hyphen:
@@ -280,7 +299,7 @@ def _head(frame: PageFrame, images: PageImages, parts, tags: Mapping[str, str], 
     stories = list(dict.fromkeys(p.story for p in parts))
     if stories:
         out.append("<Tags>")
-        out += [f'<StructureTag ID="{tags[sid]}" TYPE="article" LABEL={quoteattr(sid)}/>'
+        out += [f'<StructureTag ID="{tags[sid]}" TYPE="article" LABEL={_attr(sid)}/>'
                 for sid in stories]
         out.append("</Tags>")
     if order:

@@ -3,8 +3,9 @@ whole edition — the article map, ALTO, the IIIF manifest, article pages, the v
 the PDFs to download.
 
 Two entry points for a task pipeline: `page_images` (epaper/web/images.py, one task per
-page, in a worker) and `write_bundle` (once, after every page's images). `build_web` runs
-both for today's build.
+page, in a worker, given the page's plan `page_plan(frame)`) and `write_bundle` (once;
+it needs the plans, not the images, so it may run while the pages rasterise).
+`build_web` runs both for today's build.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from epaper.model.edition import Edition, Paper
 from epaper.model.frame import PageFrame
 from epaper.model.template import TemplateSet
 from epaper.web.alto import page_alto
-from epaper.web.edition import Links, edition_map, page_clips
+from epaper.web.edition import Links, edition_map, page_plan
 from epaper.web.html import write_articles
 from epaper.web.iiif import manifest
 from epaper.web.images import PageImages, page_images
@@ -42,8 +44,9 @@ def write_bundle(web_dir: str | Path, ed: Edition, frames: Sequence[PageFrame],
                  downloads: Downloads | None = None, base_url: str = "",
                  fonts: Path | None = None) -> list[Path]:
     """Write web/edition.json, alto/NN.xml, manifest.json, articles/*.html, the viewer
-    (index.html, data/, static/) and pdf/ into `web_dir`, whose iiif/ and clips/ the
-    page tasks have written. Returns the files written here."""
+    (index.html, data/, static/) and pdf/ into `web_dir`; iiif/ and clips/ are the page
+    tasks'. `pages`: their plans (`page_plan`) or their records. Returns the files
+    written here."""
     web = Path(web_dir)
     images = {p.number: p for p in pages}
     links = Links()
@@ -88,30 +91,34 @@ def _link(src: Path, dst: Path) -> Path:
 
 
 def _page_task(args: tuple[Any, ...]) -> PageImages:
-    pdf, web, number, clips, base_url = args
-    return page_images(pdf, web, number, clips=clips, base_url=base_url)
+    pdf, web, plan, base_url = args
+    return page_images(pdf, web, plan, base_url=base_url)
 
 
 def build_web(web_dir: Path, ed: Edition, frames: Sequence[PageFrame], paper: Paper,
               templates: TemplateSet, screen_dir: Path, *, base_url: str = "",
               fonts: Path | None = None, workers: int | None = None,
               progress: Callable[[str], None] | None = None) -> list[Path]:
-    """The whole e-paper from a built screen variant (screen_dir/pages/NN.pdf): page
-    images in up to `workers` processes (default: the CPUs), then the bundle."""
+    """The whole e-paper from a built screen variant (screen_dir/pages/NN.pdf): the page
+    images in up to `workers` processes (default: the CPUs) while this process writes the
+    bundle from the pages' plans."""
     say = progress or (lambda _msg: None)
-    say("e-paper: page images")
-    jobs = [(screen_dir / "pages" / f"{f.number:02d}.pdf", web_dir, f.number, page_clips(f),
-             base_url) for f in frames]
-    n = min(len(jobs), workers or os.cpu_count() or 1)
-    if n > 1:
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            pages = list(pool.map(_page_task, jobs))
-    else:
-        pages = [_page_task(j) for j in jobs]
-    say("e-paper: article map, ALTO, IIIF, viewer")
+    say("e-paper: page images, article map, ALTO, IIIF, viewer")
+    plans = [page_plan(f) for f in frames]
+    jobs = [(screen_dir / "pages" / f"{p.number:02d}.pdf", web_dir, p, base_url) for p in plans]
     downloads = Downloads(screen_dir / "edition.pdf",
                           {f.number: screen_dir / "pages" / f"{f.number:02d}.pdf"
                            for f in frames})
-    files = write_bundle(web_dir, ed, frames, pages, paper, templates, downloads=downloads,
-                         base_url=base_url, fonts=fonts)
+    n = min(len(jobs), workers or os.cpu_count() or 1)
+    if n > 1:
+        # forkserver, not fork: the build has threads running (the print file's preflight).
+        with ProcessPoolExecutor(max_workers=n, mp_context=get_context("forkserver")) as pool:
+            done = pool.map(_page_task, jobs)
+            files = write_bundle(web_dir, ed, frames, plans, paper, templates,
+                                 downloads=downloads, base_url=base_url, fonts=fonts)
+            pages = list(done)
+    else:
+        pages = [_page_task(j) for j in jobs]
+        files = write_bundle(web_dir, ed, frames, plans, paper, templates,
+                             downloads=downloads, base_url=base_url, fonts=fonts)
     return [web_dir / f for p in pages for f in p.files] + files

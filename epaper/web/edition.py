@@ -17,7 +17,7 @@ from epaper.calendars import masthead_dateline
 from epaper.model.edition import Block, Edition, Paper, Story
 from epaper.model.frame import Box, Element, PageFrame
 from epaper.model.template import TemplateSet
-from epaper.web.images import Clip, PageImages
+from epaper.web.images import Clip, PageImages, plan_page
 
 FORMAT = "epaper-edition/1"
 # The roles that make up an article's zone; rules and proof marks decorate it.
@@ -72,6 +72,11 @@ def article_parts(frame: PageFrame) -> list[Part]:
 
 def photo_clip(part: Part, k: int) -> str:
     return f"{part.clip}-photo{k + 1}"
+
+
+def page_plan(frame: PageFrame) -> PageImages:
+    """The page's images as the page task will write them (see images.plan_page)."""
+    return plan_page(frame.number, frame.width, frame.height, page_clips(frame))
 
 
 def page_clips(frame: PageFrame) -> tuple[Clip, ...]:
@@ -165,7 +170,6 @@ def _page(frame: PageFrame, im: PageImages, parts: list[Part], links: Links
         "pdf": links.page_pdf(frame.number),
         "alto": links.alto(frame.number),
         "articles": list(dict.fromkeys(p.story for p in parts)),
-        "bytes": im.bytes,
     }
 
 
@@ -186,9 +190,11 @@ def _article(story: Story, frames: Sequence[PageFrame], parts: Mapping[int, list
         column = 1 + max(0, round((first.box.x0 - tpl.margin_left) / pitch))
     regions = []
     for p in mine:
-        clip = images[p.page].clip(p.clip) if _has_clip(images[p.page], p.clip) else None
+        im = images[p.page]
+        clip = im.clip(p.clip)
         regions.append({"page": p.page, "slot": p.slot, **scales[p.page].zone(p.box),
-                        "clip": _file(clip) if clip else None})
+                        "clip": dict(_file(clip), box=list(im.clip_box(p.clip)))
+                        if clip else None})
     return {
         "id": story.id,
         "lang": story.lang,
@@ -210,10 +216,6 @@ def _article(story: Story, frames: Sequence[PageFrame], parts: Mapping[int, list
                              if el.role == "body"),
         "html": links.article_html(story.id),
     }
-
-
-def _has_clip(im: PageImages, name: str) -> bool:
-    return any(n == name for n, _f in im.clips)
 
 
 def _jumps(mine: list[Part], scales: Mapping[int, _Scale]) -> list[dict[str, Any]]:
@@ -242,10 +244,9 @@ def _photos(story: Story, mine: list[Part], scales: Mapping[int, _Scale],
                         if el.image is not None and ph.path == el.image.path), None)
             if idx is None or idx in printed:
                 continue
-            name = photo_clip(part, k)
-            im = images[part.page]
+            clip = images[part.page].clip(photo_clip(part, k))
             printed[idx] = {"page": part.page, **scales[part.page].zone(el.box),
-                            **({"image": _file(im.clip(name))} if _has_clip(im, name) else {})}
+                            **({"image": _file(clip)} if clip else {})}
     return [{"caption": ph.caption, "credit": ph.credit, "printed": i in printed,
              **printed.get(i, {})} for i, ph in enumerate(story.photos)]
 

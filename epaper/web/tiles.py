@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
 
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 TILE = 512  # tiles of 512 px: a page at 2400 px is 40 files at full size, not 150
-QUALITY = 72  # JPEG quality of tiles and the reading image (text stays crisp at 1.5x zoom)
+QUALITY = 65  # JPEG quality of the tiles: text stays clean at full zoom (checked by eye)
+READING_QUALITY = 72  # the reading image is looked at whole, at its own size
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,6 @@ class ImageService:
     files: tuple[str, ...]  # every file, info.json included, relative to the web folder
     bytes: int
 
-    def info(self, service_id: str) -> dict[str, object]:
-        return info_json(service_id, self)
 
 
 def scale_factors(width: int, height: int, tile: int = TILE) -> tuple[int, ...]:
@@ -74,49 +73,71 @@ def tile_requests(width: int, height: int, tile: int, factor: int
     return out
 
 
-def _save(im: Image.Image, web: Path, rel: str, quality: int) -> ImageFile:
-    path = web / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _save(im: Image.Image, web: Path, f: ImageFile, quality: int) -> ImageFile:
+    if im.size != (f.width, f.height):
+        raise ValueError(f"{f.file}: {im.size} is not the planned {f.width}x{f.height}")
+    path = os.path.join(web, f.file)
+    _mkdirs(os.path.dirname(path))
     im.save(path, "JPEG", quality=quality)
-    return ImageFile(rel, im.width, im.height, path.stat().st_size)
+    return ImageFile(f.file, f.width, f.height, os.path.getsize(path))
 
 
-def write_service(full: Image.Image, reading: Image.Image, web: Path, folder: str,
-                  service_id: str, *, tile: int = TILE, quality: int = QUALITY
-                  ) -> ImageService:
-    """Write the tile pyramid of `full`, `reading` as full/max, and info.json.
+def _mkdirs(folder: str) -> None:
+    """os.makedirs for a tile's folders (`region/size/0`), most of them new: one mkdir per
+    level, which cost a sixth of a page's tiling time through pathlib's mkdir(parents=True)."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:  # another page's worker may be making the same folders
+        pass
+    except FileNotFoundError:
+        _mkdirs(os.path.dirname(folder))
+        _mkdirs(folder)
+
+
+def plan_service(width: int, height: int, reading: tuple[int, int], folder: str,
+                 tile: int = TILE) -> ImageService:
+    """Every file of the service, named and sized before a pixel is rendered (bytes 0):
+    the rest of the e-paper can be written from the plan while the pages rasterise."""
+    if reading[0] > width or reading[1] > height:
+        raise ValueError("the reading image must not be larger than the tiled image")
+    factors = scale_factors(width, height, tile)
+    tiles = [ImageFile(f"{folder}/{region}/{size}/0/default.jpg", sw, sh, 0)
+             for factor in factors
+             for region, size, _box, (sw, sh) in tile_requests(width, height, tile, factor)]
+    top = ImageFile(f"{folder}/full/max/0/default.jpg", reading[0], reading[1], 0)
+    sizes = tuple(f for f in tiles if f.file.startswith(f"{folder}/full/"))
+    names = tuple(f.file for f in tiles) + (top.file, f"{folder}/info.json")
+    return ImageService(folder, width, height, tile, factors, top, sizes, names, 0)
+
+
+def write_service(full: Image.Image, reading: Image.Image, web: Path, plan: ImageService,
+                  service_id: str, *, quality: int = QUALITY) -> ImageService:
+    """Write the planned service: the tile pyramid of `full`, `reading` as full/max, and
+    info.json. Returns the plan with the bytes written.
 
     `reading` is smaller than `full`: info.json's maxWidth/maxHeight say so, which makes
     it the service's `max` size without a second copy of the reading image. Each level is
     the one before halved (Pillow's box reduction: ceil sizes, as the tile rules expect).
     """
-    width, height = full.size
-    if reading.width > width or reading.height > height:
-        raise ValueError("the reading image must not be larger than the tiled image")
-    files: list[ImageFile] = []
-    sizes: list[ImageFile] = []
+    width, height, tile = plan.width, plan.height, plan.tile
+    written: dict[str, ImageFile] = {}
     level = full
-    factors = scale_factors(width, height, tile)
-    for factor in factors:
+    for factor in plan.scale_factors:
         if factor > 1:
             level = level.reduce(2)
         for region, size, (x, y, _w, _h), (sw, sh) in tile_requests(width, height, tile,
                                                                       factor):
             x0, y0 = x // factor, y // factor
-            part = level.crop((x0, y0, x0 + sw, y0 + sh))
-            done = _save(part, web, f"{folder}/{region}/{size}/0/default.jpg", quality)
-            files.append(done)
-            if region == "full":
-                sizes.append(done)
-    top = _save(reading, web, f"{folder}/full/max/0/default.jpg", quality)
-    service = ImageService(folder, width, height, tile, factors, top, tuple(sizes),
-                           (), 0)
-    info = web / folder / "info.json"
-    info.write_text(json.dumps(info_json(service_id, service), indent=1) + "\n",
+            rel = f"{plan.folder}/{region}/{size}/0/default.jpg"
+            written[rel] = _save(level.crop((x0, y0, x0 + sw, y0 + sh)), web,
+                                 ImageFile(rel, sw, sh, 0), quality)
+    top = _save(reading, web, plan.max, max(quality, READING_QUALITY))
+    info = web / plan.folder / "info.json"
+    info.write_text(json.dumps(info_json(service_id, plan), indent=1) + "\n",
                     encoding="utf-8")
-    names = tuple(f.file for f in [*files, top]) + (f"{folder}/info.json",)
-    total = sum(f.bytes for f in [*files, top]) + os.path.getsize(info)
-    return ImageService(folder, width, height, tile, factors, top, tuple(sizes), names, total)
+    total = sum(f.bytes for f in written.values()) + top.bytes + os.path.getsize(info)
+    sizes = tuple(written[f.file] for f in plan.sizes)
+    return replace(plan, max=top, sizes=sizes, bytes=total)
 
 
 def info_json(service_id: str, s: ImageService) -> dict[str, object]:

@@ -226,11 +226,11 @@
       a.jumps.forEach(function (j) {
         if (j.from_page === p.number) {
           overlay(p, j.from.px, "jump", fmt(L.continued_on, { page: num(j.to_page) }),
-            function () { showPart(a, j.to_page); });
+            function () { showPart(a, j.to_page); }).dataset.article = a.id;
         }
         if (j.to_page === p.number && j.to) {
           overlay(p, j.to.px, "jump back", fmt(L.continued_from, { page: num(j.from_page) }),
-            function () { showPart(a, j.from_page); });
+            function () { showPart(a, j.from_page); }).dataset.article = a.id;
         }
       });
     });
