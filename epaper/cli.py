@@ -195,6 +195,10 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
     cleaned = sum(len(v["cleanup"]) for v in result.report["stories"].values())
     if cleaned:
         click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
+    if epaper or epaper_url:
+        click.echo(f"  e-paper: {out_dir / 'web' / 'index.html'}"
+                   + ("" if epaper_url else " (IIIF ids are relative: give --epaper-url for "
+                      "IIIF viewers such as Mirador)"))
     pf = result.report.get("preflight")
     if pf is not None:
         click.echo(f"  preflight: passed with {pf['warnings']} warning(s) "

@@ -425,15 +425,15 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_epaper_build_is_deterministic_and_replaced_by_a_plain_build(make_edition, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    build_edition(make_edition, a, variants=("print",), epaper=True)
-    build_edition(make_edition, b, variants=("print",), epaper=True)
+    build_edition(make_edition, a, variants=("print",), preflight=False, epaper=True)
+    build_edition(make_edition, b, variants=("print",), preflight=False, epaper=True)
     files = sorted(p.relative_to(a / "web") for p in (a / "web").rglob("*") if p.is_file())
     assert files and files == sorted(p.relative_to(b / "web") for p in (b / "web").rglob("*")
                                      if p.is_file())
     for f in files:
         assert (a / "web" / f).read_bytes() == (b / "web" / f).read_bytes(), f
     assert (a / "screen" / "edition.pdf").is_file()  # --epaper implies the screen variant
-    build_edition(make_edition, a)
+    build_edition(make_edition, a, variants=("screen",))
     assert not (a / "web").exists()  # it would disagree with the new layout.json
 
 
@@ -478,10 +478,32 @@ def test_site_without_editions_says_what_to_do(tmp_path):
 def test_cli_build_epaper_with_url(make_edition, tmp_path):
     out = tmp_path / "out"
     done = _cli("build", str(make_edition), "-o", str(out), "--epaper-url",
-                "https://epaper.example.com/d", "-q")
+                "https://epaper.example.com/d")
     assert done.returncode == 0, done.stderr
+    assert f"e-paper: {out / 'web' / 'index.html'}" in done.stdout
+    assert "relative" not in done.stdout
     info = json.loads((out / "web" / "iiif" / "01" / "info.json").read_text(encoding="utf-8"))
     assert info["id"] == "https://epaper.example.com/d/iiif/01"
     m = json.loads((out / "web" / "manifest.json").read_text(encoding="utf-8"))
     assert m["id"] == "https://epaper.example.com/d/manifest.json"
     assert math.isclose(info["width"] / info["height"], 935.4331 / 1502.3622, rel_tol=1e-3)
+
+
+def test_interface_words_exist_in_both_languages_for_every_use():
+    from epaper.web.viewer import LABELS, STATIC, TEMPLATES
+
+    assert LABELS["bn"].keys() == LABELS["en"].keys()
+    used = set(re.findall(r"\bL\.(\w+)", (STATIC / "viewer.js").read_text(encoding="utf-8")))
+    used |= set(re.findall(r"\$(\w+)", (TEMPLATES / "index.html").read_text(encoding="utf-8")))
+    filled = {"lang", "title", "name", "date", "first_pdf", "edition_pdf", "thumbs",
+              "fallback_pages", "fallback_articles"}
+    assert used - filled <= LABELS["bn"].keys(), used - filled - LABELS["bn"].keys()
+
+
+def test_story_ids_that_are_not_plain_ascii_get_safe_file_names():
+    from epaper.web.edition import file_stem
+
+    assert file_stem("satellite-launch") == "satellite-launch"
+    odd = file_stem("নদী ভাঙন")
+    assert re.fullmatch(r"story-[0-9a-f]{10}", odd) and odd == file_stem("নদী ভাঙন")
+    assert file_stem("../etc") != "../etc"

@@ -16,7 +16,7 @@ from typing import Any
 from epaper.errors import EpaperError
 from epaper.web.edition import FORMAT
 from epaper.web.iiif import collection
-from epaper.web.viewer import date_line, labels, num, template
+from epaper.web.viewer import labels, num, template
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ def _item(b: Built, lang: str) -> str:
                  f'height="{th["height"]}" alt="" loading="lazy">')
     pages = labels(lang)["n_pages"].format(n=num(len(ed["pages"]), lang))
     name = escape(ed["paper"].get("name") or ed["paper"].get("name_en", ""))
+    d = ed["dateline"]
     return (f'<li><a href="{b.web}index.html">{thumb}'
-            f'<span class="d">{escape(date_line(ed))}</span>'
+            f'<span class="d">{escape(d["weekday"])}, {escape(d["gregorian"])}</span>'
+            f'<span class="n">{escape(d["bangla"])} · {escape(d["hijri"])}</span>'
             f'<span class="n">{name} · {escape(pages)}</span></a></li>')
