@@ -25,13 +25,15 @@ sys.path.insert(0, str(ROOT))
 
 from epaper.build import build_edition, layout, load  # noqa: E402
 from epaper.layout.edition import paper_of  # noqa: E402
-from epaper.web.bundle import Downloads, _page_task, write_bundle  # noqa: E402
+from epaper.web.bundle import Downloads, write_bundle  # noqa: E402
 from epaper.web.edition import page_plan  # noqa: E402
+from epaper.web.images import page_images  # noqa: E402
 
 
 def _timed(job: tuple[object, ...]) -> tuple[object, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
-    record = _page_task(job)
+    pdf, web, plan, base_url = job
+    record = page_images(pdf, web, plan, base_url=base_url)
     return record, time.perf_counter() - wall, time.process_time() - cpu
 
 

@@ -507,3 +507,13 @@ def test_story_ids_that_are_not_plain_ascii_get_safe_file_names():
     odd = file_stem("নদী ভাঙন")
     assert re.fullmatch(r"story-[0-9a-f]{10}", odd) and odd == file_stem("নদী ভাঙন")
     assert file_stem("../etc") != "../etc"
+
+
+def test_page_images_from_the_edition_pdf_by_index(sample_build, frames, tmp_path):
+    out, _ = sample_build
+    plan = page_plan(frames[1])
+    done = page_images(out / "screen" / "edition.pdf", tmp_path, plan, page_index=1)
+    assert done.files == plan.files and all((tmp_path / f).is_file() for f in done.files)
+    ours = Image.open(tmp_path / done.reading.file).convert("L")
+    built = Image.open(out / "web" / done.reading.file).convert("L")
+    assert max(ImageStat.Stat(ImageChops.difference(ours, built)).mean) < 1.5

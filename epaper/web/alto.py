@@ -191,30 +191,38 @@ def _text_block(w: _Writer, el: Element, block_id: str, lang: str, tags: str,
     w.out.append(f'<TextBlock ID="{block_id}" {w.box(el.box)}{tags}'
                  + (f' LANG="{lang}"' if lang else "") + ">")
     for line, toks in zip(el.lines, tokens, strict=True):
-        if not toks:
-            continue
-        top, bottom = _line_box(line)
-        x1 = max(t.hyphen[1] if t.hyphen else t.x1 for t in toks)
-        base = _n(line.baseline * w.sy)
-        w.out.append(f'<TextLine {w.pos(toks[0].x0, top, x1, bottom)} '
-                     f'BASELINE="{_n(toks[0].x0 * w.sx)},{base} {_n(x1 * w.sx)},{base}">')
-        for k, t in enumerate(toks):
-            if k:
-                gap0 = toks[k - 1].x1
-                w.out.append(f'<SP HPOS="{_n(gap0 * w.sx)}" VPOS="{_n(top * w.sy)}" '
-                             f'WIDTH="{_n((t.x0 - gap0) * w.sx)}"/>')
-            attrs = [f"CONTENT={_attr(t.text)}", w.pos(t.x0, top, t.x1, bottom)]
-            if t.style:
-                attrs.append(f'STYLE="{t.style}"')
-            if t.part:
-                attrs.append(f'SUBS_TYPE="HypPart{t.part}" SUBS_CONTENT={_attr(t.whole)}')
-            w.out.append(f"<String {' '.join(attrs)}/>")
-        last = toks[-1]
-        if last.hyphen:
-            w.out.append(f'<HYP {w.pos(last.hyphen[0], top, last.hyphen[1], bottom)} '
-                         'CONTENT="-"/>')
-        w.out.append("</TextLine>")
+        if toks:
+            _text_line(w, line, toks)
     w.out.append("</TextBlock>")
+
+
+def _text_line(w: _Writer, line: Line, toks: list[Token]) -> None:
+    top, bottom = _line_box(line)
+    sx = w.sx
+    # Every String of a line shares its top and height: formatted once.
+    vpos = f'VPOS="{_n(top * w.sy)}"'
+    tall = f'{vpos} HEIGHT="{_n((bottom - top) * w.sy)}"'
+    x1 = max(t.hyphen[1] if t.hyphen else t.x1 for t in toks)
+    base = _n(line.baseline * w.sy)
+    out = w.out
+    out.append(f'<TextLine HPOS="{_n(toks[0].x0 * sx)}" {vpos} '
+               f'WIDTH="{_n((x1 - toks[0].x0) * sx)}" HEIGHT="{_n((bottom - top) * w.sy)}" '
+               f'BASELINE="{_n(toks[0].x0 * sx)},{base} {_n(x1 * sx)},{base}">')
+    prev = None
+    for t in toks:
+        if prev is not None:
+            out.append(f'<SP HPOS="{_n(prev * sx)}" {vpos} WIDTH="{_n((t.x0 - prev) * sx)}"/>')
+        extra = f' STYLE="{t.style}"' if t.style else ""
+        if t.part:
+            extra += f' SUBS_TYPE="HypPart{t.part}" SUBS_CONTENT={_attr(t.whole)}'
+        out.append(f'<String CONTENT={_attr(t.text)} HPOS="{_n(t.x0 * sx)}" {tall} '
+                   f'WIDTH="{_n((t.x1 - t.x0) * sx)}"{extra}/>')
+        prev = t.x1
+    last = toks[-1]
+    if last.hyphen:
+        out.append(f'<HYP HPOS="{_n(last.hyphen[0] * sx)}" {tall} '
+                   f'WIDTH="{_n((last.hyphen[1] - last.hyphen[0]) * sx)}" CONTENT="-"/>')
+    out.append("</TextLine>")
 
 
 def _illustration(w: _Writer, el: Element, block_id: str, kind: str, tags: str) -> None:

@@ -90,11 +90,6 @@ def _link(src: Path, dst: Path) -> Path:
     return dst
 
 
-def _page_task(args: tuple[Any, ...]) -> PageImages:
-    pdf, web, plan, base_url = args
-    return page_images(pdf, web, plan, base_url=base_url)
-
-
 def build_web(web_dir: Path, ed: Edition, frames: Sequence[PageFrame], paper: Paper,
               templates: TemplateSet, screen_dir: Path, *, base_url: str = "",
               fonts: Path | None = None, workers: int | None = None,
@@ -105,20 +100,19 @@ def build_web(web_dir: Path, ed: Edition, frames: Sequence[PageFrame], paper: Pa
     say = progress or (lambda _msg: None)
     say("e-paper: page images, article map, ALTO, IIIF, viewer")
     plans = [page_plan(f) for f in frames]
-    jobs = [(screen_dir / "pages" / f"{p.number:02d}.pdf", web_dir, p, base_url) for p in plans]
-    downloads = Downloads(screen_dir / "edition.pdf",
-                          {f.number: screen_dir / "pages" / f"{f.number:02d}.pdf"
-                           for f in frames})
-    n = min(len(jobs), workers or os.cpu_count() or 1)
+    pdfs = {f.number: screen_dir / "pages" / f"{f.number:02d}.pdf" for f in frames}
+    downloads = Downloads(screen_dir / "edition.pdf", pdfs)
+    n = min(len(plans), workers or os.cpu_count() or 1)
     if n > 1:
         # forkserver, not fork: the build has threads running (the print file's preflight).
         with ProcessPoolExecutor(max_workers=n, mp_context=get_context("forkserver")) as pool:
-            done = pool.map(_page_task, jobs)
+            done = [pool.submit(page_images, pdfs[p.number], web_dir, p, base_url=base_url)
+                    for p in plans]
             files = write_bundle(web_dir, ed, frames, plans, paper, templates,
                                  downloads=downloads, base_url=base_url, fonts=fonts)
-            pages = list(done)
+            pages = [d.result() for d in done]
     else:
-        pages = [_page_task(j) for j in jobs]
+        pages = [page_images(pdfs[p.number], web_dir, p, base_url=base_url) for p in plans]
         files = write_bundle(web_dir, ed, frames, plans, paper, templates,
                              downloads=downloads, base_url=base_url, fonts=fonts)
     return [web_dir / f for p in pages for f in p.files] + files
