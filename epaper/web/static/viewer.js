@@ -14,6 +14,7 @@
   var viewer = null;
   var shownPage = 0;
   var hits = {};  // article id -> true, for the current search
+  var trackers = [];  // the overlays' mouse trackers, released when the page changes
 
   // ---- text -------------------------------------------------------------------------
   var BN = "০১২৩৪৫৬৭৮৯";
@@ -203,15 +204,17 @@
       e.preventDefault();
       if (e.detail === 0) onOpen();  // Enter on a focused region; mouse clicks: below
     });
-    new OpenSeadragon.MouseTracker({
+    trackers.push(new OpenSeadragon.MouseTracker({
       element: a,
       clickHandler: function (e) { if (e.quick) onOpen(); }
-    });
+    }));
     viewer.addOverlay({ element: a, location: rect(p, px) });
     return a;
   }
 
   function addOverlays(p) {
+    trackers.forEach(function (t) { t.destroy(); });
+    trackers = [];
     viewer.clearOverlays();
     E.articles.forEach(function (a) {
       a.regions.forEach(function (r) {
