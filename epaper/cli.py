@@ -175,6 +175,10 @@ def build(edition_dir: Path, out_dir: Path, strict: bool, proof: bool, variant: 
     variants = ("print", "screen") if variant == "both" else (variant,)
     _out_dir_apart(edition_dir, out_dir)
     _run(lambda: _out_dir_writable(out_dir))
+    if epaper_url and not epaper_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{epaper_url!r} is not a web address: give the http:// or "
+                                 "https:// URL where OUT/web/ will be published",
+                                 param_hint="'--epaper-url'")
     if epaper_url and not epaper_url.endswith("/"):
         epaper_url += "/"
     result = _run(lambda: build_edition(edition_dir, out_dir, strict=strict,
@@ -334,6 +338,10 @@ def site(out_root: Path, url: str, title: str) -> None:
     OUT_ROOT/collection.json (a IIIF Collection of their manifests)."""
     from epaper.web.site import find_editions, write_site
 
+    if url and not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not a web address: give the http:// or "
+                                 "https:// URL where OUT_ROOT will be published",
+                                 param_hint="'--url'")
     if url and not url.endswith("/"):
         url += "/"
     page, coll = _run(lambda: write_site(out_root, base_url=url, title=title))

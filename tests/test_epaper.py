@@ -517,3 +517,10 @@ def test_page_images_from_the_edition_pdf_by_index(sample_build, frames, tmp_pat
     ours = Image.open(tmp_path / done.reading.file).convert("L")
     built = Image.open(out / "web" / done.reading.file).convert("L")
     assert max(ImageStat.Stat(ImageChops.difference(ours, built)).mean) < 1.5
+
+
+def test_epaper_url_must_be_a_web_address(make_edition, tmp_path):
+    done = _cli("build", str(make_edition), "-o", str(tmp_path / "out"), "--epaper-url",
+                "epaper.example.com/d")
+    assert done.returncode == 2 and "not a web address" in done.stderr
+    assert not (tmp_path / "out").exists()
