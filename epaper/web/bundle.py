@@ -65,9 +65,18 @@ def write_bundle(web_dir: str | Path, ed: Edition, frames: Sequence[PageFrame],
     files += write_articles(web, edmap, base_url)
     files += write_viewer(web, edmap, fonts)
     if downloads is not None:
-        files.append(_link(downloads.edition, web / links.edition_pdf))
-        for number, pdf in sorted(downloads.pages.items()):
-            files.append(_link(pdf, web / links.page_pdf(number)))
+        files += link_downloads(web, downloads)
+    return files
+
+
+def link_downloads(web_dir: str | Path, downloads: Downloads) -> list[Path]:
+    """web/pdf/: the screen PDFs a reader downloads. A step of its own for a pipeline in
+    which the bundle is written before the PDFs are assembled (write_bundle without
+    `downloads`)."""
+    web, links = Path(web_dir), Links()
+    files = [_link(downloads.edition, web / links.edition_pdf)]
+    for number, pdf in sorted(downloads.pages.items()):
+        files.append(_link(pdf, web / links.page_pdf(number)))
     return files
 
 
