@@ -112,7 +112,8 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                   jobs: int = 1, cache: str | Path | bool | None = None,
                   runner: Runner | None = None,
                   on_wait: Callable[[str], None] | None = None,
-                  pages: set[int] | None = None) -> BuildResult:
+                  pages: set[int] | None = None, epaper: bool = False,
+                  epaper_url: str = "") -> BuildResult:
     """Build `edition_dir` into `out_dir`: edition.pdf and pages/NN.pdf (print),
     screen/edition.pdf and screen/pages/NN.pdf (screen), layout.json, report.json and,
     for print, preflight.json.
@@ -123,7 +124,9 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     folder (None: $EPAPER_CACHE or .epaper-cache/ beside `out_dir`; False: none).
     `preflight`: True or "fast" checks the print file from what was drawn (ink from the
     prepared photos and the vector colours); "full" also reads the written file back and
-    measures its ink with Ghostscript; False skips.
+    measures its ink with Ghostscript; False skips. `epaper`: also web/, the e-paper
+    made from the screen pages (which it implies); `epaper_url` is where web/ will be
+    published (IIIF ids are URLs).
 
     Nothing is written unless the whole edition builds (and, with `strict`, has no
     warnings; for print, passes preflight); existing outputs are replaced only at the
@@ -137,12 +140,15 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     if mode not in ("fast", "full", "off"):
         raise EpaperError(f"unknown preflight mode {preflight!r}", hint="fast, full or off")
     check_apart(edition_dir, out_dir)
+    if epaper and "screen" not in variants:
+        variants = (*variants, "screen")
     out = Path(out_dir)
     with publish.Session(out, on_wait) as session:
         plan = _Plan(edition_dir, session, strict=strict, proof=proof,
                      variants=tuple(v for v in VARIANTS if v in variants),
                      preflight=mode if "print" in variants else "off",
-                     progress=progress, jobs=jobs, cache=cache, runner=runner, only=pages)
+                     progress=progress, jobs=jobs, cache=cache, runner=runner, only=pages,
+                     epaper=epaper, epaper_url=epaper_url)
         return plan.run()
 
 
@@ -152,7 +158,8 @@ class _Plan:
     def __init__(self, edition_dir: str | Path, session: publish.Session, *, strict: bool,
                  proof: bool, variants: tuple[str, ...], preflight: str,
                  progress: Progress | None, jobs: int, cache: str | Path | bool | None,
-                 runner: Runner | None, only: set[int] | None = None) -> None:
+                 runner: Runner | None, only: set[int] | None = None,
+                 epaper: bool = False, epaper_url: str = "") -> None:
         self.edition_dir = Path(edition_dir)
         self.session = session
         self.strict, self.proof, self.variants = strict, proof, variants
@@ -163,6 +170,7 @@ class _Plan:
         self._owns_runner = runner is None
         self.cache_arg = cache
         self.only = only
+        self.epaper, self.epaper_url = epaper, epaper_url
         self.kept: list[int] = []  # pages taken from the last build (`only`)
         self.timings: dict[str, float] = {}
         self.photos: dict[str, PhotoRecord] = {}
@@ -194,6 +202,8 @@ class _Plan:
                 _warn(report, w)
             checked = self._preflight(records, report)
             self._strict(report)  # the photos' own warnings come late
+            if self.epaper:
+                self._web(records)
             staging = self.session.staging
             outputs = {"layout.json": layout_json(loaded.edition, pages)}
             if checked is not None:
@@ -274,6 +284,7 @@ class _Plan:
                 self.timings.setdefault("layout", time.perf_counter() - t0)
         self.timings.setdefault("layout", time.perf_counter() - t0)
         self.timings["photos"] = time.perf_counter() - t0
+        self._overflow = run.overflow
         return [run.done[n] for n in range(1, count + 1)]
 
     def _start_page(self, run: _PageRun, n: int) -> None:
@@ -366,6 +377,49 @@ class _Plan:
                 self.sizes[f.path] = self._result(fut)
                 self.say("files", len(files) - len(running), len(files))
         self.timings["files"] = time.perf_counter() - t0
+
+    def _web(self, records: list[PageRecord]) -> None:
+        """The e-paper from the screen pages: each page rasterised in a worker while this
+        process writes the bundle (article map, ALTO, IIIF, viewer) from the frames."""
+        from epaper.pipeline.tasks import web_page
+        from epaper.web.bundle import Downloads, write_bundle
+        from epaper.web.edition import page_plan
+
+        t0 = time.perf_counter()
+        publish.fault_point("phase", "e-paper")
+        web = self.session.staging / "web"
+        screen = self.session.staging / "screen"
+        frames = [self._frame(r) for r in records]
+        plans = [page_plan(f) for f in frames]
+        running = {self.runner.submit(web_page, str(screen / "pages" / f"{p.number:02d}.pdf"),
+                                      str(web), p, self.epaper_url): p for p in plans}
+        self.say("e-paper", 0, len(plans))
+        ed = self.loaded.edition
+        write_bundle(web, ed, frames, plans, self.ctx.paper, self.loaded.templates,
+                     downloads=Downloads(screen / "edition.pdf",
+                                         {p.number: screen / "pages" / f"{p.number:02d}.pdf"
+                                          for p in plans}),
+                     base_url=self.epaper_url, fonts=self.loaded.fonts.dir)
+        done = 0
+        while running:
+            for fut in self._wait(running):
+                running.pop(fut)
+                self._result(fut)
+                done += 1
+                self.say("e-paper", done, len(plans))
+        self.timings["e-paper"] = time.perf_counter() - t0
+
+    def _frame(self, r: PageRecord) -> PageFrame:
+        """A page's frame for the e-paper: kept in the cache by the page's task; laid out
+        again here if the cache has lost it."""
+        frame = self.cache.get_object("frame", r.key)
+        if frame is None:
+            plans = self.ctx.plans
+            incoming = {pl.story.id: blocks for pl, _f, _s in plans[r.number - 1].incoming
+                        for sid, blocks in self._overflow.items() if sid == pl.story.id}
+            with self.ctx.lock:
+                frame = self.ctx.layout.page(plans[r.number - 1], plans, incoming).frame
+        return frame  # type: ignore[no-any-return]
 
     def _photo_warnings(self, records: list[PageRecord]) -> list[Diagnostic]:
         out: list[Diagnostic] = []

@@ -250,6 +250,12 @@ def _build_options(f):  # type: ignore[no-untyped-def]
                      show_default=True, help="fast: check the print file from what was drawn "
                      "(ink from the prepared photos and the colours); full: also read the "
                      "file back and rasterise it with Ghostscript."),
+        click.option("--epaper", is_flag=True, help="Also the e-paper in OUT/web/: page "
+                     "images and IIIF tiles, article map, ALTO, IIIF manifest and a static "
+                     "viewer (implies the screen variant)."),
+        click.option("--epaper-url", default="", metavar="URL", help="Where OUT/web/ will be "
+                     "published (e.g. https://example.com/2026-12-07/): IIIF ids become "
+                     "absolute."),
         click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
         _diagnostic_format,
     ]
@@ -259,16 +265,23 @@ def _build_options(f):  # type: ignore[no-untyped-def]
 
 
 def _build_kwargs(strict: bool, proof: bool, variant: str, jobs: int | None,
-                  cache_dir: Path | None, no_cache: bool,
-                  preflight_mode: str) -> dict[str, Any]:
+                  cache_dir: Path | None, no_cache: bool, preflight_mode: str,
+                  epaper: bool, epaper_url: str) -> dict[str, Any]:
     from epaper.pipeline.run import default_jobs
 
     if cache_dir is not None and no_cache:
         raise click.UsageError("use either --cache or --no-cache")
+    if epaper_url and not epaper_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{epaper_url!r} is not a web address: give the http:// or "
+                                 "https:// URL where OUT/web/ will be published",
+                                 param_hint="'--epaper-url'")
+    if epaper_url and not epaper_url.endswith("/"):
+        epaper_url += "/"
     return {"strict": strict, "proof": proof,
             "variants": ("print", "screen") if variant == "both" else (variant,),
             "jobs": jobs or default_jobs(), "preflight": preflight_mode,
-            "cache": False if no_cache else cache_dir}
+            "cache": False if no_cache else cache_dir,
+            "epaper": epaper or bool(epaper_url), "epaper_url": epaper_url}
 
 
 _OUT = click.option("-o", "--out", "out_dir", type=_Path(file_okay=False, path_type=Path),
@@ -337,6 +350,9 @@ def _echo_summary(result: Any, out_dir: Path) -> None:
     cleaned = sum(len(v["cleanup"]) for v in report["stories"].values())
     if cleaned:
         click.echo(f"  cleaned: {cleaned} change(s) to the copy (report.json, epaper check)")
+    if (out_dir / "web" / "edition.json").is_file() and any(
+            f.parts[-2:] == ("web", "index.html") for f in result.files):
+        click.echo(f"  e-paper: {out_dir / 'web' / 'index.html'}")
     pf = report.get("preflight")
     if pf is not None:
         how = ("checked from the drawing" if pf.get("mode") == "fast" else
@@ -581,6 +597,31 @@ def preflight(pdf: Path, ink_limit: float, min_text: float, hairline: float, min
         data = json.dumps(result.to_json(), indent=1, ensure_ascii=False) + "\n"
         _run(lambda: _write_file(json_out, data.encode("utf-8")), fmt)
     sys.exit(1 if result.errors else 0)
+
+
+@main.command()
+@click.argument("out_root", type=_Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--url", default="", metavar="URL", help="Where OUT_ROOT will be published: "
+              "the IIIF Collection's ids become absolute.")
+@click.option("--title", default="", help="The archive's title (default: the paper's name).")
+@_diagnostic_format
+def site(out_root: Path, url: str, title: str, fmt: Format) -> None:
+    """Write OUT_ROOT/index.html (every e-paper built under OUT_ROOT, newest first) and
+    OUT_ROOT/collection.json (a IIIF Collection of their manifests)."""
+    from epaper.web.site import find_editions, write_site
+
+    if url and not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not a web address: give the http:// or "
+                                 "https:// URL where OUT_ROOT will be published",
+                                 param_hint="'--url'")
+    if url and not url.endswith("/"):
+        url += "/"
+    page, coll = _run(lambda: write_site(out_root, base_url=url, title=title), fmt)
+    _run(lambda: _write_file(out_root / "index.html", page.encode("utf-8")), fmt)
+    _run(lambda: _write_file(out_root / "collection.json", coll.encode("utf-8")), fmt)
+    found = find_editions(out_root)
+    click.echo(f"archive of {len(found)} edition(s), newest {found[0].edmap['date']}: "
+               f"{out_root / 'index.html'}, {out_root / 'collection.json'}")
 
 
 @main.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 from epaper.errors import UsageError
 
 # Output folders a build replaces whole (see build._publish).
-REPLACED = ("pages", "screen")
+REPLACED = ("pages", "screen", "web")
 
 
 def check_apart(edition_dir: str | Path, out_dir: str | Path) -> None:

@@ -112,7 +112,8 @@ def write_photo(path: Path, size: tuple[int, int] = (800, 600), seed: int = 7) -
 
 
 def _build_sample(out: Path) -> BuildResult:
-    return build_edition(SAMPLES, out, variants=("print", "screen"))
+    # The e-paper too: its tests read the same build (web/ comes from the screen pages).
+    return build_edition(SAMPLES, out, variants=("print", "screen"), epaper=True)
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +143,8 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildR
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     files = [out / "edition.pdf", *sorted((out / "pages").glob("*.pdf")),
              out / "screen" / "edition.pdf", *sorted((out / "screen" / "pages").glob("*.pdf")),
-             out / "layout.json", out / "report.json", out / "preflight.json"]
+             out / "layout.json", out / "report.json", out / "preflight.json",
+             *sorted(p for p in (out / "web").rglob("*") if p.is_file())]
     return out, BuildResult(report, out, files)
 
 

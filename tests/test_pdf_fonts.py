@@ -153,11 +153,15 @@ def test_page_size_is_broadsheet_trim(sample_build, sample_layout):
 def test_outputs_listed_in_result(sample_build):
     out, result = sample_build
     assert result.out_dir == out
-    assert sorted(p.relative_to(out).as_posix() for p in result.files) == sorted(
+    names = sorted(p.relative_to(out).as_posix() for p in result.files)
+    assert [n for n in names if not n.startswith("web/")] == sorted(
         ["edition.pdf", "layout.json", "report.json", "preflight.json",
          "screen/edition.pdf"]
         + [f"pages/{n:02d}.pdf" for n in range(1, 9)]
         + [f"screen/pages/{n:02d}.pdf" for n in range(1, 9)])
+    # The sample is built with its e-paper: every file of web/ is listed, and only those.
+    assert [n for n in names if n.startswith("web/")] == sorted(
+        p.relative_to(out).as_posix() for p in (out / "web").rglob("*") if p.is_file())
     assert all(p.is_file() for p in result.files)
 
 
@@ -172,7 +176,7 @@ def test_no_stray_files_in_output(sample_build):
     out, _ = sample_build
     assert sorted(p.name for p in out.iterdir()) == ["edition.pdf", "layout.json", "pages",
                                                     "preflight.json", "report.json",
-                                                    "screen"]
+                                                    "screen", "web"]
     assert not leftovers(out.parent)
 
 

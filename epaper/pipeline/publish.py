@@ -315,7 +315,7 @@ _PAGE_FILE = re.compile(r"\d{2,3}\.pdf")
 
 
 def _refuse_foreign(staging: Path, out: Path, new: list[str]) -> None:
-    for folder in ("pages", "screen"):
+    for folder in ("pages", "screen", "web"):
         foreign = _not_ours(out / folder, folder)
         if foreign:
             raise EpaperError(f"{out / folder} holds files epaper did not write "
@@ -337,6 +337,9 @@ def _not_ours(folder: Path, name: str) -> list[str]:
     those folders are replaced whole, so anything else there would be lost."""
     if not folder.is_dir() or folder.is_symlink():
         return []
+    if name == "web":  # an e-paper of an earlier build, or not ours at all
+        return [] if (folder / "edition.json").is_file() else [
+            f"web/{p.name}" for p in sorted(folder.iterdir())]
     found = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()

@@ -386,3 +386,12 @@ def save(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# -- the e-paper ------------------------------------------------------------------------
+
+def web_page(pdf: str, web: str, plan: object, base_url: str) -> object:
+    """One e-paper page's images and tiles from its screen page PDF (epaper.web.images)."""
+    from epaper.web.images import page_images
+
+    return page_images(pdf, web, plan, base_url=base_url)  # type: ignore[arg-type]
