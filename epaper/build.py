@@ -48,6 +48,7 @@ from epaper.preflight import (
     preflight_drawn,
     preflight_file,
 )
+from epaper.render.pdf import image_name
 
 # progress(phase, done, total): what the build is doing, for a display or a log.
 Progress = Callable[[str, int, int], None]
@@ -448,8 +449,11 @@ class _Plan:
         tset = self.loaded.templates
         edition = self.session.staging / "edition.pdf"
         if self.preflight_mode == "full":
+            # Findings name each image by the photo or ad file it was made from.
+            sources = {image_name(job.key): self.photos[job.key].name for r in records
+                       for job in r.photos["print"]}
             checked = preflight_file(edition, tset.print, min_ppi=tset.min_ppi,
-                                     floor_ppi=tset.floor_ppi)
+                                     floor_ppi=tset.floor_ppi, sources=sources)
         else:
             checked = preflight_drawn(edition, [self._drawn(r) for r in records], tset.print,
                                       min_ppi=tset.min_ppi, floor_ppi=tset.floor_ppi)

@@ -240,7 +240,7 @@ def _drawn_checks(pf: Preflight, info: PageInfo, page: DrawnPage, min_ppi: float
             pf.add("error", "colour", f"image {im.name} is RGB in a print file", n)
         w, h = im.placed
         ppi = min(im.pixels[0] / (w / 72), im.pixels[1] / (h / 72)) if w and h else 0.0
-        info.images.append({"name": im.name, "color_space": im.color_space,
+        info.images.append({"name": im.name, "file": im.name, "color_space": im.color_space,
                             "pixels": list(im.pixels), "ppi": round(ppi, 1),
                             "placed_mm": [round(w / 72 * 25.4, 1), round(h / 72 * 25.4, 1)]})
         if ppi < floor_ppi:
