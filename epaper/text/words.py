@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -252,6 +253,7 @@ class WordMaker:
         runs: list[GlyphRun] = []
         pen = 0.0
         prefer = self._prefer(font)
+        left, right = float("inf"), float("-inf")  # where its ink starts and ends
         for text, bold, italic in pieces:
             stack = self.fonts.stack(font.family, font.bold or bold, font.italic or italic)
             for run in itemize(text, stack, prefer):
@@ -261,11 +263,16 @@ class WordMaker:
                 scale = font.size / face.upem
                 glyphs = []
                 for g in shaped.glyphs:
-                    glyphs.append(Glyph(g.gid, pen + g.x_offset * scale, g.y_offset * scale))
+                    x = pen + g.x_offset * scale
+                    glyphs.append(Glyph(g.gid, x, g.y_offset * scale))
+                    ink = self.shaper.ink(face.key, g.gid)
+                    if ink is not None:
+                        left, right = min(left, x + ink[0] * scale), max(right, x + ink[1] * scale)
                     pen += g.advance * scale
                 runs.append(GlyphRun(face.key, font.size, tuple(glyphs)))
         text = "".join(p[0] for p in pieces)
-        return Word(text=text, width=pen, runs=tuple(runs))
+        bearings = (left, pen - right) if right >= left else (0.0, 0.0)
+        return Word(text=text, width=pen, runs=tuple(runs), bearings=bearings)
 
 
 def _pieces(chars: list[Piece]) -> tuple[Piece, ...]:
@@ -288,8 +295,14 @@ class Fragment:
     pieces: tuple[Piece, ...] = ()  # its text, to reshape it with neighbours on one line
     hyphen: float = 0.0  # width a hyphen adds when a line ends here (HYPHEN only)
 
+    @functools.cached_property
+    def _item(self) -> Item:
+        glyphs = sum(len(r.glyphs) for r in self.word.runs)
+        return Item(self.word.width, self.after, self.hyphen, *self.word.bearings, glyphs,
+                    self.word.text.isascii())
+
     def item(self) -> Item:
-        return Item(self.word.width, self.after, self.hyphen)
+        return self._item  # a paragraph is broken again for each shape a story tries
 
 
 def fragments(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font, width: float,
