@@ -46,12 +46,12 @@ from epaper.build import build_edition, layout, load  # noqa: E402
 from epaper.layout.typeset import font_for  # noqa: E402
 from epaper.model.frame import Line, Word  # noqa: E402
 from epaper.text import linebreak  # noqa: E402
-from epaper.text.linebreak import SHRINK, SPACE, Item, _Paragraph  # noqa: E402
+from epaper.text.linebreak import DASH, HYPHEN, SHRINK, SPACE, Item, _Paragraph  # noqa: E402
 from epaper.text.words import Fragment, WordMaker, fragments, tokenize  # noqa: E402
 
 THRESHOLDS = (0.6, 0.9, 1.2)  # em: 0.9 is the hole a reader sees (issue 12)
 STRIP_ABOVE, STRIP_BELOW = 0.9, 0.35  # em around the baseline (the result barely moves)
-INK = 128  # grey level below which a pixel is ink
+INK = 250  # grey level below which a pixel is ink
 MAX_EXPAND = getattr(linebreak, "MAX_EXPAND", 0.02)
 
 
@@ -219,17 +219,23 @@ def item_ink(ink: Ink, word: Word) -> ItemInk:
 
 
 def least_over(items: list[Item], inks: list[ItemInk], space: float, width: float,
-               indent: float, limits: Sequence[float], expand: float) -> list[int]:
+               indent: float, limits: Sequence[float], expand: float, even: bool,
+               hyphens: int | None = None) -> list[int]:
     """For each limit (points), the fewest full justified lines whose widest gap passes
-    it, over every way to break `items` (bench/justify.py's program; glyphs may scale
-    by up to ±`expand` on a line)."""
+    it, over every way to break `items` (bench/justify.py's program). Glyphs may scale by
+    up to ±`expand` on a line; with `even`, a line's spaces may differ so that the gaps a
+    reader sees come out alike (its widest gap is then at least their mean); `hyphens`
+    caps the lines in a row that end at a hyphen or a compound's dash (None: no cap)."""
     para = _Paragraph(items, space, lambda k: width - (indent if k == 0 else 0.0))
     n = para.n
     big = n + 1
-    fewest = [[0] + [big] * n for _ in limits]
+    rows = (hyphens if hyphens is not None else 0) + 1  # hyphenated lines in a row so far
+    # fewest[k][j][h]: lines over limits[k] up to item j, the last h lines hyphenated
+    fewest = [[[0] + [big] * n for _ in range(rows)] for _ in limits]
     lo, hi = 1.0 - expand, 1.0 + expand
     for j in range(1, n + 1):
-        gap_b = inner = 0.0  # widest side-bearing pair at a space, widest blank in a word
+        flagged = j < n and items[j - 1].after in (HYPHEN, DASH)
+        widest = total = inner = 0.0  # side bearings at the spaces; widest blank in a word
         for i in range(j - 1, -1, -1):
             boxes, spaces, _ = para.measure(i, j)
             measure = width - (indent if i == 0 else 0.0)
@@ -239,7 +245,7 @@ def least_over(items: list[Item], inks: list[ItemInk], space: float, width: floa
             if i < j - 1:
                 joint = inks[i].tail + inks[i + 1].lead
                 if items[i].after == SPACE:
-                    gap_b = max(gap_b, joint)
+                    widest, total = max(widest, joint), total + joint
                 else:
                     inner = max(inner, joint)
             if j == n or spaces == 0:
@@ -247,33 +253,43 @@ def least_over(items: list[Item], inks: list[ItemInk], space: float, width: floa
                     continue  # a word alone that cannot fill its line: not allowed
                 hole = -1.0  # not a full justified line: never counted
             else:
-                hole = _least_hole(boxes, spaces, space, measure, gap_b, inner, lo, hi)
+                bearings = total / spaces if even else widest
+                hole = _least_hole(boxes, spaces, space, measure, bearings, inner, lo, hi)
             for k, limit in enumerate(limits):
-                fewest[k][j] = min(fewest[k][j], fewest[k][i] + (hole > limit))
-    return [f[n] for f in fewest]
+                _step(fewest[k], i, j, hole > limit, flagged, hyphens)
+    return [min(f[h][n] for h in range(rows)) for f in fewest]
 
 
-def _least_hole(boxes: float, spaces: int, space: float, measure: float, gap_b: float,
+def _step(fewest: list[list[int]], i: int, j: int, over: bool, flagged: bool,
+          hyphens: int | None) -> None:
+    for h, before in enumerate(fewest):
+        h2 = 0 if hyphens is None else (h + 1 if flagged else 0)
+        if h2 < len(fewest) and before[i] + over < fewest[h2][j]:
+            fewest[h2][j] = before[i] + over
+
+
+def _least_hole(boxes: float, spaces: int, space: float, measure: float, bearings: float,
                 inner: float, lo: float, hi: float) -> float:
     """The smallest widest gap a line can have with its glyphs scaled by s in [lo, hi]:
-    its spaces get (measure - s * boxes) / spaces each, no less than SHRINK allows."""
+    its spaces get (measure - s * boxes) / spaces each, no less than SHRINK allows, and
+    `bearings` is added to it."""
     floor = space * (1 - SHRINK)
+    top = max(lo, min(hi, (measure - spaces * floor) / boxes))  # spaces stay >= floor
 
     def hole(s: float) -> float:
-        gap = max(floor, (measure - s * boxes) / spaces)
-        return max(gap + s * gap_b, s * inner)
+        return max((measure - s * boxes) / spaces + s * bearings, s * inner)
 
     # Spaces narrow as s grows, blanks inside words widen: the least is at an end or
     # where the two meet.
-    candidates = [lo, hi]
-    denom = boxes / spaces - gap_b + inner
+    candidates = [lo, top]
+    denom = boxes / spaces - bearings + inner
     if denom > 0:
-        candidates.append(min(hi, max(lo, (measure / spaces) / denom)))
+        candidates.append(min(top, max(lo, (measure / spaces) / denom)))
     return min(hole(s) for s in candidates)
 
 
 def bound(loaded, lines: list[BodyLine], ink: Ink, limits: Sequence[float],  # type: ignore[no-untyped-def]
-          expand: float) -> tuple[list[int], int]:
+          expand: float, even: bool, hyphens: int | None) -> tuple[list[int], int]:
     """The fewest lines over each limit in all paragraphs the layout placed whole, and
     how many paragraphs that is."""
     body = loaded.templates.style("body")
@@ -297,7 +313,7 @@ def bound(loaded, lines: list[BodyLine], ink: Ink, limits: Sequence[float],  # t
         frags: list[Fragment] = fragments(maker, tokenize(block.spans), font, width, indent,
                                           body.hyphenate)[0]
         found = least_over([f.item() for f in frags], [item_ink(ink, f.word) for f in frags],
-                           maker.space(font), width, indent, limits, expand)
+                           maker.space(font), width, indent, limits, expand, even, hyphens)
         totals = [t + f for t, f in zip(totals, found, strict=True)]
         paras += 1
     return totals, paras
@@ -334,7 +350,7 @@ def run(edition: Path, out: Path, reuse: bool, dpi: float, worst: int) -> dict:
           f"{unmatched} not matched to the text); body {em:g} pt, {dpi:g} dpi")
     scaled = sum(abs(getattr(bl.line, "scale", 1.0) - 1.0) > 1e-9 for bl in full)
     print(f"  lines with scaled glyphs: {scaled} ({scaled / n:.1%})")
-    result: dict = {"lines": n, "over": {}, "bound": {}, "bound_spaces_only": {}}
+    result: dict = {"lines": n, "over": {}}
     for t in THRESHOLDS:
         c = sum(h > t for h in measured)
         result["over"][t] = c
@@ -349,10 +365,18 @@ def run(edition: Path, out: Path, reuse: bool, dpi: float, worst: int) -> dict:
     print(f"  glyph-box model against pixels: median |error| {np.median(err):.3f} em, "
           f"p95 {np.percentile(err, 95):.3f} em; same side of 0.6/0.9/1.2: "
           + " / ".join(f"{a:.1%}" for a in agree))
+    print("  the same lines by the glyph-box model (the bound's unit): "
+          + ", ".join(f"{sum(m > t for m in model)} over {t:.1f} em" for t in THRESHOLDS))
     limits = [t * em for t in THRESHOLDS]
-    for key, expand, label in (("bound_spaces_only", 0.0, "word spaces only"),
-                               ("bound", MAX_EXPAND, f"with ±{MAX_EXPAND:.0%} expansion")):
-        totals, paras = bound(loaded, lines, ink, limits, expand)
+    rule = linebreak.MAX_HYPHENS_IN_A_ROW
+    for key, expand, even, hyphens, label in (
+            ("bound_spaces_only", 0.0, False, None, "word spaces only, all alike"),
+            ("bound_expansion", MAX_EXPAND, False, None,
+             f"±{MAX_EXPAND:.0%} expansion, spaces alike"),
+            ("bound", MAX_EXPAND, True, None, f"±{MAX_EXPAND:.0%} expansion, gaps evened"),
+            ("bound_house_rules", MAX_EXPAND, True, rule,
+             f"the same, at most {rule} hyphens in a row")):
+        totals, paras = bound(loaded, lines, ink, limits, expand, even, hyphens)
         result[key] = dict(zip(THRESHOLDS, totals, strict=True))
         print(f"  bound, {label} ({paras} whole paragraphs): at least "
               + ", ".join(f"{c} over {t:.1f} em ({c / n * 1000:.0f} per 1000)"
