@@ -54,14 +54,12 @@ class Shaper:
     def ink(self, key: str, gid: int) -> tuple[int, int] | None:
         """A glyph's inked stretch, left and right of its origin in font units; None for
         a glyph that draws nothing (a space)."""
-        found = self._extents.get((key, gid), False)
-        if found is False:
+        if (key, gid) not in self._extents:
             ext = self._fonts[key].get_glyph_extents(gid)
-            found = None if ext is None or ext.width == 0 else (
+            self._extents[(key, gid)] = None if ext is None or ext.width == 0 else (
                 min(ext.x_bearing, ext.x_bearing + ext.width),
                 max(ext.x_bearing, ext.x_bearing + ext.width))
-            self._extents[(key, gid)] = found
-        return found
+        return self._extents[(key, gid)]
 
     @staticmethod
     def _shape(font: hb.Font, text: str, script: str) -> Shaped:
