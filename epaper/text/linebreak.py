@@ -62,16 +62,20 @@ MAX_LATIN_TRACK = 0.015
 # either side leave within their advances (side bearings: Item.lead and Item.tail). The
 # spaces of a justified line are set so that these gaps come out alike (`even_gaps`): a
 # space beside a round or short-footed glyph gets a little less, so no one gap stands out.
-# A gap over HOLE_EM is a hole (bench/holes.py measures them on the pixels of the page).
-# A hole costs HOLE_DEMERITS on top of its badness: more than any number of lines that
-# are loose but show no hole (ten lines at 0.85 em cost about 2e8), so the breaker first
-# makes as few holes as it can. Each further HOLE_STEP_EM of the hole (about a word
-# space) adds HOLE_GROWTH of a hole: a 1.5 em hole costs what two of 0.9 em do, so two
-# small holes are not traded for one gaping one.
+# A gap a reader sees as a hole is one over 0.9 em on the page (bench/holes.py measures
+# them on 400 dpi pixels, where a gap reads about 0.02 em wider than the glyphs' outline
+# boxes make it: a round glyph reaches its box at one point only), so HOLE_EM, in outline
+# terms, is 0.88 em. A hole costs HOLE_DEMERITS on top of its badness: more than any
+# number of lines that are loose but show no hole (ten lines at 0.85 em cost about 2e8),
+# so the breaker first makes as few holes as it can. Each further HOLE_STEP_EM of the
+# hole (about a word space) adds HOLE_GROWTH of a hole, so a 2.1 em hole costs what two
+# small ones do: a lower growth leaves fewer holes but more gaping ones (bench/holes.py
+# on the sample: 0.15 gives 98 holes per 1000 lines and 40 lines over 2 em, 0.25 gives
+# 100 and 29, 1/3 gives 102 and 25; word spaces alone left 242 and 28).
 NATURAL_SPACE_EM = 0.3  # em of a word space when the caller gives no font size
-HOLE_EM = 0.9
+HOLE_EM = 0.88
 HOLE_DEMERITS = 1e12
-HOLE_GROWTH = 0.5
+HOLE_GROWTH = 0.25
 HOLE_STEP_EM = 0.3
 
 
