@@ -119,7 +119,7 @@ def main() -> None:
         print(f"{name}: body {body.size:g}pt in {width / MM:.1f} mm columns "
               f"(hyphenate: {', '.join(body.hyphenate) or 'none'})")
         for label, breaker, langs in (
-                ("first-fit", lambda items, space, lw, justify=True:
+                ("first-fit", lambda items, space, lw, **_options:
                  first_fit(items, space, lw), ()),
                 ("total-fit", total_fit, ()),
                 ("total-fit + hyphenation", total_fit, body.hyphenate or ("en",))):

@@ -109,6 +109,8 @@ def _typography(stories: dict[str, Any]) -> dict[str, Any]:
 def _line(ln: Line, page_h: float) -> dict[str, Any]:
     out: dict[str, Any] = {"text": ln.text, "baseline": round(page_h - ln.baseline, 2),
                            "x0": round(ln.x0, 2), "width": round(ln.width, 2)}
+    if ln.scale != 1.0:
+        out["scale"] = ln.scale  # its glyphs' horizontal scale (font expansion)
     if ln.words and ln.words[-1].word.joined:
         # The last word continues on the next line: "hyphen" (a hyphen was added), "dash"
         # (at the word's own hyphen or dash) or "break" (too wide for the column).

@@ -11,7 +11,7 @@ from epaper.layout.typeset import Typesetter
 from epaper.model.template import Style
 from epaper.text.balance import balanced, end_costs
 from epaper.text.fonts import FontBook
-from epaper.text.linebreak import DASH, SPACE, Item, total_fit
+from epaper.text.linebreak import DASH, SHRINK, SPACE, Item, total_fit
 from epaper.text.words import WordMaker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,9 @@ def test_balance_keeps_the_number_of_lines_and_the_text():
             even = ts.set(text, style, width, "bn", balance=True)
             assert len(even) == len(plain), (text, width)
             assert " ".join(ln.text for ln in even) == text
-            assert all(ln.natural <= width + 0.01 for ln in even), (text, width)
+            # A ragged line may close its spaces down to 0.8 of a space, no further.
+            assert all(ln.natural <= width + 0.01 or ln.ratio >= 1 - SHRINK - 1e-6
+                       for ln in even), (text, width)
             if len(even) == 1:
                 continue
             spread = [max(ln.natural for ln in s) - min(ln.natural for ln in s)

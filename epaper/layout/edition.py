@@ -435,8 +435,9 @@ class EditionLayout:
                      if r.line and not r.line.last and r.style.align == "justify"
                      and any(not w.word.joined for w in r.line.words[:-1])]
         entry.line_ratios += [round(ln.ratio, 3) for ln in justified]
+        # Judged on the ratio as reported, so the two lists never disagree.
         entry.loose_lines += [ln.text for ln in justified
-                              if ln.ratio > self.tset.loose_ratio + 1e-9]
+                              if round(ln.ratio, 3) > self.tset.loose_ratio + 1e-9]
         # A justified line that could not be spread: one word and a hole after it.
         entry.lone_words += [r.line.text for r in placed
                              if r.line and not r.line.last and r.style.align == "justify"

@@ -35,7 +35,7 @@ def place(lines: list[SetLine], x0: float, first_baseline: float, leading: float
     for i, sl in enumerate(lines):
         words = tuple(PlacedWord(w.word, x0 + w.x) for w in sl.words)
         out.append(Line(words, first_baseline + i * leading, x0, sl.width, style.color,
-                        sl.ratio))
+                        sl.ratio, sl.scale))
     return tuple(out)
 
 

@@ -72,6 +72,9 @@ class Word:
     hyphen: bool = False  # drawn with a trailing hyphen that is not part of `text`
     joined: bool = False  # the next word continues this one: no space in the text layer
     forced: bool = False  # broken only because it is wider than the column (no hyphen)
+    # Blank between the word's edges and its ink, left and right (side bearings, points):
+    # the gap a reader sees between two words is the word space plus these.
+    bearings: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Line:
     width: float  # measure of the line box
     color: CMYK = BLACK
     ratio: float = 0.0  # word-space stretch actually used (1.0 = natural)
+    # Horizontal scale of every glyph of the line (font expansion, PDF `Tz`): a word at
+    # `x` is drawn `word.width * scale` wide, its glyphs at `x + glyph.x * scale`.
+    scale: float = 1.0
 
     @property
     def text(self) -> str:

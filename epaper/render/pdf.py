@@ -60,6 +60,7 @@ class _Pen:
         self.x: float | None = None
         self.y = 0.0
         self.font: tuple[str, float] | None = None
+        self.scale = 1.0  # horizontal scaling in force (Tz / 100): the line's font expansion
 
 
 def _black_only(color: CMYK) -> CMYK:
@@ -318,6 +319,9 @@ class PageDrawer:
                 out.append(self._color(color))
             y = page_h - line.baseline
             pen.x = None  # a new line starts with a Tm
+            if line.scale != pen.scale:  # Tz scales glyphs and TJ adjustments, not Tm
+                out.append(f"{_num(line.scale * 100, 2)} Tz")
+                pen.scale = line.scale
             groups = _groups(line)
             for k, group in enumerate(groups):
                 text, carry = _span_text(group, k == len(groups) - 1, carry,
@@ -339,9 +343,10 @@ class PageDrawer:
             parts.append(f"/{font.name} {_num(size)} Tf")
             pen.font = (font.name, size)
         tj: list[str] = []
+        scale = pen.scale
         for g in run.glyphs:
             font.used.add(g.gid)
-            gx, gy = x0 + g.x, y0 + g.y
+            gx, gy = x0 + g.x * scale, y0 + g.y
             if pen.x is None or abs(gy - pen.y) > 1e-4:
                 if tj:
                     parts.append("[" + "".join(tj) + "] TJ")
@@ -349,12 +354,12 @@ class PageDrawer:
                 parts.append(f"1 0 0 1 {_num(gx, 2)} {_num(gy, 2)} Tm")
                 pen.y = gy
             elif abs(gx - pen.x) > 1e-4:
-                tj.append(_num(-(gx - pen.x) * 1000.0 / size, 1))
+                tj.append(_num(-(gx - pen.x) * 1000.0 / (size * scale), 1))
             if tj and tj[-1].endswith(">"):
                 tj[-1] = tj[-1][:-1] + f"{g.gid:04X}>"
             else:
                 tj.append(f"<{g.gid:04X}>")
-            pen.x = gx + adv[g.gid] * size / 1000.0
+            pen.x = gx + adv[g.gid] * size * scale / 1000.0
         if tj:
             parts.append("[" + "".join(tj) + "] TJ")
         return " ".join(parts)

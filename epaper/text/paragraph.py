@@ -7,7 +7,16 @@ from dataclasses import dataclass, replace
 from epaper.model.edition import Span
 from epaper.model.frame import PlacedWord, Word
 from epaper.text.balance import balanced, end_costs
-from epaper.text.linebreak import SPACE, LineBreak, total_fit
+from epaper.text.linebreak import (
+    MAX_LATIN_TRACK,
+    SHRINK,
+    SPACE,
+    LineBreak,
+    even_gaps,
+    justify_line,
+    natural_line,
+    total_fit,
+)
 from epaper.text.words import Font, Fragment, WordMaker, fragments, tokenize
 
 
@@ -23,6 +32,7 @@ class SetLine:
     overfull: bool = False
     hyphenated: bool = False
     pieces: int = 0  # line-breaking items it holds (a rejoined word counts its pieces)
+    scale: float = 1.0  # horizontal scale of its glyphs (font expansion); x includes it
 
     @property
     def text(self) -> str:
@@ -67,7 +77,7 @@ def set_words(maker: WordMaker, font: Font, frags: list[Fragment], width: float,
     def line_width(k: int) -> float:
         return width - (indent if k == 0 else 0.0)
 
-    breaks = total_fit(items, space, line_width, justify=align == "justify")
+    breaks = total_fit(items, space, line_width, justify=align == "justify", em=font.size)
     if balance and align != "justify" and len(breaks) > 1:
         texts = ["".join(p[0] for p in f.pieces) for f in frags]
         breaks = balanced(items, space, line_width, len(breaks), end_costs(texts)) or breaks
@@ -97,23 +107,17 @@ def _line_words(maker: WordMaker, font: Font, line: list[Fragment], hyphenated: 
     return words, gaps
 
 
-# A loose line set wholly in Latin may take a little letter-spacing before its word spaces
-# grow further: at most MAX_LATIN_TRACK em between letters, only above LETTERSPACE_FROM
-# times the natural space. Bengali never: spacing its letters breaks the headstroke.
-LETTERSPACE_FROM = 1.5
-MAX_LATIN_TRACK = 0.015
-
-
 def _latin(word: Word) -> bool:
     return word.text.isascii()
 
 
-def _letterspaced(words: list[Word], excess: float, max_track: float) -> list[Word]:
-    """Words with `excess` points spread between their letters, up to `max_track` each."""
-    gaps = sum(max(0, sum(len(r.glyphs) for r in w.runs) - 1) for w in words)
-    if gaps == 0:
-        return words
-    track = min(max_track, excess / gaps)
+def _letters(word: Word) -> int:
+    """Gaps between the word's glyphs: where letter-spacing goes."""
+    return max(0, sum(len(r.glyphs) for r in word.runs) - 1)
+
+
+def _letterspaced(words: list[Word], track: float) -> list[Word]:
+    """Words with `track` points added after each glyph but a word's last."""
     out = []
     for w in words:
         n = 0
@@ -124,37 +128,52 @@ def _letterspaced(words: list[Word], excess: float, max_track: float) -> list[Wo
                 glyphs.append(replace(g, x=g.x + n * track))
                 n += 1
             runs.append(replace(run, glyphs=tuple(glyphs)))
-        out.append(replace(w, runs=tuple(runs), width=w.width + max(0, n - 1) * track))
+        out.append(replace(w, runs=tuple(runs), width=w.width + _letters(w) * track))
     return out
+
+
+def _even(words: list[Word], gaps: list[int], scale: float, total: float, floor: float
+          ) -> list[float]:
+    """The line's word spaces, `total` in all, set so that the gaps a reader sees (each
+    space with the side bearings beside it) come out alike."""
+    bearings = [scale * (a.bearings[1] + b.bearings[0])
+                for a, b, g in zip(words, words[1:], gaps, strict=False) if g]
+    return even_gaps(bearings, total, floor)
 
 
 def _set_line(maker: WordMaker, font: Font, frags: list[Fragment], b: LineBreak, space: float,
               width: float, align: str, indent: float) -> SetLine:
     words, gaps = _line_words(maker, font, frags[b.start:b.end], b.hyphenated)
     measure = width - indent
+    spaces = sum(gaps)
     boxes = sum(w.width for w in words)
-    natural = boxes + space * sum(gaps)
-    gap = space
-    if align == "justify" and not b.last and sum(gaps):
-        # From the words as drawn: rejoined pieces may kern a little differently.
-        gap = (measure - boxes) / sum(gaps)
-        if gap > space * LETTERSPACE_FROM and all(_latin(w) for w in words):
-            words = _letterspaced(words, (gap - space * LETTERSPACE_FROM) * sum(gaps),
-                                  font.size * MAX_LATIN_TRACK)
+    natural = boxes + space * spaces
+    # From the words as drawn: rejoined pieces may kern a little differently from the
+    # pieces the line breaker measured.
+    if align == "justify" and not b.last and spaces:
+        # Bengali is never letter-spaced: only a line wholly in Latin has letters to space.
+        letters = sum(_letters(w) for w in words) if all(_latin(w) for w in words) else 0
+        fit = justify_line(boxes, spaces, space, measure, letters,
+                           font.size * MAX_LATIN_TRACK)
+        if fit.track:
+            words = _letterspaced(words, fit.track)
             boxes = sum(w.width for w in words)
-            gap = (measure - boxes) / sum(gaps)
-    elif natural > measure and sum(gaps):
-        gap = space * max(b.ratio, 0.0)  # shrink a last/ragged line that needs it
-    used = boxes + gap * sum(gaps)
+        set_spaces = _even(words, gaps, fit.scale, measure - boxes * fit.scale,
+                           space * (1 - SHRINK))
+    else:
+        fit = natural_line(boxes, spaces, space, measure)
+        set_spaces = [space * fit.ratio] * spaces
+    ratio, scale = fit.ratio, fit.scale
+    used = boxes * scale + sum(set_spaces)
     x = indent
     if align == "center":
         x += max(0.0, (measure - used) / 2)
     elif align == "right":
         x += max(0.0, measure - used)
     placed = []
+    spaced = iter(set_spaces)
     for k, w in enumerate(words):
         placed.append(PlacedWord(w, x))
-        x += w.width + (gap * gaps[k] if k < len(gaps) else 0.0)
-    ratio = gap / space if space else 1.0
-    return SetLine(tuple(placed), width, natural, ratio, b.last, b.overfull, b.hyphenated,
-                   b.end - b.start)
+        x += w.width * scale + (next(spaced) if k < len(gaps) and gaps[k] else 0.0)
+    return SetLine(tuple(placed), width, natural, ratio if spaces else 1.0, b.last, b.overfull,
+                   b.hyphenated, b.end - b.start, scale)

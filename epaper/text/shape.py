@@ -31,6 +31,7 @@ class Shaper:
     def __init__(self) -> None:
         self._fonts: dict[str, hb.Font] = {}
         self._cache: dict[tuple[str, str, str], Shaped] = {}
+        self._extents: dict[tuple[str, int], tuple[int, int] | None] = {}
         self.hits = 0
         self.misses = 0
 
@@ -49,6 +50,16 @@ class Shaper:
         shaped = self._shape(self._fonts[key], text, script)
         self._cache[cache_key] = shaped
         return shaped
+
+    def ink(self, key: str, gid: int) -> tuple[int, int] | None:
+        """A glyph's inked stretch, left and right of its origin in font units; None for
+        a glyph that draws nothing (a space)."""
+        if (key, gid) not in self._extents:
+            ext = self._fonts[key].get_glyph_extents(gid)
+            self._extents[(key, gid)] = None if ext is None or ext.width == 0 else (
+                min(ext.x_bearing, ext.x_bearing + ext.width),
+                max(ext.x_bearing, ext.x_bearing + ext.width))
+        return self._extents[(key, gid)]
 
     @staticmethod
     def _shape(font: hb.Font, text: str, script: str) -> Shaped:

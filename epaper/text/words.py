@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -285,9 +286,23 @@ class WordMaker:
                                            offset + at, piece[at], spacing[run.index]))
                 runs.append(GlyphRun(face.key, size, tuple(glyphs)))
             offset += len(piece)
-        if marks:
-            return self._spaced(text, runs, marks, pen)
-        return Word(text=text, width=pen, runs=tuple(runs))
+        word = (self._spaced(text, runs, marks, pen) if marks else
+                Word(text=text, width=pen, runs=tuple(runs)))
+        return replace(word, bearings=self._bearings(word))
+
+    def _bearings(self, word: Word) -> tuple[float, float]:
+        """The white before the word's first ink and after its last, in points: what a
+        reader sees of a word space is the space plus these (justification evens them)."""
+        left, right = float("inf"), float("-inf")
+        for run in word.runs:
+            face = self.fonts.face(run.font)
+            scale = run.size / face.upem
+            for g in run.glyphs:
+                ink = self.shaper.ink(face.key, g.gid)
+                if ink is not None:
+                    left = min(left, g.x + ink[0] * scale)
+                    right = max(right, g.x + ink[1] * scale)
+        return (left, word.width - right) if right >= left else (0.0, 0.0)
 
     def _spaced(self, text: str, runs: list[GlyphRun], marks: list[_Mark], pen: float
                 ) -> Word:
@@ -389,8 +404,14 @@ class Fragment:
     pieces: tuple[Piece, ...] = ()  # its text, to reshape it with neighbours on one line
     hyphen: float = 0.0  # width a hyphen adds when a line ends here (HYPHEN only)
 
+    @functools.cached_property
+    def _item(self) -> Item:
+        glyphs = sum(len(r.glyphs) for r in self.word.runs)
+        return Item(self.word.width, self.after, self.hyphen, *self.word.bearings, glyphs,
+                    self.word.text.isascii())
+
     def item(self) -> Item:
-        return Item(self.word.width, self.after, self.hyphen)
+        return self._item  # a paragraph is broken again for each shape a story tries
 
 
 def fragments(maker: WordMaker, tokens: list[tuple[Piece, ...]], font: Font, width: float,

@@ -103,7 +103,7 @@ def _split(text: str, x0: float, x1: float, starts: list[float]
 
 def line_tokens(line: Line) -> list[Token]:
     """The line's Strings, with the line's horizontal scale (font expansion) applied."""
-    scale = getattr(line, "scale", 1.0)
+    scale = line.scale
     out: list[Token] = []
     for group in _groups(line):
         first, last = group[0], group[-1]
