@@ -201,7 +201,7 @@ class EditionLayout:
         pending: dict[int, tuple[Block, ...]] = {}
         frames = [self._page(p, plans, pending) for p in plans]
         for entry in self.log.stories.values():
-            if entry.underset_lines:
+            if entry.underset_lines > self.tset.underset_tolerance:
                 self.log.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
                               f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}; add "
                               f"copy or a photo, or give the story a smaller slot")
@@ -307,7 +307,8 @@ class EditionLayout:
             self._overset(story, result, reg, whole=True)
             return self._proof(story, reg, result)
         sub = _sub_region(reg, top)
-        result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks)
+        result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks,
+                                       grow=False)
         above = self._stack_last.get((p.spec.number, slot.name))
         if above is not None:  # what was the slot's foot is now this story's head
             self.log.story(above.id, str(above.path)).underset_lines = 0
@@ -375,7 +376,7 @@ class EditionLayout:
         entry.widows_orphans_left += result.widows_orphans_left
         if result.headline_size:
             entry.headline_size = result.headline_size
-        if not result.overflow and result.underset > self.tset.underset_tolerance:
+        if not result.overflow:
             entry.underset_lines = result.underset
         for w in result.warnings:
             self.log.warn(w)
