@@ -140,7 +140,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
                 files += _render_all(loaded, frames, images, staging / VARIANT_DIRS[variant],
                                      variant, res, say,
                                      check if variant == "print" and preflight else None)
-            _write_json(staging / "layout.json", layout_json(loaded.edition, frames))
+            _write_json(staging / "layout.json", layout_json(loaded.edition, frames, log))
             files += [staging / "layout.json", staging / "report.json"]
             if checking is not None:
                 pf = checking.result()

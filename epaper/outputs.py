@@ -15,7 +15,8 @@ def _pdf_box(box: Box, page_h: float) -> list[float]:
             round(page_h - box.y0, 2)]
 
 
-def layout_json(ed: Edition, frames: list[PageFrame]) -> dict[str, Any]:
+def layout_json(ed: Edition, frames: list[PageFrame],
+                log: LayoutLog | None = None) -> dict[str, Any]:
     pages = []
     for f in frames:
         elements = []
@@ -33,9 +34,13 @@ def layout_json(ed: Edition, frames: list[PageFrame]) -> dict[str, Any]:
             if el.lines:
                 item["lines"] = [_line(ln, f.height) for ln in el.lines]
             elements.append(item)
-        pages.append({"number": f.number, "template": f.template, "section": f.section,
-                      "width": round(f.width, 2), "height": round(f.height, 2),
-                      "elements": elements})
+        page: dict[str, Any] = {"number": f.number, "template": f.template,
+                                "section": f.section, "width": round(f.width, 2),
+                                "height": round(f.height, 2), "elements": elements}
+        if log is not None and f.number in log.pages:
+            # An auto page: which shape and place each story got, and the terms that chose it.
+            page["auto"] = {k: v for k, v in log.pages[f.number].items() if k != "auto"}
+        pages.append(page)
     return {"edition": ed.date.isoformat(), "units": "pt",
             "coordinates": "PDF user space of the trimmed page: origin bottom-left, y up",
             "pages": pages}
@@ -74,7 +79,8 @@ def report_json(ed: Edition, frames: list[PageFrame], log: LayoutLog) -> dict[st
     return {
         "edition": ed.date.isoformat(),
         "pages": [{"number": f.number, "template": f.template, "section": f.section,
-                   "file": f"pages/{f.number:02d}.pdf"} for f in frames],
+                   "file": f"pages/{f.number:02d}.pdf", "auto": f.number in log.pages,
+                   "quality": log.quality.get(f.number, {})} for f in frames],
         "summary": {"pages": len(frames), "stories": len(stories),
                     "words": sum(v["words"] for v in stories.values()),
                     "words_placed": sum(v["words_placed"] for v in stories.values()),

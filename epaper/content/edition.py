@@ -14,9 +14,9 @@ from epaper.model.edition import Continuation, Edition, PageSpec, Paper, Placeme
 from epaper.yamlio import Located, load_yaml, read_text
 
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
-PAGE_KNOWN = {"template", "section", "stories", "ads", "mono"}
+PAGE_KNOWN = {"template", "section", "stories", "ads", "mono", "auto"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
-STORY_ENTRY = {"file", "slot", "continue"}
+STORY_ENTRY = {"file", "slot", "continue", "shape"}
 CONTINUE_KNOWN = {"page", "slot"}
 AD_KNOWN = {"slot", "file"}
 
@@ -191,8 +191,13 @@ def _pages(value: object, meta: Located, root: Path, lang: str,
         if not isinstance(mono, bool):
             raise ContentError("mono is true (black-only page) or false", file=meta.file,
                                line=meta.line(*where, "mono"), field=f"pages[{i}].mono")
+        auto = page.get("auto", False)
+        if not isinstance(auto, bool):
+            raise ContentError("auto is true (the engine lays the page out from the "
+                               "template's shapes) or false", file=meta.file,
+                               line=meta.line(*where, "auto"), field=f"pages[{i}].auto")
         pages.append(PageSpec(i + 1, template, section, placements, tuple(ads),
-                              meta.line(*where) or 0, mono))
+                              meta.line(*where) or 0, mono, auto))
     return tuple(pages)
 
 
@@ -222,7 +227,7 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
     if unknown:
         raise ContentError(f"unknown field {sorted(map(str, unknown))[0]!r}", file=meta.file,
                            line=line, field=field,
-                           hint="a story entry has file, slot and continue")
+                           hint="a story entry has file, slot, shape and continue")
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
     if path in listed:
         # A story is set once; what does not fit goes on with `continue:`. A second
@@ -264,7 +269,8 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
             meta, cont.get("slot"), (*where, "continue", "slot"), f"{field}.continue.slot",
             "continue.slot"))
     slot = fields.name(meta, item.get("slot"), (*where, "slot"), f"{field}.slot", "slot")
-    return Placement(stories[path], slot, continuation, line or 0)
+    shape = fields.name(meta, item.get("shape"), (*where, "shape"), f"{field}.shape", "shape")
+    return Placement(stories[path], slot, continuation, line or 0, shape)
 
 
 def _rel(path: Path, root: Path) -> str:

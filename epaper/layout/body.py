@@ -59,6 +59,10 @@ def _set_block(maker: WordMaker, block: Block, style: Style, width: float, lang:
                indent: float) -> tuple[list[SetLine], list[int]]:
     """A block's lines, and for each of its pieces the token it belongs to. A story is
     set again for every shape the layout tries; a paragraph at a width is set once."""
+    # The same measure reached by other sums (4 columns of a span, 1 of a narrower one)
+    # differs in the last bits: round it, and set at the rounded measure, so the result
+    # does not depend on which of them came first.
+    width = round(width, 4)
     key = (block.kind, block.spans, style, width, lang, indent)
     found = maker.paragraphs.get(key)
     if found is None:
@@ -214,6 +218,9 @@ def square_off(rows: list[Row], starts: list[int], limits: list[int],
     while lo <= max(limits) and sum(max(0, min(lo, lim) - s)
                                     for s, lim in zip(starts, limits, strict=True)) < total:
         lo += 1
+    quick = _level_ends(rows, starts, [min(lo, lim) for lim in limits])
+    if quick is not None:
+        return _columns(rows, quick)
     best: tuple[float, list[int], int] | None = None
     for foot in range(lo, min(lo + DEEPER, max(limits)) + 1):
         found = _square(rows, starts, [min(foot, lim) for lim in limits], foot)
@@ -232,6 +239,38 @@ def square_off(rows: list[Row], starts: list[int], limits: list[int],
         level = k + foot - starts[i]  # where a full column would have ended
         if e < level < len(rows) and widow_or_orphan(rows, level):
             stats["avoided"] = stats.get("avoided", 0) + 1
+        cols.append(rows[k:e])
+        k = e
+    return cols
+
+
+def _level_ends(rows: list[Row], starts: list[int], limits: list[int]) -> list[int] | None:
+    """The plain squaring off: fill each column to `limits`, giving the surplus back from
+    the right one line per column. Its ends if every break is free (no keep, widow or
+    orphan), else None."""
+    total = len([r for r in rows if r.kind != "space"])
+    room = sum(max(0, lim - s) for lim, s in zip(limits, starts, strict=True))
+    limits = list(limits)
+    surplus = room - total
+    for i in range(len(limits) - 1, -1, -1):
+        if surplus > 0 and limits[i] > starts[i]:
+            limits[i] -= 1
+            surplus -= 1
+    ends, k = [], 0
+    for i, (s, lim) in enumerate(zip(starts, limits, strict=True)):
+        k = _skip(rows, k)
+        e = len(rows) if i == len(starts) - 1 else min(len(rows), k + max(0, lim - s))
+        if e - k > max(0, lim - s) or _end_cost(rows, e) > 0:
+            return None
+        ends.append(e)
+        k = e
+    return ends
+
+
+def _columns(rows: list[Row], ends: list[int]) -> list[list[Row]]:
+    cols, k = [], 0
+    for e in ends:
+        k = _skip(rows, k)
         cols.append(rows[k:e])
         k = e
     return cols

@@ -34,6 +34,9 @@ class StoryLog:
 class LayoutLog:
     stories: dict[str, StoryLog] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Per page number: how an auto page was laid out and why; every page's quality.
+    pages: dict[int, dict[str, object]] = field(default_factory=dict)
+    quality: dict[int, dict[str, object]] = field(default_factory=dict)
 
     def story(self, story_id: str, file: str) -> StoryLog:
         found = self.stories.get(story_id)

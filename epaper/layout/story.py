@@ -35,6 +35,7 @@ class Fit:
 
 
 NATURAL = Fit()
+GROW_PPI = 0.8  # a photo below min_ppi may grow until it loses this share of its ppi
 SPACE_STEPS = 2  # at most this many grid lines of added space around deck and byline
 
 
@@ -231,8 +232,8 @@ class StoryComposer:
         _lo, natural = self._photo_range(story, reg)
         hi = self._photo_max(story, reg)
         if result.photo_rows and hi > natural:
-            found, result = best([replace(fit, photo_rows=k)
-                                  for k in range(hi, natural, -1)], result)
+            found, result = best([replace(fit, photo_rows=k) for k in range(hi, natural, -1)
+                                  if self._sharp_enough(story, reg, k, natural)], result)
             fit = found or replace(fit, photo_rows=None)
         head = reg.slot.headline
         if result.underset > 0 and head is not None and result.headline_size < head.max_size:
@@ -270,6 +271,19 @@ class StoryComposer:
         if not natural or not spec.max_height:
             return natural
         return max(natural, int((spec.max_height + 1e-6) // reg.page.grid.baseline))
+
+    def _sharp_enough(self, story: Story, reg: Region, rows: int, natural: int) -> bool:
+        """A photo grown taller than its own aspect is cropped narrower and prints at
+        fewer ppi: growth stops at the set's min_ppi, or at GROW_PPI of the natural ppi
+        where that is already below it."""
+        def ppi(k: int) -> float:
+            x0, x1 = self._photo_columns(reg)
+            lead = reg.page.grid.baseline
+            photo = story.photos[0]
+            crop = crop_for(photo.pixel_size, x1 - x0, k * lead - lead * 0.3, photo.focus)
+            return (crop[2] - crop[0]) / ((x1 - x0) / 72.0)
+
+        return ppi(rows) >= min(self.tset.min_ppi, GROW_PPI * ppi(natural)) - 1e-6
 
     def _photo_columns(self, reg: Region) -> tuple[float, float]:
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)

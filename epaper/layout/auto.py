@@ -1,0 +1,508 @@
+"""Auto pages: choose a shape, a size and a place on the grid for every story of a page.
+
+The page's free area (the type area, or the template's `free:`, less furniture, ads and
+pinned slots) is tiled with rectangles, one per story, by a depth-first branch and bound
+in the stories' priority order. Each story goes on the current skyline at its highest
+open point (so no story starts above one that ranks higher: the lead takes the top), left
+or right in that gap, in one of its shapes, spans and depths. What a story needs in each
+shape comes from composing it (`Profile`: the depths between fully shrunk and fully grown
+copyfit). A layout's penalty adds white, overset and breaches of newspaper convention
+(hierarchy, tombstones, stacked photos); the few best are composed for real and the best
+of those wins. The search is bounded by a count of evaluations, not by a clock, so the
+same page always gets the same layout.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field, replace
+
+from epaper.errors import ContentError
+from epaper.layout.geometry import region
+from epaper.layout.story import NATURAL, Composed, Fit, StoryComposer
+from epaper.model.edition import Story
+from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
+
+# Penalty weights, per grid cell (one grid column by one grid line) or per breach.
+WHITE = 1.0  # an empty cell: at a story's foot or left uncovered
+OVERSET = 12.0  # a line of text that does not fit, per text column
+SHRUNK = 0.2  # a line below the story's natural depth (photo or headline smaller)
+HIERARCHY = 300.0  # a headline larger than one above it, or than a story ranked higher
+TOMBSTONE = 300.0  # neighbouring headlines at one height and (nearly) one size
+STACKED = 80.0  # a photo directly under, or butting, another story's photo
+BIGGER = 4.0  # per grid column a story is wider than one ranked above it
+LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
+TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
+TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
+TOMB_ROWS = 3  # tops within this many grid lines read as one height
+STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
+BUDGET = 6000  # placements evaluated per page
+STEPS = 6  # depths tried between a story's least and most, besides those that align
+KEEP = 4  # best layouts composed for real
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one story needs in one shape at one span (and headline cap), in grid lines
+    from the top of its rectangle: the least depth that holds all its text (copyfit fully
+    shrunk), its natural depth, and the most it fills (fully grown)."""
+
+    dmin: int
+    dnat: int
+    dmax: int
+    size: float  # natural headline size
+    photo: bool
+    dphoto: int = 0  # depth with the photo shrunk and the headline still natural
+    least_size: float = 0.0  # the headline when fully shrunk
+
+    def size_at(self, usable: int) -> float:
+        """The headline copyfit will give at this depth: it shrinks only once the photo
+        is as small as it goes."""
+        return self.size if usable >= self.dphoto else self.least_size
+
+
+@dataclass(frozen=True)
+class Rect:
+    col: int  # 0-based grid column
+    top: int  # grid row of the type area
+    span: int
+    depth: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.depth
+
+    @property
+    def right(self) -> int:
+        return self.col + self.span
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One story's place on an auto page, and the model's terms for it."""
+
+    index: int  # in priority order
+    shape: Shape
+    rect: Rect
+    rule: bool  # a rule under it (something lies below)
+    cap: float  # the largest headline it may have (hierarchy, tombstones)
+    size: float  # its headline size as the model expects it
+    white: int  # cells
+    overset: int  # lines (model)
+    shrunk: int
+    terms: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class AutoResult:
+    """The chosen layout: a slot per story, with what decided it."""
+
+    slots: list[tuple[int, Slot]]  # (story index, synthetic slot)
+    choices: list[Choice]
+    penalty: float
+    evaluations: int
+    layouts_composed: int
+    explain: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The free cells of a page: per grid column its ceiling, floor and blocked runs."""
+
+    ceil: tuple[int, ...]
+    floor: tuple[int, ...]
+    blocked: tuple[tuple[tuple[int, int], ...], ...]  # per column: (top, bottom) runs
+    foot: int = 0  # the free area's last row (exclusive): a story ending above it gets a rule
+    left: int = 0  # its first column
+
+    def cells(self) -> int:
+        return sum(max(0, f - c) - sum(max(0, min(b, f) - max(t, c)) for t, b in runs)
+                   for c, f, runs in zip(self.ceil, self.floor, self.blocked, strict=True))
+
+
+def free_area(tpl: PageTemplate, obstacles: list[Rect]) -> Area:
+    """The auto page's area: the template's `free:` (or the type area) less obstacles
+    (furniture, ads, pinned slots) that run from its top or its foot, or sit inside it."""
+    n = tpl.grid.columns
+    f = tpl.free
+    col0, span, top, height = (f.col - 1, f.span, f.top, f.height) if f else (0, n, 0,
+                                                                             tpl.rows)
+    ceil = [top if col0 <= c < col0 + span else 0 for c in range(n)]
+    floor = [top + height if col0 <= c < col0 + span else 0 for c in range(n)]
+    blocked: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for r in obstacles:
+        for c in range(r.col, r.right):
+            if r.top <= ceil[c] < r.bottom:
+                ceil[c] = r.bottom
+            elif r.top < floor[c] <= r.bottom:
+                floor[c] = r.top
+            elif ceil[c] < r.top and r.bottom < floor[c]:
+                blocked[c].append((r.top, r.bottom))
+    floor = [max(fl, ce) for fl, ce in zip(floor, ceil, strict=True)]
+    return Area(tuple(ceil), tuple(floor), tuple(tuple(sorted(b)) for b in blocked),
+                top + height, col0)
+
+
+def slot_rect(tpl: PageTemplate, slot: Slot) -> Rect:
+    lead = tpl.grid.baseline
+    top = int(slot.top / lead + 1e-4)
+    bottom = -int(-(slot.top + slot.height) / lead - 1e-4) if slot.height else top
+    return Rect(slot.col - 1, top, slot.span, max(1, bottom - top))
+
+
+@dataclass
+class _Node:
+    heights: tuple[int, ...]
+    placed: tuple[Choice, ...]
+    penalty: float
+
+
+class AutoLayout:
+    """Lays out one auto page; everything it reads is passed in, so it is pure."""
+
+    def __init__(self, composer: StoryComposer, tpl: PageTemplate, stories: list[Story],
+                 shapes: list[list[Shape]], area: Area, budget: int = BUDGET) -> None:
+        self.composer = composer
+        self.tpl = tpl
+        self.stories = stories
+        self.shapes = shapes  # per story: the shapes it may take
+        self.area = area
+        self.budget = budget
+        self.evaluations = 0
+        self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
+        self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
+        self._leaves = 0
+        n = len(stories)
+        self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
+        self._max_area = [self._area_bound(k) for k in range(n)]
+
+    # -- what a story needs ----------------------------------------------------------------
+    def slot(self, k: int, shape: Shape, rect: Rect, cap: float, rule: bool,
+             name: str = "") -> Slot:
+        lead = self.tpl.grid.baseline
+        head = shape.headline or HeadlineFit(
+            self.composer.style(shape.headline_style).size,
+            self.composer.style(shape.headline_style).size, 3)
+        head = replace(head, max_size=max(head.min_size, min(head.max_size, cap)))
+        rules = ("bottom",) * rule + shape.rules
+        if rect.right < len(self.area.floor) and self._free_col(rect.right):
+            rules += ("right",)
+        return Slot(name=name or f"{shape.name}-{k + 1}", role="story", col=rect.col + 1,
+                    span=rect.span, top=rect.top * lead, height=rect.depth * lead,
+                    columns=shape.columns, headline=head, photo=shape.photo, rules=rules,
+                    headline_style=shape.headline_style)
+
+    def _free_col(self, c: int) -> bool:
+        return self.area.floor[c] > self.area.ceil[c]
+
+    def profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
+        key = (k, shape.name, span, cap)
+        if key not in self._profiles:
+            try:
+                self._profiles[key] = self._profile(k, shape, span, cap)
+            except ContentError:  # e.g. its photo would print below the ppi floor there
+                self._profiles[key] = None
+        return self._profiles[key]
+
+    def _profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
+        story = self.stories[k]
+        top = min(self.area.ceil)
+        rect = Rect(0, top, span, max(shape.max_depth, 1) + 2)
+        slot = self.slot(k, shape, rect, cap, False)
+        reg = region(self.tpl, slot)
+        c = self.composer
+
+        def used(r: Composed) -> int:
+            return reg.row_end - reg.row0 - r.underset
+
+        natural = c._compose(story, reg, NATURAL, None, 0, None)
+        if natural.overflow:
+            lo, _nat = c._photo_range(story, reg)
+            least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
+                slot.headline.min_size if slot.headline else None)), None, 0, None)
+            if least.overflow:
+                return None  # deeper than the shape allows even fully shrunk
+            d = used(least)
+            return Profile(d, shape.max_depth + 1, d, least.headline_size,
+                           bool(least.photo_rows), d, least.headline_size)
+        grown = c.compose(story, reg)
+        lo, _nat = c._photo_range(story, reg)
+        head = slot.headline
+        least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
+            head.min_size if head else None)), None, 0, None)
+        small = c._compose(story, reg, Fit(photo_rows=lo or None), None, 0, None) if lo \
+            else natural
+        return Profile(used(least), used(natural), used(grown), natural.headline_size,
+                       bool(natural.photo_rows), used(small), least.headline_size)
+
+    def _area_bound(self, k: int) -> int:
+        """The most cells story k can fill in any shape (uncapped): a bound for pruning."""
+        best = 0
+        for shape in self.shapes[k]:
+            for w in shape.spans:
+                p = self.profile(k, shape, w, 999.0)
+                if p is not None:
+                    best = max(best, min(shape.max_depth, p.dmax + 1) * w)
+        return best
+
+    # -- the search --------------------------------------------------------------------------
+    def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        """The best layouts found, best first (model penalty)."""
+        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
+        self._search(start)
+        return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
+
+    def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
+        """A column that reaches a blocked run continues below it."""
+        out = list(heights)
+        for c, runs in enumerate(self.area.blocked):
+            for t, b in runs:
+                if out[c] == t:
+                    out[c] = b
+        return tuple(out)
+
+    def _bound(self, node: _Node, k: int) -> float:
+        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
+        left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
+            node.heights, self.area.floor, self.area.blocked, strict=True) for t, b in runs)
+        can = sum(self._max_area[k:])
+        return node.penalty + WHITE * max(0, left - can)
+
+    def _search(self, node: _Node) -> None:
+        k = len(node.placed)
+        if self._bound(node, k) >= self._worst():
+            return
+        if k == len(self.stories):
+            self._leaf(node)
+            return
+        moves = self._moves(node, k)
+        if not moves:  # no room left: the rest is overset whole
+            rest = sum(OVERSET * 40 for _ in range(k, len(self.stories)))
+            self._leaf(_Node(node.heights, node.placed, node.penalty + rest), complete=False)
+            return
+        for cost, choice in moves:
+            if self.evaluations >= self.budget:
+                return
+            heights = list(node.heights)
+            for c in range(choice.rect.col, choice.rect.right):
+                heights[c] = choice.rect.bottom
+            self._search(_Node(self._settle(tuple(heights)), node.placed + (choice,),
+                               node.penalty + cost))
+
+    def _worst(self) -> float:
+        if len(self._best) < KEEP:
+            return float("inf")
+        return -self._best[0][0]
+
+    def _leaf(self, node: _Node, complete: bool = True) -> None:
+        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
+        penalty = node.penalty + WHITE * left
+        self._leaves += 1
+        item = (-penalty, -self._leaves, node.placed)
+        if len(self._best) < KEEP:
+            heapq.heappush(self._best, item)
+        elif penalty < -self._best[0][0]:
+            heapq.heapreplace(self._best, item)
+
+    def _moves(self, node: _Node, k: int) -> list[tuple[float, Choice]]:
+        h = node.heights
+        floor = self.area.floor
+        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
+        if not open_cols:
+            return []
+        m = min(h[c] for c in open_cols)
+        segments: list[tuple[int, int]] = []
+        c = 0
+        while c < len(h):
+            if h[c] == m and h[c] < floor[c]:
+                start = c
+                while c < len(h) and h[c] == m and h[c] < floor[c]:
+                    c += 1
+                segments.append((start, c))
+            else:
+                c += 1
+        rest_span = min(self._min_span[k + 1:], default=0)
+        moves: list[tuple[float, Choice]] = []
+        for a, b in segments:
+            width = b - a
+            for shape in self.shapes[k]:
+                for w in shape.spans:
+                    if w > width:
+                        continue
+                    gap = width - w
+                    if gap and (not rest_span or gap < rest_span):
+                        continue  # a sliver no story left could fill
+                    for col in sorted({a, b - w}):
+                        moves += self._depths(node, k, shape, col, w, m)
+        moves.sort(key=lambda t: (t[0], t[1].rect.col, t[1].rect.depth, t[1].shape.name))
+        return moves
+
+    def _limit(self, col: int, w: int, m: int) -> int:
+        """How deep a rectangle at row m over columns col..col+w may go."""
+        deepest = []
+        for c in range(col, col + w):
+            below = [t for t, _b in self.area.blocked[c] if t >= m]
+            deepest.append(min([self.area.floor[c], *below]))
+        return min(deepest) - m
+
+    def _depths(self, node: _Node, k: int, shape: Shape, col: int, w: int,
+                m: int) -> list[tuple[float, Choice]]:
+        limit = self._limit(col, w, m)
+        if limit <= 0:
+            return []
+        cap, tomb_with = self._cap(node, k, col, w, m)
+        prof = self.profile(k, shape, w, cap)
+        if prof is None:
+            return []
+        floor_here = m + limit >= self.area.foot
+        wanted = self._wanted(node, k, shape, w, m, limit, prof, cap, floor_here)
+        out = []
+        for d in sorted(wanted, reverse=True):
+            if not (shape.min_depth <= d <= min(limit, shape.max_depth)):
+                continue
+            rule = not (floor_here and d == limit)
+            usable = d - (1 if rule else 0)
+            if usable < prof.dmin and d != limit:
+                continue
+            out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
+                                    cap, tomb_with))
+            self.evaluations += 1
+        return out
+
+    def _wanted(self, node: _Node, k: int, shape: Shape, w: int, m: int, limit: int,
+                prof: Profile, cap: float, floor_here: bool) -> set[int]:
+        """Depths worth trying: down to what stops it, level with a neighbour's foot, the
+        story's own least, natural and most, a few between, and what leaves room for one
+        of the next stories below it."""
+        wanted = {limit}
+        wanted.update(other - m for other in set(node.heights) if m < other < m + limit)
+        wanted.update(d + 1 for d in (prof.dmin, prof.dnat, prof.dmax))
+        lo, hi = max(shape.min_depth, prof.dmin + 1), min(limit, shape.max_depth, prof.dmax + 1)
+        wanted.update(range(lo, hi + 1, max(1, (hi - lo) // STEPS)))
+        for j in range(k + 1, min(len(self.stories), k + 4)):
+            for s2 in self.shapes[j]:
+                p2 = self.profile(j, s2, w, cap) if w in s2.spans else None
+                if p2 is not None:
+                    wanted.add(limit - p2.dnat - (0 if floor_here else 1))
+        return wanted
+
+    def _cap(self, node: _Node, k: int, col: int, w: int, m: int) -> tuple[float, float]:
+        """The largest headline story k may take here: no larger than any story ranked
+        above it, and clearly smaller than a neighbour whose headline is at its height."""
+        cap = min((p.size for p in node.placed), default=999.0)
+        beside = 0.0
+        for p in node.placed:
+            r = p.rect
+            touching = r.right == col or col + w == r.col
+            if touching and abs(r.top - m) < TOMB_ROWS:
+                beside = max(beside, p.size)
+        if beside:
+            cap = min(cap, float(int(beside * TOMB_CAP)))
+        return cap, beside
+
+    def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
+                prof: Profile, cap: float, beside: float) -> tuple[float, Choice]:
+        columns = shape.columns or rect.span
+        white = max(0, usable - prof.dmax) * rect.span
+        overset = max(0, prof.dmin - usable) * columns
+        shrunk = max(0, prof.dnat - usable)
+        terms = [("white", WHITE * white), ("overset", OVERSET * overset),
+                 ("shrunk", SHRUNK * shrunk)]
+        size = prof.size_at(usable)
+        if size > cap + 0.01:
+            terms.append(("hierarchy", HIERARCHY))
+        if beside and size / beside > TOMB_RATIO:
+            terms.append(("tombstone", TOMBSTONE))
+        if prof.photo and self._stacked(node, rect):
+            terms.append(("stacked_photos", STACKED))
+        if k == 0 and rect.col > self.area.left:
+            terms.append(("lead_not_left", LEAD_LEFT))
+        wider = max((rect.span - p.rect.span for p in node.placed), default=0)
+        if wider > 0:
+            terms.append(("bigger_than_higher", BIGGER * wider))
+        cost = sum(v for _n, v in terms)
+        return cost, Choice(k, shape, rect, rule, cap, size, white, overset, shrunk,
+                            tuple((n, round(v, 2)) for n, v in terms if v))
+
+    def _stacked(self, node: _Node, rect: Rect) -> bool:
+        """A photo story right under another photo story (the upper one too short to keep
+        the photos apart), or beside one at the same height."""
+        for p in node.placed:
+            if not self._has_photo(p):
+                continue
+            r = p.rect
+            overlap = r.col < rect.right and rect.col < r.right
+            if overlap and r.bottom == rect.top and r.depth < STACK_ROWS + (
+                    p.shape.photo.max_height / self.tpl.grid.baseline):
+                return True
+            if (r.right == rect.col or rect.right == r.col) and abs(r.top - rect.top) < 2:
+                return True
+        return False
+
+    def _has_photo(self, choice: Choice) -> bool:
+        return choice.shape.with_photo and bool(self.stories[choice.index].photos)
+
+    # -- the real thing ----------------------------------------------------------------------
+    def choose(self) -> AutoResult:
+        """Search, then compose the best few layouts for real and keep the best of them."""
+        found = self.run()
+        best: tuple[float, int, list[dict[str, object]], tuple[Choice, ...]] | None = None
+        for rank, (_model, choices) in enumerate(found):
+            real, explain = self._real(choices)
+            if best is None or real < best[0] - 1e-9:
+                best = (real, rank, explain, choices)
+        if best is None:
+            return AutoResult([], [], float("inf"), self.evaluations, 0)
+        real, _rank, explain, choices = best
+        slots = [(ch.index, self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule))
+                 for ch in choices]
+        return AutoResult(slots, list(choices), real, self.evaluations, len(found), explain)
+
+    def _real(self, choices: tuple[Choice, ...]) -> tuple[float, list[dict[str, object]]]:
+        """A layout's penalty from composing its stories: white and overset as set, and
+        hierarchy and tombstones from the headline sizes copyfit chose."""
+        done = []
+        for ch in choices:
+            slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
+            r = self.composer.compose(self.stories[ch.index], region(self.tpl, slot))
+            done.append((ch, r))
+        covered = sum(ch.rect.span * ch.rect.depth for ch in choices)
+        terms_all: list[dict[str, float]] = []
+        for ch, r in done:
+            columns = ch.shape.columns or ch.rect.span
+            lines = len([x for x in r.rows[r.placed:] if x.line is not None])
+            terms = {"white": WHITE * (0 if r.overflow else r.underset) * ch.rect.span,
+                     "overset": OVERSET * lines * (1 if lines else 0) + (
+                         OVERSET * columns if r.overflow and not lines else 0)}
+            if ch.index == 0 and ch.rect.col > self.area.left:
+                terms["lead_not_left"] = LEAD_LEFT
+            if r.photo_rows and self._stacked(_Node((), tuple(
+                    c for c, _r in done if c.index < ch.index), 0.0), ch.rect):
+                terms["stacked_photos"] = STACKED
+            terms_all.append(terms)
+        for i, (a, ra) in enumerate(done):
+            for j, (b, rb) in enumerate(done):
+                if i == j:
+                    continue
+                above = a.rect.top < b.rect.top or (a.rect.top == b.rect.top and a.index < b.index)
+                if above and rb.headline_size > ra.headline_size + 0.01:
+                    terms_all[j]["hierarchy"] = terms_all[j].get("hierarchy", 0) + HIERARCHY
+                touching = a.rect.right == b.rect.col
+                if (touching and abs(a.rect.top - b.rect.top) < TOMB_ROWS and min(
+                        ra.headline_size, rb.headline_size) / max(
+                        ra.headline_size, rb.headline_size) > TOMB_RATIO):
+                    terms_all[j]["tombstone"] = terms_all[j].get("tombstone", 0) + TOMBSTONE
+        uncovered = self.area.cells() - covered
+        penalty = WHITE * uncovered + sum(sum(t.values()) for t in terms_all)
+        explain = []
+        for (ch, r), terms in zip(done, terms_all, strict=True):
+            explain.append({
+                "story": self.stories[ch.index].id, "priority": ch.index + 1,
+                "shape": ch.shape.name, "col": ch.rect.col + 1, "span": ch.rect.span,
+                "top": ch.rect.top, "depth": ch.rect.depth,
+                "headline_size": r.headline_size, "headline_cap": ch.cap if ch.cap < 999
+                else None, "photo_rows": r.photo_rows,
+                "underset_lines": 0 if r.overflow else r.underset,
+                "why": {k: round(v, 2) for k, v in terms.items() if v},
+                "model": dict(ch.terms)})
+        return penalty, explain
