@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from epaper.errors import ContentError
 from epaper.layout.geometry import region
+from epaper.layout.quality import Set, page_quality
 from epaper.layout.story import NATURAL, Composed, Fit, StoryComposer
 from epaper.model.edition import Story
 from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
@@ -34,11 +35,14 @@ BIGGER = 4.0  # per grid column a story is wider than one ranked above it
 LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
 TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
 TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
-TOMB_ROWS = 3  # tops within this many grid lines read as one height
+TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one height (kept
+# a line wider than report.json's measure on baselines, so the model errs on the safe side)
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
-BUDGET = 6000  # placements evaluated per page
+BUDGET = 20000  # placements evaluated per page, at most (then each layout is finished greedily)
+BEAM = 80  # partial layouts carried from one story to the next
+MISSING = 5000.0  # a story left off the page (no room for it anywhere)
 STEPS = 6  # depths tried between a story's least and most, besides those that align
-KEEP = 4  # best layouts composed for real
+KEEP = 3  # best layouts of each search composed for real
 
 
 @dataclass(frozen=True)
@@ -170,11 +174,10 @@ class AutoLayout:
         self.budget = budget
         self.evaluations = 0
         self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
-        self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
-        self._leaves = 0
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
+        self._min_area = [self._area_bound(k, least=True) for k in range(n)]
 
     # -- what a story needs ----------------------------------------------------------------
     def slot(self, k: int, shape: Shape, rect: Rect, cap: float, rule: bool,
@@ -235,22 +238,129 @@ class AutoLayout:
         return Profile(used(least), used(natural), used(grown), natural.headline_size,
                        bool(natural.photo_rows), used(small), least.headline_size)
 
-    def _area_bound(self, k: int) -> int:
-        """The most cells story k can fill in any shape (uncapped): a bound for pruning."""
-        best = 0
+    def _area_bound(self, k: int, least: bool = False) -> int:
+        """The most cells story k can fill in any shape (uncapped), or the fewest it needs:
+        bounds on what the stories still to place can do with the area left."""
+        sizes = []
         for shape in self.shapes[k]:
             for w in shape.spans:
                 p = self.profile(k, shape, w, 999.0)
                 if p is not None:
-                    best = max(best, min(shape.max_depth, p.dmax + 1) * w)
-        return best
+                    sizes.append(p.dmin * w if least else min(shape.max_depth, p.dmax + 1) * w)
+        return (min(sizes) if least else max(sizes)) if sizes else 0
 
     # -- the search --------------------------------------------------------------------------
     def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
-        """The best layouts found, best first (model penalty)."""
-        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
-        self._search(start)
+        """The best layouts found, best first (model penalty): those of a depth-first
+        branch and bound (good at finishing one layout exactly) and of a beam search
+        (good at trying many openings), each within its share of the budget."""
+        found: dict[tuple[object, ...], tuple[float, tuple[Choice, ...]]] = {}
+        for penalty, choices in self._dfs() + self._beam():
+            key = tuple((c.shape.name, c.rect) for c in choices)
+            if key not in found or penalty < found[key][0]:
+                found[key] = (penalty, choices)
+        return sorted(found.values(), key=lambda t: (t[0], [c.rect.col for c in t[1]]))
+
+    def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
+        self._leaves = 0
+        self._stop = self.evaluations + self.budget // 2
+        self._search(_Node(self._settle(tuple(self.area.ceil)), (), 0.0))
         return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
+
+    def _search(self, node: _Node) -> None:
+        k = len(node.placed)
+        if self._bound(node, k) >= self._worst():
+            return
+        if k == len(self.stories):
+            self._leaf(node)
+            return
+        moves = self._moves(node, k)
+        if not moves:  # no room left: the rest is left off, which costs most
+            self._leaf(_Node(node.heights, node.placed,
+                             node.penalty + MISSING * (len(self.stories) - k)))
+            return
+        for cost, choice in moves:
+            if self.evaluations >= self._stop:
+                return
+            child = self._child(node, cost, choice)
+            if self._viable(child, k + 1):
+                self._search(child)
+
+    def _worst(self) -> float:
+        if len(self._best) < KEEP:
+            return float("inf")
+        return -self._best[0][0]
+
+    def _leaf(self, node: _Node) -> None:
+        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
+        penalty = node.penalty + WHITE * left
+        self._leaves += 1
+        item = (-penalty, -self._leaves, node.placed)
+        if len(self._best) < KEEP:
+            heapq.heappush(self._best, item)
+        elif penalty < -self._best[0][0]:
+            heapq.heapreplace(self._best, item)
+
+    def _beam(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        """A beam search over the stories in priority order: every partial layout in the
+        beam gets each story's moves; of the children, one per skyline (and headline cap)
+        survives, the best BEAM of those by penalty plus the white they must leave go on.
+        Layouts the budget cuts short are finished greedily, so there is always one."""
+        self._stop = self.evaluations + self.budget // 2
+        beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
+        for k in range(len(self.stories)):
+            children: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
+            order = 0
+            for node in beam:
+                moves = self._moves(node, k)
+                if self.evaluations > self._stop:
+                    moves = moves[:1]
+                if not moves:  # no room left: this story and the rest are overset whole
+                    child = _Node(node.heights, node.placed, node.penalty + MISSING)
+                    moves_children = [child]
+                else:
+                    moves_children = [self._child(node, cost, ch) for cost, ch in moves]
+                    viable = [c for c in moves_children if self._viable(c, k + 1)]
+                    moves_children = viable or moves_children
+                for child in moves_children:
+                    cap = min((c.size for c in child.placed), default=999.0)
+                    key = (child.heights, cap, len(child.placed))
+                    f = self._bound(child, k + 1)
+                    order += 1
+                    if key not in children or f < children[key][0] - 1e-9:
+                        children[key] = (f, order, child)
+            ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
+            beam = [n for _f, _o, n in ranked[:BEAM]]
+        leaves = []
+        for node in beam:
+            left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights,
+                                                    strict=True))
+            leaves.append((node.penalty + WHITE * left, node.placed))
+        leaves.sort(key=lambda t: t[0])
+        return leaves[:KEEP]
+
+    def _viable(self, node: _Node, k: int) -> bool:
+        """Can story k go anywhere? It must start at the highest open point, so the
+        widest gap there must take its narrowest shape."""
+        if k >= len(self.stories):
+            return True
+        h, floor = node.heights, self.area.floor
+        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
+        if not open_cols:
+            return False
+        m = min(h[c] for c in open_cols)
+        widest = run = 0
+        for c in range(len(h)):
+            run = run + 1 if h[c] == m and h[c] < floor[c] else 0
+            widest = max(widest, run)
+        return widest >= self._min_span[k]
+
+    def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
+        heights = list(node.heights)
+        for c in range(choice.rect.col, choice.rect.right):
+            heights[c] = choice.rect.bottom
+        return _Node(self._settle(tuple(heights)), node.placed + (choice,), node.penalty + cost)
 
     def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
         """A column that reaches a blocked run continues below it."""
@@ -262,47 +372,12 @@ class AutoLayout:
         return tuple(out)
 
     def _bound(self, node: _Node, k: int) -> float:
+        """Penalty so far plus the white the stories left cannot fill however big."""
         left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
         left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
             node.heights, self.area.floor, self.area.blocked, strict=True) for t, b in runs)
-        can = sum(self._max_area[k:])
-        return node.penalty + WHITE * max(0, left - can)
-
-    def _search(self, node: _Node) -> None:
-        k = len(node.placed)
-        if self._bound(node, k) >= self._worst():
-            return
-        if k == len(self.stories):
-            self._leaf(node)
-            return
-        moves = self._moves(node, k)
-        if not moves:  # no room left: the rest is overset whole
-            rest = sum(OVERSET * 40 for _ in range(k, len(self.stories)))
-            self._leaf(_Node(node.heights, node.placed, node.penalty + rest), complete=False)
-            return
-        for cost, choice in moves:
-            if self.evaluations >= self.budget:
-                return
-            heights = list(node.heights)
-            for c in range(choice.rect.col, choice.rect.right):
-                heights[c] = choice.rect.bottom
-            self._search(_Node(self._settle(tuple(heights)), node.placed + (choice,),
-                               node.penalty + cost))
-
-    def _worst(self) -> float:
-        if len(self._best) < KEEP:
-            return float("inf")
-        return -self._best[0][0]
-
-    def _leaf(self, node: _Node, complete: bool = True) -> None:
-        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
-        penalty = node.penalty + WHITE * left
-        self._leaves += 1
-        item = (-penalty, -self._leaves, node.placed)
-        if len(self._best) < KEEP:
-            heapq.heappush(self._best, item)
-        elif penalty < -self._best[0][0]:
-            heapq.heapreplace(self._best, item)
+        can, need = sum(self._max_area[k:]), sum(self._min_area[k:])
+        return node.penalty + WHITE * max(0, left - can) + OVERSET * max(0, need - left)
 
     def _moves(self, node: _Node, k: int) -> list[tuple[float, Choice]]:
         h = node.heights
@@ -391,14 +466,19 @@ class AutoLayout:
         above it, and clearly smaller than a neighbour whose headline is at its height."""
         cap = min((p.size for p in node.placed), default=999.0)
         beside = 0.0
+        mine = m + self._kicker(k)
         for p in node.placed:
             r = p.rect
             touching = r.right == col or col + w == r.col
-            if touching and abs(r.top - m) < TOMB_ROWS:
+            if touching and abs(r.top + self._kicker(p.index) - mine) < TOMB_ROWS:
                 beside = max(beside, p.size)
         if beside:
             cap = min(cap, float(int(beside * TOMB_CAP)))
         return cap, beside
+
+    def _kicker(self, k: int) -> int:
+        """Grid lines a story's kicker puts above its headline."""
+        return 1 if self.stories[k].kicker else 0
 
     def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
                 prof: Profile, cap: float, beside: float) -> tuple[float, Choice]:
@@ -460,44 +540,39 @@ class AutoLayout:
 
     def _real(self, choices: tuple[Choice, ...]) -> tuple[float, list[dict[str, object]]]:
         """A layout's penalty from composing its stories: white and overset as set, and
-        hierarchy and tombstones from the headline sizes copyfit chose."""
-        done = []
+        hierarchy, tombstones and stacked photos measured as report.json measures them."""
+        done, elements, sets = [], [], []
         for ch in choices:
             slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
-            r = self.composer.compose(self.stories[ch.index], region(self.tpl, slot))
-            done.append((ch, r))
-        covered = sum(ch.rect.span * ch.rect.depth for ch in choices)
-        terms_all: list[dict[str, float]] = []
-        for ch, r in done:
-            columns = ch.shape.columns or ch.rect.span
+            story = self.stories[ch.index]
+            r = self.composer.compose(story, region(self.tpl, slot))
             lines = len([x for x in r.rows[r.placed:] if x.line is not None])
+            overset = lines or (ch.shape.columns or ch.rect.span) * bool(r.overflow)
+            done.append((ch, r, overset))
+            elements += r.elements
+            sets.append(Set(story.id, slot.name, "story", ch.rect.span,
+                            0 if r.overflow else r.underset, overset, r.headline_size))
+        covered = sum(ch.rect.span * ch.rect.depth for ch in choices)
+        uncovered = self.area.cells() - covered
+        q = page_quality(self.tpl, elements, sets, self.area.cells(), uncovered)
+        named = [(HIERARCHY, "hierarchy", q["hierarchy_violations"]),
+                 (TOMBSTONE, "tombstone", q["tombstones"]),
+                 (STACKED, "stacked_photos", q["stacked_photos"])]
+        penalty = WHITE * uncovered + MISSING * (len(self.stories) - len(choices))
+        explain = []
+        for ch, r, overset in done:
+            sid = self.stories[ch.index].id
             terms = {"white": WHITE * (0 if r.overflow else r.underset) * ch.rect.span,
-                     "overset": OVERSET * lines * (1 if lines else 0) + (
-                         OVERSET * columns if r.overflow and not lines else 0)}
+                     "overset": OVERSET * overset}
             if ch.index == 0 and ch.rect.col > self.area.left:
                 terms["lead_not_left"] = LEAD_LEFT
-            if r.photo_rows and self._stacked(_Node((), tuple(
-                    c for c, _r in done if c.index < ch.index), 0.0), ch.rect):
-                terms["stacked_photos"] = STACKED
-            terms_all.append(terms)
-        for i, (a, ra) in enumerate(done):
-            for j, (b, rb) in enumerate(done):
-                if i == j:
-                    continue
-                above = a.rect.top < b.rect.top or (a.rect.top == b.rect.top and a.index < b.index)
-                if above and rb.headline_size > ra.headline_size + 0.01:
-                    terms_all[j]["hierarchy"] = terms_all[j].get("hierarchy", 0) + HIERARCHY
-                touching = a.rect.right == b.rect.col
-                if (touching and abs(a.rect.top - b.rect.top) < TOMB_ROWS and min(
-                        ra.headline_size, rb.headline_size) / max(
-                        ra.headline_size, rb.headline_size) > TOMB_RATIO):
-                    terms_all[j]["tombstone"] = terms_all[j].get("tombstone", 0) + TOMBSTONE
-        uncovered = self.area.cells() - covered
-        penalty = WHITE * uncovered + sum(sum(t.values()) for t in terms_all)
-        explain = []
-        for (ch, r), terms in zip(done, terms_all, strict=True):
+            for weight, name, found in named:
+                hits = [f for f in found if _names(f, sid)]  # type: ignore[attr-defined]
+                if hits:
+                    terms[name] = weight * len(hits)
+            penalty += sum(terms.values())
             explain.append({
-                "story": self.stories[ch.index].id, "priority": ch.index + 1,
+                "story": sid, "priority": ch.index + 1,
                 "shape": ch.shape.name, "col": ch.rect.col + 1, "span": ch.rect.span,
                 "top": ch.rect.top, "depth": ch.rect.depth,
                 "headline_size": r.headline_size, "headline_cap": ch.cap if ch.cap < 999
@@ -505,4 +580,11 @@ class AutoLayout:
                 "underset_lines": 0 if r.overflow else r.underset,
                 "why": {k: round(v, 2) for k, v in terms.items() if v},
                 "model": dict(ch.terms)})
+        # A breach between two stories was counted for each: once is its cost.
+        penalty -= sum(w * len(f) for w, _n, f in named)  # type: ignore[arg-type]
         return penalty, explain
+
+
+def _names(finding: str, story: str) -> bool:
+    """Does a quality finding ("a and b (…)") name this story?"""
+    return any(word.strip("(),") == story for word in finding.split())
