@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from epaper.errors import ContentError
 from epaper.layout.geometry import region
 from epaper.layout.quality import Set, page_quality
-from epaper.layout.story import NATURAL, Composed, Fit, StoryComposer
+from epaper.layout.story import NATURAL, SPACE_STEPS, Composed, Fit, StoryComposer
 from epaper.model.edition import Story
 from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
 
@@ -30,8 +30,9 @@ OVERSET = 12.0  # a line of text that does not fit, per text column
 SHRUNK = 0.2  # a line below the story's natural depth (photo or headline smaller)
 HIERARCHY = 300.0  # a headline larger than one above it, or than a story ranked higher
 TOMBSTONE = 300.0  # neighbouring headlines at one height and (nearly) one size
-STACKED = 80.0  # a photo directly under, or butting, another story's photo
+STACKED = 40.0  # a photo directly under, or butting, another story's photo
 BIGGER = 4.0  # per grid column a story is wider than one ranked above it
+RAGGED = 3.0  # a new step in the line of story feet (modular pages keep them in line)
 LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
 TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
 TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
@@ -39,10 +40,13 @@ TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one heig
 # a line wider than report.json's measure on baselines, so the model errs on the safe side)
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
 BUDGET = 20000  # placements evaluated per page, at most (then each layout is finished greedily)
-BEAM = 80  # partial layouts carried from one story to the next
+BEAM = 100  # partial layouts carried from one story to the next
+PER_LEAD = 12  # of them at most this many with the lead in one shape, span and column
 MISSING = 5000.0  # a story left off the page (no room for it anywhere)
 STEPS = 6  # depths tried between a story's least and most, besides those that align
-KEEP = 3  # best layouts of each search composed for real
+KEEP = 2  # best layouts of each search composed for real
+DIVE = 300  # the least share of the budget one place of the lead gets
+BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,6 @@ class Profile:
     photo: bool
     dphoto: int = 0  # depth with the photo shrunk and the headline still natural
     least_size: float = 0.0  # the headline when fully shrunk
-
-    def size_at(self, usable: int) -> float:
-        """The headline copyfit will give at this depth: it shrinks only once the photo
-        is as small as it goes."""
-        return self.size if usable >= self.dphoto else self.least_size
 
 
 @dataclass(frozen=True)
@@ -174,6 +173,7 @@ class AutoLayout:
         self.budget = budget
         self.evaluations = 0
         self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
+        self._sizes: dict[tuple[int, str, int, float, int], float] = {}
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -201,10 +201,13 @@ class AutoLayout:
     def profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
         key = (k, shape.name, span, cap)
         if key not in self._profiles:
+            self.composer.measuring = True
             try:
                 self._profiles[key] = self._profile(k, shape, span, cap)
             except ContentError:  # e.g. its photo would print below the ppi floor there
                 self._profiles[key] = None
+            finally:
+                self.composer.measuring = False
         return self._profiles[key]
 
     def _profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
@@ -223,20 +226,47 @@ class AutoLayout:
             lo, _nat = c._photo_range(story, reg)
             least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
                 slot.headline.min_size if slot.headline else None)), None, 0, None)
-            if least.overflow:
-                return None  # deeper than the shape allows even fully shrunk
             d = used(least)
+            if least.overflow:  # deeper than the shape goes: overset by what is left
+                lines = len([x for x in least.rows[least.placed:] if x.line is not None])
+                columns = shape.columns or span
+                d = reg.row_end - reg.row0 + -(-max(1, lines) // columns)
             return Profile(d, shape.max_depth + 1, d, least.headline_size,
                            bool(least.photo_rows), d, least.headline_size)
-        grown = c.compose(story, reg)
-        lo, _nat = c._photo_range(story, reg)
+        # Growth and the photo's shrinking move the body one grid line per photo row, and
+        # added space one per step: their depths follow without composing again.
+        lo, nat = c._photo_range(story, reg)
+        hi = c._photo_max(story, reg)
+        while hi > nat and not c._sharp_enough(story, reg, hi, nat):
+            hi -= 1
         head = slot.headline
         least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
             head.min_size if head else None)), None, 0, None)
-        small = c._compose(story, reg, Fit(photo_rows=lo or None), None, 0, None) if lo \
-            else natural
-        return Profile(used(least), used(natural), used(grown), natural.headline_size,
-                       bool(natural.photo_rows), used(small), least.headline_size)
+        d = used(natural)
+        grow = (hi - nat) + SPACE_STEPS + (1 if head and natural.headline_lines < head.max_lines
+                                           and len(story.headline.split()) >= 4 else 0)
+        return Profile(used(least), d, d + grow, natural.headline_size,
+                       bool(natural.photo_rows), d - (nat - lo), least.headline_size)
+
+    def _size_at(self, k: int, shape: Shape, span: int, cap: float, usable: int,
+                 prof: Profile) -> float:
+        """The headline copyfit gives at this depth: natural until the photo is as small
+        as it goes, then as the shrinking headline comes out (composed, once)."""
+        if usable >= prof.dphoto or usable < prof.dmin:
+            return prof.size if usable >= prof.dphoto else prof.least_size
+        key = (k, shape.name, span, cap, usable)
+        if key not in self._sizes:
+            top = min(self.area.ceil)
+            slot = self.slot(k, shape, Rect(0, top, span, usable), cap, False)
+            self.composer.measuring = True
+            try:
+                r = self.composer.compose(self.stories[k], region(self.tpl, slot))
+                self._sizes[key] = r.headline_size
+            except ContentError:
+                self._sizes[key] = prof.least_size
+            finally:
+                self.composer.measuring = False
+        return self._sizes[key]
 
     def _area_bound(self, k: int, least: bool = False) -> int:
         """The most cells story k can fill in any shape (uncapped), or the fewest it needs:
@@ -264,8 +294,19 @@ class AutoLayout:
     def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
         self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
         self._leaves = 0
-        self._stop = self.evaluations + self.budget // 2
-        self._search(_Node(self._settle(tuple(self.area.ceil)), (), 0.0))
+        # One dive per place of the lead, each with its share of the budget: a search that
+        # spent it all under the first lead it tried would never see the others.
+        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
+        end = self.evaluations + self.budget // 2
+        leads = self._moves(start, 0)
+        share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
+        for cost, choice in leads:
+            if self.evaluations >= end:
+                break
+            child = self._child(start, cost, choice)
+            if len(self.stories) == 1 or self._viable(child, 1):
+                self._stop = min(end, self.evaluations + share)
+                self._search(child)
         return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
 
     def _search(self, node: _Node) -> None:
@@ -280,11 +321,13 @@ class AutoLayout:
             self._leaf(_Node(node.heights, node.placed,
                              node.penalty + MISSING * (len(self.stories) - k)))
             return
+        tried = 0
         for cost, choice in moves:
-            if self.evaluations >= self._stop:
+            if self.evaluations >= self._stop or tried >= BRANCH:
                 return
             child = self._child(node, cost, choice)
             if self._viable(child, k + 1):
+                tried += 1
                 self._search(child)
 
     def _worst(self) -> float:
@@ -331,7 +374,13 @@ class AutoLayout:
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
             ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
-            beam = [n for _f, _o, n in ranked[:BEAM]]
+            beam, per_lead = [], {}  # type: ignore[var-annotated]
+            for _f, _o, n in ranked:  # keep many openings alive: a few per lead's shape
+                first = n.placed[0] if n.placed else None
+                lead = (first.shape.name, first.rect.col, first.rect.span) if first else None
+                if per_lead.get(lead, 0) < PER_LEAD and len(beam) < BEAM:
+                    per_lead[lead] = per_lead.get(lead, 0) + 1
+                    beam.append(n)
         leaves = []
         for node in beam:
             left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights,
@@ -453,7 +502,8 @@ class AutoLayout:
         wanted.update(other - m for other in set(node.heights) if m < other < m + limit)
         wanted.update(d + 1 for d in (prof.dmin, prof.dnat, prof.dmax))
         lo, hi = max(shape.min_depth, prof.dmin + 1), min(limit, shape.max_depth, prof.dmax + 1)
-        wanted.update(range(lo, hi + 1, max(1, (hi - lo) // STEPS)))
+        # Every depth for the lead (it sets where the page's tiers break), a few for others.
+        wanted.update(range(lo, hi + 1, 1 if k == 0 else max(1, (hi - lo) // STEPS)))
         for j in range(k + 1, min(len(self.stories), k + 4)):
             for s2 in self.shapes[j]:
                 p2 = self.profile(j, s2, w, cap) if w in s2.spans else None
@@ -488,7 +538,7 @@ class AutoLayout:
         shrunk = max(0, prof.dnat - usable)
         terms = [("white", WHITE * white), ("overset", OVERSET * overset),
                  ("shrunk", SHRUNK * shrunk)]
-        size = prof.size_at(usable)
+        size = self._size_at(k, shape, rect.span, cap, usable, prof)
         if size > cap + 0.01:
             terms.append(("hierarchy", HIERARCHY))
         if beside and size / beside > TOMB_RATIO:
@@ -497,12 +547,25 @@ class AutoLayout:
             terms.append(("stacked_photos", STACKED))
         if k == 0 and rect.col > self.area.left:
             terms.append(("lead_not_left", LEAD_LEFT))
+        ragged = self._steps(node.heights, rect) - self._steps(node.heights, None)
+        if ragged > 0:
+            terms.append(("ragged", RAGGED * ragged))
         wider = max((rect.span - p.rect.span for p in node.placed), default=0)
         if wider > 0:
             terms.append(("bigger_than_higher", BIGGER * wider))
         cost = sum(v for _n, v in terms)
         return cost, Choice(k, shape, rect, rule, cap, size, white, overset, shrunk,
                             tuple((n, round(v, 2)) for n, v in terms if v))
+
+    def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
+        """Steps in the skyline of open columns (with `rect` placed): a modular page
+        keeps its story feet in line, so each new step is a little worse."""
+        h = list(heights)
+        if rect is not None:
+            for c in range(rect.col, rect.right):
+                h[c] = rect.bottom
+        open_h = [x for c, x in enumerate(h) if x < self.area.floor[c]]
+        return sum(1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
 
     def _stacked(self, node: _Node, rect: Rect) -> bool:
         """A photo story right under another photo story (the upper one too short to keep

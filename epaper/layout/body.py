@@ -281,31 +281,43 @@ def _square(rows: list[Row], starts: list[int], limits: list[int], foot: int
     """Cheapest column ends with every column's foot at most `limits[i]` (all rows set),
     measured against `foot`: (cost, end index of each column), or None."""
     n, total = len(starts), len(rows)
-    # states: (first row of the next column, lines short of the previous) → (cost, ends)
-    states: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {(0, 0): (0.0, ())}
+    ecost = [_end_cost(rows, e) for e in range(total + 1)]
+    skip = list(range(total + 1))
+    for k in range(total - 1, -1, -1):
+        if rows[k].kind == "space":
+            skip[k] = skip[k + 1]
+    # states: (first row of the next column, lines short of the previous, capped) →
+    # (cost, the state it came from, this column's end)
+    layers: list[dict[tuple[int, int], tuple[float, tuple[int, int] | None, int]]] = [
+        {(0, 0): (0.0, None, 0)}]
     for i in range(n):
-        nxt: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
+        nxt: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int]] = {}
         room = max(0, limits[i] - starts[i])
-        for (k, prev), (cost, ends) in states.items():
-            k0 = _skip(rows, k)
+        for (k, prev), (cost, _from, _e) in layers[-1].items():
+            k0 = skip[k]
             top = min(total, k0 + room)
             if i == n - 1:
                 choices = [total] if total <= top else []
             else:
                 choices = list(range(top, max(k0, top - MAX_SHORT) - 1, -1))
-                if total not in choices and total <= top:
+                if total <= top and total not in choices:
                     choices.append(total)
             for e in choices:
                 short = foot - (starts[i] + e - k0)
-                c = cost + _end_cost(rows, e) + _short_cost(short)
-                if short < prev:
-                    c += OUT_OF_ORDER
-                key = (e, min(short, MAX_SHORT + 1))
-                if key not in nxt or c < nxt[key][0]:
-                    nxt[key] = (c, ends + (e,))
-        states = nxt
-    done = [v for (k, _p), v in states.items() if k >= total]
+                c = cost + ecost[e] + _short_cost(short) + (OUT_OF_ORDER if short < prev else 0)
+                key = (e, min(short, 2))
+                old = nxt.get(key)
+                if old is None or c < old[0]:
+                    nxt[key] = (c, (k, prev), e)
+        layers.append(nxt)
+    done = sorted((v[0], key) for key, v in layers[-1].items() if key[0] >= total)
     if not done:
         return None
-    cost, ends = min(done, key=lambda v: (v[0], v[1]))
-    return cost, list(ends)
+    cost, key = done[0]
+    ends: list[int] = []
+    for layer in range(n, 0, -1):
+        _c, back, e = layers[layer][key]
+        ends.append(e)
+        assert back is not None
+        key = back
+    return cost, ends[::-1]

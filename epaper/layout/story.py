@@ -92,6 +92,7 @@ class StoryComposer:
         # Copyfit sets the same headline, deck and caption again for every setting it
         # tries: each (text, style, measure, size) is set once.
         self._set_cache: dict[tuple[object, ...], list[SetLine]] = {}
+        self.measuring = False  # compose only to measure: body lines are not placed
 
     def _set(self, text: str, style: Style, width: float, lang: str, *,
              size: float | None = None, align: str | None = None) -> list[SetLine]:
@@ -455,7 +456,9 @@ class StoryComposer:
             x0, x1 = columns[i]
             lines: list[Line] = []
             row = starts[i]
-            for r in col_rows:
+            if self.measuring:  # the auto search needs the feet, not the placed words
+                row += len(col_rows)
+            for r in col_rows if not self.measuring else ():
                 if r.line is not None:
                     lines.extend(place([r.line], x0, reg.baseline(row), lead, r.style))
                 row += 1
