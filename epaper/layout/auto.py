@@ -321,14 +321,16 @@ class AutoLayout:
             self._leaf(_Node(node.heights, node.placed,
                              node.penalty + MISSING * (len(self.stories) - k)))
             return
-        tried = 0
-        for cost, choice in moves:
-            if self.evaluations >= self._stop or tried >= BRANCH:
+        # Children in order of what they must cost in the end (their bound), not only of
+        # what their own placement costs: a cheap story that leaves the rest no room is
+        # tried late.
+        children = [self._child(node, cost, choice) for cost, choice in moves]
+        ranked = sorted(((self._bound(c, k + 1), i, c) for i, c in enumerate(children)
+                         if self._viable(c, k + 1)), key=lambda t: (t[0], t[1]))
+        for _f, _i, child in ranked[:BRANCH]:
+            if self.evaluations >= self._stop:
                 return
-            child = self._child(node, cost, choice)
-            if self._viable(child, k + 1):
-                tried += 1
-                self._search(child)
+            self._search(child)
 
     def _worst(self) -> float:
         if len(self._best) < KEEP:
