@@ -189,7 +189,8 @@ class _Plan:
                        self.proof)
         try:
             records = self._pages(len(ctx.plans))
-            log = merge_logs([r.log for r in records], loaded.edition)
+            log = merge_logs([r.log for r in records], loaded.edition,
+                             loaded.templates.underset_tolerance)
             log.warnings[:0] = loaded.warnings  # what loading found comes first
             for n in self.kept:
                 log.warn(f"page {n} is kept as the last build made it (--pages); its stories "

@@ -22,8 +22,9 @@ def layout_json(ed: Edition, pages: list[dict[str, Any]]) -> dict[str, Any]:
             "pages": pages}
 
 
-def page_json(ed: Edition, f: PageFrame) -> dict[str, Any]:
-    """One page's entry in layout.json: every element, its box and its lines."""
+def page_json(ed: Edition, f: PageFrame, log: LayoutLog | None = None) -> dict[str, Any]:
+    """One page's entry in layout.json: every element, its box and its lines; for an
+    auto page (`log` has it), which shape and place each story got and why."""
     elements = []
     for el in f.elements:
         item: dict[str, Any] = {"page": f.number, "story": el.story or None,
@@ -39,9 +40,12 @@ def page_json(ed: Edition, f: PageFrame) -> dict[str, Any]:
         if el.lines:
             item["lines"] = [_line(ln, f.height) for ln in el.lines]
         elements.append(item)
-    return {"number": f.number, "template": f.template, "section": f.section,
-            "width": round(f.width, 2), "height": round(f.height, 2),
-            "elements": elements}
+    page: dict[str, Any] = {"number": f.number, "template": f.template,
+                            "section": f.section, "width": round(f.width, 2),
+                            "height": round(f.height, 2), "elements": elements}
+    if log is not None and f.number in log.pages:
+        page["auto"] = {k: v for k, v in log.pages[f.number].items() if k != "auto"}
+    return page
 
 
 def report_json(ed: Edition, pages: list[dict[str, Any]], log: LayoutLog) -> dict[str, Any]:
@@ -78,7 +82,8 @@ def report_json(ed: Edition, pages: list[dict[str, Any]], log: LayoutLog) -> dic
     return {
         "edition": ed.date.isoformat(),
         "pages": [{"number": f["number"], "template": f["template"], "section": f["section"],
-                   "file": f"pages/{f['number']:02d}.pdf"} for f in pages],
+                   "file": f"pages/{f['number']:02d}.pdf", "auto": f["number"] in log.pages,
+                   "quality": log.quality.get(f["number"], {})} for f in pages],
         "summary": {"pages": len(pages), "stories": len(stories),
                     "words": sum(v["words"] for v in stories.values()),
                     "words_placed": sum(v["words_placed"] for v in stories.values()),

@@ -131,7 +131,9 @@ def test_typography_report(sample_report):
     assert 1.0 <= t["ratio_p50"] <= t["ratio_p95"] <= t["ratio_max"]
     assert t["hyphenated_lines"] == sum(v["hyphenated_lines"]
                                         for v in sample_report["stories"].values())
-    assert t["widows_orphans_left"] <= 3
+    # Level column feet come first (issue 13): a widow or an orphan is avoided only where
+    # the feet stay within a line of each other.
+    assert t["widows_orphans_left"] <= 12
     for info in sample_report["stories"].values():
         assert len(info["loose_lines"]) == sum(r > 2.2 + 1e-9
                                                for r in info["word_space_ratios"])

@@ -15,9 +15,9 @@ from epaper.resources import data_dir
 from epaper.yamlio import Located, load_yaml, read_text
 
 KNOWN = {"date", "layout", "lang", "paper", "pages", "hijri_offset", "print"}
-PAGE_KNOWN = {"template", "section", "stories", "ads", "mono"}
+PAGE_KNOWN = {"template", "section", "stories", "ads", "mono", "auto"}
 PAPER_FIELDS = tuple(Paper.__dataclass_fields__)
-STORY_ENTRY = {"file", "slot", "continue"}
+STORY_ENTRY = {"file", "slot", "continue", "shape"}
 CONTINUE_KNOWN = {"page", "slot"}
 AD_KNOWN = {"slot", "file"}
 
@@ -268,8 +268,14 @@ def _page(page: object, i: int, meta: Located, root: Path, lang: str,
         sink.add(ContentError("mono is true (black-only page) or false", file=meta.file,
                               line=meta.line(*where, "mono"), field=f"pages[{i}].mono"))
         mono = False
+    auto = page.get("auto", False)
+    if not isinstance(auto, bool):
+        sink.add(ContentError("auto is true (the engine lays the page out from the "
+                              "template's shapes) or false", file=meta.file,
+                              line=meta.line(*where, "auto"), field=f"pages[{i}].auto"))
+        auto = False
     return PageSpec(i + 1, template, section, tuple(placements), tuple(ads),
-                    meta.line(*where) or 0, mono)
+                    meta.line(*where) or 0, mono, auto)
 
 
 def _list(page: dict, key: str, meta: Located, i: int, message: str, hint: str) -> list:
@@ -301,7 +307,7 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
         raise ContentError(f"unknown field {unknown[0]!r}", file=meta.file,
                            line=meta.key_line(*where, unknown[0]), field=field,
                            code="E-unknown-field",
-                           hint="a story entry has file, slot and continue")
+                           hint="a story entry has file, slot, shape and continue")
     line = meta.line(*where, "file")  # the caret goes under the file name
     path = inside(root, root, item["file"], file=meta.file, line=line, field=f"{field}.file")
     if path in listed:
@@ -345,7 +351,8 @@ def _placement(item: object, meta: Located, root: Path, lang: str,
             meta, cont.get("slot"), (*where, "continue", "slot"), f"{field}.continue.slot",
             "continue.slot"))
     slot = fields.name(meta, item.get("slot"), (*where, "slot"), f"{field}.slot", "slot")
-    return Placement(stories[path], slot, continuation, line or 0)
+    shape = fields.name(meta, item.get("shape"), (*where, "shape"), f"{field}.shape", "shape")
+    return Placement(stories[path], slot, continuation, line or 0, shape)
 
 
 def _story_file(path: Path, named: object, meta: Located, line: int | None,

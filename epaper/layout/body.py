@@ -75,6 +75,10 @@ def _set_block(maker: WordMaker, block: Block, style: Style, width: float, lang:
                indent: float) -> tuple[list[SetLine], list[int]]:
     """A block's lines, and for each of its pieces the token it belongs to. A story is
     set again for every shape the layout tries; a paragraph at a width is set once."""
+    # The same measure reached by other sums (4 columns of a span, 1 of a narrower one)
+    # differs in the last bits: round it, and set at the rounded measure, so the result
+    # does not depend on which of them came first.
+    width = round(width, 4)
     key = (block.kind, block.spans, block.marker, block.depth, style, width, lang, indent)
     found = maker.paragraphs.get(key)
     if found is None:
@@ -174,7 +178,7 @@ def _column_end(rows: list[Row], k: int, end: int, stats: dict[str, int]) -> int
     return end
 
 
-WIDOW_SLACK = 2  # rows a column may give up to avoid a widow or an orphan
+WIDOW_SLACK = 1  # rows a full column may give up to avoid a widow or an orphan (level feet)
 
 
 def _fill(rows: list[Row], starts: list[int], limits: list[int],
@@ -200,27 +204,170 @@ def flow(rows: list[Row], starts: list[int], row_end: int, reserve: int = 0,
     """Flow rows into columns starting at `starts` rows and ending before `row_end`.
 
     Returns the columns and how many rows were placed. When everything fits, the columns
-    are balanced: their last rows differ by at most one. `reserve` rows at the foot of the
-    last column are kept free (the jump line).
+    are squared off (`square_off`): their feet differ by at most one line, the last
+    column shortest, unless a subhead or the story's end forbids it. `reserve` rows at
+    the foot of the last column are kept free (the jump line).
     """
-    n = len(starts)
     caps = [max(0, row_end - s) for s in starts]
     caps[-1] = max(0, caps[-1] - reserve)
     total = len([r for r in rows if r.kind != "space"])
     if total <= sum(caps):
-        for end in range(min(starts) + 1, row_end + 1):
-            limits = [min(s + c, end) for s, c in zip(starts, caps, strict=True)]
-            room = sum(max(0, lim - s) for lim, s in zip(limits, starts, strict=True))
-            if room < total:
-                continue
-            # Give the surplus back from the right, one row per column: the feet stay level.
-            surplus = room - total
-            for i in range(n - 1, -1, -1):
-                if surplus and limits[i] > starts[i]:
-                    limits[i] -= 1
-                    surplus -= 1
-            columns, placed = _fill(rows, starts, limits, stats)
-            if placed >= len(rows):
-                return columns, placed
+        found = square_off(rows, starts, [s + c for s, c in zip(starts, caps, strict=True)],
+                           stats)
+        if found is not None:
+            return found, len(rows)
     limits = [s + c for s, c in zip(starts, caps, strict=True)]
     return _fill(rows, starts, limits, stats)
+
+
+# What a column end costs when a story's columns are squared off (all its rows fit). A
+# column may be one line short of the deepest (the last ones first); more than that only
+# where a subhead or the story's end leaves no level break, and a widow or an orphan is
+# avoided only within those bounds: level feet come first.
+HARD = 1e6  # a column ending after a subhead (or the space above one) or a hyphen
+UNLEVEL = 100.0  # per line beyond one that a column is shorter than the deepest
+WIDOW = 20.0  # a widow or an orphan at the break
+SHORT = 1.0  # a column one line short
+OUT_OF_ORDER = 5.0  # a column deeper than the one before it
+MAX_SHORT = 8  # lines short a column may be before the story's end is all that is left
+DEEPER = 2  # how many lines deeper than the least the feet may go to find level breaks
+
+
+def _skip(rows: list[Row], k: int) -> int:
+    while k < len(rows) and rows[k].kind == "space":
+        k += 1  # no blank row at the top of a column
+    return k
+
+
+def _end_cost(rows: list[Row], e: int) -> float:
+    if e >= len(rows) or e <= 0:
+        return 0.0
+    prev = rows[e - 1]
+    if prev.kind != "para":
+        return HARD
+    if prev.line is not None and prev.line.words and prev.line.words[-1].word.joined:
+        return HARD  # a hyphen never crosses a column (nor the text layer's word)
+    return WIDOW if widow_or_orphan(rows, e) else 0.0
+
+
+def _short_cost(d: int) -> float:
+    return 0.0 if d <= 0 else SHORT + UNLEVEL * (d - 1)
+
+
+def square_off(rows: list[Row], starts: list[int], limits: list[int],
+               stats: dict[str, int] | None = None) -> list[list[Row]] | None:
+    """The column breaks that place every row with the feet level: for the least foot F
+    that holds the rows (and up to DEEPER lines deeper), choose each column's end by
+    dynamic programming over break positions, at the costs above. None if the rows do
+    not fit under `limits` at all."""
+    stats = {} if stats is None else stats
+    stats.clear()
+    n = len(starts)
+    total = len([r for r in rows if r.kind != "space"])
+    lo = min(starts) + 1
+    while lo <= max(limits) and sum(max(0, min(lo, lim) - s)
+                                    for s, lim in zip(starts, limits, strict=True)) < total:
+        lo += 1
+    quick = _level_ends(rows, starts, [min(lo, lim) for lim in limits])
+    if quick is not None:
+        return _columns(rows, quick)
+    best: tuple[float, list[int], int] | None = None
+    for foot in range(lo, min(lo + DEEPER, max(limits)) + 1):
+        found = _square(rows, starts, [min(foot, lim) for lim in limits], foot)
+        if found is not None:
+            cost = found[0] + SHORT * (foot - lo) * n
+            if best is None or cost < best[0]:
+                best = (cost, found[1], foot)
+            if found[0] < SHORT * n:  # level already: deeper feet only add white
+                break
+    if best is None or best[0] >= HARD:
+        return None  # only by breaking a keep: the columns are filled as when overset
+    cols, k = [], 0
+    foot = best[2]
+    for i, e in enumerate(best[1]):
+        k = _skip(rows, k)
+        level = k + foot - starts[i]  # where a full column would have ended
+        if e < level < len(rows) and widow_or_orphan(rows, level):
+            stats["avoided"] = stats.get("avoided", 0) + 1
+        cols.append(rows[k:e])
+        k = e
+    return cols
+
+
+def _level_ends(rows: list[Row], starts: list[int], limits: list[int]) -> list[int] | None:
+    """The plain squaring off: fill each column to `limits`, giving the surplus back from
+    the right one line per column. Its ends if every break is free (no keep, widow or
+    orphan), else None."""
+    total = len([r for r in rows if r.kind != "space"])
+    room = sum(max(0, lim - s) for lim, s in zip(limits, starts, strict=True))
+    limits = list(limits)
+    surplus = room - total
+    for i in range(len(limits) - 1, -1, -1):
+        if surplus > 0 and limits[i] > starts[i]:
+            limits[i] -= 1
+            surplus -= 1
+    ends, k = [], 0
+    for i, (s, lim) in enumerate(zip(starts, limits, strict=True)):
+        k = _skip(rows, k)
+        e = len(rows) if i == len(starts) - 1 else min(len(rows), k + max(0, lim - s))
+        if e - k > max(0, lim - s) or _end_cost(rows, e) > 0:
+            return None
+        ends.append(e)
+        k = e
+    return ends
+
+
+def _columns(rows: list[Row], ends: list[int]) -> list[list[Row]]:
+    cols, k = [], 0
+    for e in ends:
+        k = _skip(rows, k)
+        cols.append(rows[k:e])
+        k = e
+    return cols
+
+
+def _square(rows: list[Row], starts: list[int], limits: list[int], foot: int
+            ) -> tuple[float, list[int]] | None:
+    """Cheapest column ends with every column's foot at most `limits[i]` (all rows set),
+    measured against `foot`: (cost, end index of each column), or None."""
+    n, total = len(starts), len(rows)
+    ecost = [_end_cost(rows, e) for e in range(total + 1)]
+    skip = list(range(total + 1))
+    for k in range(total - 1, -1, -1):
+        if rows[k].kind == "space":
+            skip[k] = skip[k + 1]
+    # states: (first row of the next column, lines short of the previous, capped) →
+    # (cost, the state it came from, this column's end)
+    layers: list[dict[tuple[int, int], tuple[float, tuple[int, int] | None, int]]] = [
+        {(0, 0): (0.0, None, 0)}]
+    for i in range(n):
+        nxt: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int]] = {}
+        room = max(0, limits[i] - starts[i])
+        for (k, prev), (cost, _from, _e) in layers[-1].items():
+            k0 = skip[k]
+            top = min(total, k0 + room)
+            if i == n - 1:
+                choices = [total] if total <= top else []
+            else:
+                choices = list(range(top, max(k0, top - MAX_SHORT) - 1, -1))
+                if total <= top and total not in choices:
+                    choices.append(total)
+            for e in choices:
+                short = foot - (starts[i] + e - k0)
+                c = cost + ecost[e] + _short_cost(short) + (OUT_OF_ORDER if short < prev else 0)
+                key = (e, min(short, 2))
+                old = nxt.get(key)
+                if old is None or c < old[0]:
+                    nxt[key] = (c, (k, prev), e)
+        layers.append(nxt)
+    done = sorted((v[0], key) for key, v in layers[-1].items() if key[0] >= total)
+    if not done:
+        return None
+    cost, key = done[0]
+    ends: list[int] = []
+    for layer in range(n, 0, -1):
+        _c, back, e = layers[layer][key]
+        ends.append(e)
+        assert back is not None
+        key = back
+    return cost, ends[::-1]

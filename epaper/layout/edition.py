@@ -8,14 +8,16 @@ from pathlib import Path
 
 from epaper.diagnostics import Diagnostic, locate
 from epaper.errors import Collector, ContentError
+from epaper.layout.auto import AutoLayout, free_area, slot_rect
 from epaper.layout.furniture import ad, folio, imprint, masthead
 from epaper.layout.geometry import Region, region
 from epaper.layout.log import LayoutLog
+from epaper.layout.quality import Set, page_quality
 from epaper.layout.story import Composed, Jump, StoryComposer
 from epaper.layout.typeset import Typesetter
 from epaper.model.edition import Block, Edition, PageSpec, Paper, Placement, Story
 from epaper.model.frame import Box, Element, PageFrame
-from epaper.model.template import PageTemplate, Slot, TemplateSet
+from epaper.model.template import PageTemplate, Shape, Slot, TemplateSet
 from epaper.text.fonts import FontBook
 from epaper.text.words import WordMaker
 
@@ -49,6 +51,7 @@ class PagePlan:
     template: PageTemplate
     stories: list[tuple[Placement, Slot]] = field(default_factory=list)
     incoming: list[tuple[Placement, int, Slot]] = field(default_factory=list)
+    auto: list[tuple[Placement, tuple[Shape, ...]]] = field(default_factory=list)
 
 
 def incoming_for(p: PagePlan, pending: dict[str, tuple[Block, ...]]
@@ -63,7 +66,7 @@ def sources_of(p: PagePlan) -> tuple[int, ...]:
     return tuple(sorted({from_page for _pl, from_page, _slot in p.incoming}))
 
 
-def merge_logs(logs: list[LayoutLog], ed: Edition) -> LayoutLog:
+def merge_logs(logs: list[LayoutLog], ed: Edition, tolerance: int) -> LayoutLog:
     """The edition's log from its pages' logs, in page order; then what only the whole
     edition shows: a story's foot is on the last page it reaches."""
     out = LayoutLog()
@@ -71,7 +74,9 @@ def merge_logs(logs: list[LayoutLog], ed: Edition) -> LayoutLog:
         out.absorb(log)
     ends = {s.id: s.blocks[-1].line for s in ed.stories if s.blocks}
     for entry in out.stories.values():
-        if entry.underset_lines:
+        # Every empty line at a story's foot is reported; past the template set's
+        # tolerance it is a warning too.
+        if entry.underset_lines > tolerance:
             out.warn(f"{entry.story}: {entry.underset_lines} empty lines at the foot "
                      f"of slot '{entry.slots[-1]}' on page {entry.pages[-1]}",
                      "W-underset", file=entry.file, line=ends.get(entry.story),
@@ -149,7 +154,14 @@ def _assign(ed: Edition, p: PagePlan, reserved: set[str | None]) -> None:
                     hint="move the text into the photo's caption, or use a story slot")
             taken.add(s.name)
             p.stories.append((placement, s))
+    if p.spec.auto:
+        _assign_auto(ed, p)
+        return
     for placement in p.spec.placements:
+        if placement.shape:
+            raise ContentError("shape: is for stories on an auto page", file=ed.source,
+                               line=placement.line or None, field=field_base,
+                               hint="give the page auto: true, or name a slot instead")
         if placement.slot:
             continue
         spare = [s for s in free if s.name not in taken and s.role == "story"]
@@ -161,6 +173,51 @@ def _assign(ed: Edition, p: PagePlan, reserved: set[str | None]) -> None:
                 field=field_base, hint="move a story to another page or name its slot")
         taken.add(spare[0].name)
         p.stories.append((placement, spare[0]))
+
+
+def _assign_auto(ed: Edition, p: PagePlan) -> None:
+    """On an auto page every story without a slot gets the shapes it may take: its pinned
+    shape, else those matching whether it has a photo; the first such story (the lead)
+    takes the template's lead shapes where it has any, the others the rest."""
+    where = dict(file=ed.source, field=f"pages[{p.spec.number - 1}].stories")
+    shapes = p.template.shapes
+    if not shapes:
+        raise ContentError(f"page {p.spec.number} is auto but template {p.template.name!r} "
+                           "declares no shapes", file=ed.source, line=p.spec.line or None,
+                           field=f"pages[{p.spec.number - 1}].auto",
+                           hint="add shapes: to the template set (README: Story shapes), "
+                                "or lay the page out in slots")
+    first = True
+    for placement in p.spec.placements:
+        if placement.slot:
+            continue
+        line = placement.line or None
+        if placement.continue_to:
+            raise ContentError("a story that continues on another page needs a slot on an "
+                               "auto page", line=line, hint="name one of the template's "
+                               "story slots for it: slot: NAME", **where)  # type: ignore[arg-type]
+        story = placement.story
+        if placement.shape:
+            shape = p.template.shape(placement.shape)
+            if shape is None:
+                raise ContentError(f"template {p.template.name!r} has no shape "
+                                   f"{placement.shape!r}", line=line,
+                                   hint="shapes: " + ", ".join(x.name for x in shapes),
+                                   **where)  # type: ignore[arg-type]
+            allowed: tuple[Shape, ...] = (shape,)
+        else:
+            match = [x for x in shapes if x.with_photo == bool(story.photos)]
+            lead = [x for x in match if x.lead]
+            rest = [x for x in match if not x.lead]
+            allowed = tuple((lead if first else rest) or match)
+        if not allowed:
+            kind = "with" if story.photos else "without"
+            raise ContentError(f"template {p.template.name!r} has no shape for a story {kind} "
+                               f"a photo ({story.id})", line=line,
+                               hint="add one to shapes:, or pin the story's slot",
+                               **where)  # type: ignore[arg-type]
+        first = False
+        p.auto.append((placement, allowed))
 
 
 def _route(ed: Edition, plans: list[PagePlan], src: PagePlan, placement: Placement) -> None:
@@ -249,6 +306,7 @@ class EditionLayout:
         self.log = LayoutLog()
         # The story stacked last in each (page, slot): only its foot is the slot's foot.
         self._stack_last: dict[tuple[int, str], Story] = {}
+        self._sets: list[tuple[Slot, str, Composed]] = []  # what the current page holds
 
     def run(self) -> tuple[list[PageFrame], LayoutLog]:
         """Every page in order, each given the overflow that earlier pages sent it."""
@@ -260,7 +318,8 @@ class EditionLayout:
             pending.update(done.overflow)
             pages.append(done)
         return ([done.frame for done in pages],
-                merge_logs([done.log for done in pages], self.ed))
+                merge_logs([done.log for done in pages], self.ed,
+                           self.tset.underset_tolerance))
 
     def page(self, p: PagePlan, plans: list[PagePlan],
              incoming: dict[str, tuple[Block, ...]]) -> PageLayout:
@@ -269,6 +328,7 @@ class EditionLayout:
         and each one's result kept by a key of its inputs."""
         self.log = LayoutLog()
         self._stack_last = {}
+        self._sets = []
         pending = dict(incoming)
         frame = self._page(p, plans, pending)
         overflow = {k: v for k, v in pending.items() if k not in incoming}
@@ -277,6 +337,10 @@ class EditionLayout:
     def _page(self, p: PagePlan, plans: list[PagePlan],
               pending: dict[str, tuple[Block, ...]]) -> PageFrame:
         tpl = p.template
+        stories = list(p.stories)
+        if p.spec.auto:
+            tpl, placed = self._auto(p)
+            stories += placed
         els: list[Element] = [_fill(tpl, slot) for slot in tpl.slots if slot.fill]
         for slot in tpl.slots:
             reg = region(tpl, slot)
@@ -298,16 +362,42 @@ class EditionLayout:
                                    stroke=(0, 0, 0, 1), stroke_width=0.4))
         cursor: dict[str, float] = {}
         for slot in tpl.slots:
-            if slot.role == "briefs" and slot.title and any(s is slot for _, s in p.stories):
+            if slot.role == "briefs" and slot.title and any(s is slot for _, s in stories):
                 reg = region(tpl, slot)
                 el = self.composer.title(reg, self.ed.lang)
                 cursor[slot.name] = el.box.y1 + tpl.grid.baseline * 0.5
                 els.append(el)
-        for placement, slot in p.stories:
-            els += self._story(p, placement, slot, plans, pending, cursor)
+        self._sets = []
+        for placement, slot in stories:
+            els += self._story(p, placement, slot, plans, pending, cursor, tpl)
         els += self._incoming(p, pending, cursor)
+        self._quality(p, tpl, els)
         return PageFrame(p.spec.number, tpl.name, p.spec.section, tpl.width, tpl.height,
                          tpl.bleed, tuple(els), p.spec.mono)
+
+    def _quality(self, p: PagePlan, tpl: PageTemplate, els: list[Element]) -> None:
+        """The page's quality terms (report.json), from what was set on it."""
+        last: dict[str, int] = {}
+        for k, (slot, _sid, _r) in enumerate(self._sets):
+            last[slot.name] = k
+        sets = []
+        for k, (slot, sid, r) in enumerate(self._sets):
+            entry = self.log.stories[sid]
+            overset = entry.overset_lines if r.overflow and entry.continued_to is None else 0
+            sets.append(Set(sid, slot.name, slot.role, slot.span,
+                            r.underset if last[slot.name] == k and not r.overflow else 0,
+                            overset, r.headline_size))
+        holds = (s for s in tpl.slots if s.role in PLACEABLE)
+        cells = {s.name: slot_rect(tpl, s).span * slot_rect(tpl, s).depth for s in holds}
+        used = {slot.name for slot, _sid, _r in self._sets}
+        available = sum(cells.values())
+        uncovered = sum(v for name, v in cells.items() if name not in used)
+        if p.spec.auto:
+            area = self.log.pages[p.spec.number]
+            available += int(area["free_cells"])  # type: ignore[call-overload]
+            uncovered += int(area["uncovered_cells"])  # type: ignore[call-overload]
+            available -= sum(v for name, v in cells.items() if name in area["auto_slots"])  # type: ignore[operator]
+        self.log.quality[p.spec.number] = page_quality(tpl, els, sets, available, uncovered)
 
     def _ad(self, p: PagePlan, reg: Region) -> list[Element]:
         from epaper.content.story import probe_image
@@ -317,6 +407,10 @@ class EditionLayout:
             if slot_name == reg.slot.name:
                 size, digest = probe_image(path, self.ed.source, None, "ads")
                 image = (path, size, digest)
+        if image is None:
+            self.log.warn(f"page {p.spec.number}: ad slot '{reg.slot.name}' has no ad and "
+                          "prints an empty placeholder; give the page ads: [{slot: "
+                          f"{reg.slot.name}, file: …}}] or use a template without the slot")
         els = ad(self.ts, self.tset, self.ed, reg, image)
         for el in els:
             if el.image is not None:
@@ -341,10 +435,42 @@ class EditionLayout:
                           field=f"pages[{p.spec.number - 1}].ads",
                           hint="ask the advertiser for artwork at the slot's size")
 
+    def _auto(self, p: PagePlan) -> tuple[PageTemplate, list[tuple[Placement, Slot]]]:
+        """An auto page: the template keeps its furniture, its ads that have an ad today
+        and the slots stories are pinned to; the rest of it goes to the search."""
+        tpl = p.template
+        named = {s.name for _pl, s in p.stories} | {s.name for _pl, _n, s in p.incoming}
+        with_ad = {name for name, _path in p.spec.ads}
+        kept = tuple(s for s in tpl.slots if s.role in ("masthead", "folio", "imprint")
+                     or (s.role == "ad" and s.name in with_ad) or s.name in named)
+        tpl = replace(tpl, slots=kept)
+        area = free_area(tpl, [slot_rect(tpl, s) for s in kept])
+        placements = [pl for pl, _shapes in p.auto]
+        search = AutoLayout(self.composer, tpl, [pl.story for pl in placements],
+                            [list(shapes) for _pl, shapes in p.auto], area)
+        result = search.choose()
+        if placements and not result.slots:
+            raise ContentError(f"page {p.spec.number}: no layout of its stories fits the "
+                               f"free area of template {p.template.name!r}",
+                               file=self.ed.source, line=p.spec.line or None,
+                               field=f"pages[{p.spec.number - 1}].stories",
+                               hint="move a story to another page, or pin one's slot")
+        covered = sum(slot_rect(tpl, s).span * slot_rect(tpl, s).depth
+                      for _k, s in result.slots)
+        self.log.pages[p.spec.number] = {
+            "auto": True, "evaluations": result.evaluations,
+            "layouts_composed": result.layouts_composed,
+            "penalty": round(result.penalty, 2), "free_cells": area.cells(),
+            "uncovered_cells": area.cells() - covered,
+            "auto_slots": [s.name for _k, s in result.slots], "stories": result.explain}
+        tpl = replace(tpl, slots=kept + tuple(s for _k, s in result.slots))
+        return tpl, [(placements[k], s) for k, s in result.slots]
+
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
-               pending: dict[str, tuple[Block, ...]], cursor: dict[str, float]) -> list[Element]:
+               pending: dict[str, tuple[Block, ...]], cursor: dict[str, float],
+               tpl: PageTemplate | None = None) -> list[Element]:
         story = placement.story
-        reg = region(p.template, slot)
+        reg = region(tpl or p.template, slot)
         if slot.role == "photo":
             result = self.composer.compose_photo(story, reg)
             self._record(p, story, slot, result)
@@ -380,7 +506,8 @@ class EditionLayout:
             self._overset(story, result, reg, whole=True)
             return self._proof(story, reg, result)
         sub = _sub_region(reg, top)
-        result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks)
+        result = self.composer.compose(story, sub, from_page=from_page, blocks=blocks,
+                                       grow=False)
         above = self._stack_last.get((p.spec.number, slot.name))
         if above is not None:  # what was the slot's foot is now this story's head
             self.log.story(above.id, str(above.path)).underset_lines = 0
@@ -422,6 +549,7 @@ class EditionLayout:
         return [frame, label]
 
     def _record(self, p: PagePlan, story: Story, slot: Slot, result: Composed) -> None:
+        self._sets.append((slot, story.id, result))
         entry = self.log.story(story.id, str(story.path))
         entry.pages.append(p.spec.number)
         entry.slots.append(slot.name)
@@ -449,7 +577,7 @@ class EditionLayout:
         entry.widows_orphans_left += result.widows_orphans_left
         if result.headline_size:
             entry.headline_size = result.headline_size
-        if not result.overflow and result.underset > self.tset.underset_tolerance:
+        if not result.overflow:
             entry.underset_lines = result.underset
         for w in result.warnings:  # a bare message (no code) is a W-layout warning
             if isinstance(w, Diagnostic):

@@ -55,6 +55,9 @@ class StoryLog:
 class LayoutLog:
     stories: dict[str, StoryLog] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    # Per page number: how an auto page was laid out and why; every page's quality.
+    pages: dict[int, dict[str, object]] = field(default_factory=dict)
+    quality: dict[int, dict[str, object]] = field(default_factory=dict)
 
     def story(self, story_id: str, file: str) -> StoryLog:
         found = self.stories.get(story_id)
@@ -88,3 +91,5 @@ class LayoutLog:
                 mine.absorb(entry)
         for warning in page.warnings:
             self.add(warning)
+        self.pages.update(page.pages)
+        self.quality.update(page.quality)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from epaper.calendars import bn_digits
@@ -17,9 +18,28 @@ from epaper.text.paragraph import SetLine
 
 HEAD_GAP = 0.35  # of the grid: space under the headline block
 CAPTION_GAP = 0.15  # of the caption size: space between caption and credit
-SQUEEZES = ("natural", "photo-min", "headline-min")  # copyfit steps, in order
 # Ragged display lines broken for even lengths, in as many lines as they need.
 BALANCED_ROLES = frozenset({"headline", "jumphead", "kicker", "subheadline"})
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One copyfit setting of a story's elastic parts; None means natural.
+
+    Natural: the photo at its own aspect within the slot's photo range, the headline at
+    the largest size of its range that fits its lines, no added space. The copyfit
+    order (`StoryComposer.compose`) moves these one at a time.
+    """
+
+    photo_rows: int | None = None  # grid rows of the photo
+    headline_size: float | None = None
+    headline_lines: int = 0  # set the headline in this many lines (0: as it breaks)
+    space: int = 0  # grid lines added around the deck and byline
+
+
+NATURAL = Fit()
+GROW_PPI = 0.8  # a photo below min_ppi may grow until it loses this share of its ppi
+SPACE_STEPS = 2  # at most this many grid lines of added space around deck and byline
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,9 @@ class Composed:
     underset: int = 0
     warnings: list[str | Diagnostic] = field(default_factory=list)  # a str: W-layout
     columns_used: int = 0
+    photo_rows: int = 0  # grid rows of the photo (0: none)
+    level: bool = True  # the body columns' feet are within a line of each other
+    headline_lines: int = 0
     widows_orphans_avoided: int = 0
     widows_orphans_left: list[str] = field(default_factory=list)
 
@@ -69,6 +92,20 @@ class StoryComposer:
     def __init__(self, tset: TemplateSet, typesetter: Typesetter) -> None:
         self.tset = tset
         self.ts = typesetter
+        # Copyfit sets the same headline, deck and caption again for every setting it
+        # tries: each (text, style, measure, size) is set once.
+        self._set_cache: dict[tuple[object, ...], list[SetLine]] = {}
+        self.measuring = False  # compose only to measure: body lines are not placed
+
+    def _set(self, text: str, style: Style, width: float, lang: str, *,
+             size: float | None = None, align: str | None = None,
+             balance: bool = False) -> list[SetLine]:
+        key = (text, style, round(width, 3), lang, size, align, balance)
+        found = self._set_cache.get(key)
+        if found is None:
+            found = self._set_cache[key] = self.ts.set(text, style, width, lang, size=size,
+                                                       align=align, balance=balance)
+        return found
 
     def style(self, name: str) -> Style:
         return self.tset.style(name)
@@ -128,7 +165,7 @@ class StoryComposer:
         for role, text in (("caption", photo.caption), ("credit", photo.credit)):
             if text:
                 style = self.style(role)
-                out.append((role, style, self.ts.set(text, style, width, story.lang,
+                out.append((role, style, self._set(text, style, width, story.lang,
                                                      align="right" if role == "credit"
                                                      else None)))
         return out
@@ -141,16 +178,133 @@ class StoryComposer:
 
     # -- the whole story -----------------------------------------------------------------
     def compose(self, story: Story, reg: Region, *, jump: Jump | None = None,
-                from_page: int = 0, blocks: tuple[Block, ...] | None = None) -> Composed:
-        """Compose; if the body does not fit, try the template's copyfit steps in turn."""
-        result = Composed()
-        for squeeze in SQUEEZES:
-            result = self._compose(story, reg, squeeze, jump, from_page, blocks)
-            if not result.overflow or jump is not None:
-                break
+                from_page: int = 0, blocks: tuple[Block, ...] | None = None,
+                grow: bool = True) -> Composed:
+        """Compose, then copyfit both ways in a fixed order.
+
+        A long story shrinks: its photo row by row down to the slot's minimum, then its
+        headline point by point down to its minimum. A short one grows (when `grow`: it
+        ends at its slot's foot): its photo row by row up to the slot's maximum, then its
+        headline (a larger size within range, then one more line), then a grid line of
+        space around the deck and byline at a time. Each step is taken as far as the text
+        still fits and stops once the white at the foot is gone.
+        """
+        def run(fit: Fit) -> Composed:
+            return self._compose(story, reg, fit, jump, from_page, blocks)
+
+        result = run(NATURAL)
+        if from_page or jump is not None:
+            return result
+        if result.overflow:
+            return self._shrink(story, reg, run, result)
+        if grow and result.underset > 0:
+            return self._grow(story, reg, run, result)
         return result
 
-    def _compose(self, story: Story, reg: Region, squeeze: str, jump: Jump | None,
+    def _shrink(self, story: Story, reg: Region, run: Callable[[Fit], Composed],
+                result: Composed) -> Composed:
+        lo, natural = self._photo_range(story, reg)
+        fit = NATURAL
+        for rows in range(natural - 1, lo - 1, -1):
+            fit = replace(fit, photo_rows=rows)
+            result = run(fit)
+            if not result.overflow:
+                return result
+        head = reg.slot.headline
+        if head is None:
+            return result
+        size = result.headline_size
+        while size > head.min_size:
+            size = max(head.min_size, size - 1.0)
+            result = run(replace(fit, headline_size=size))
+            if not result.overflow:
+                return result
+        return result
+
+    def _grow(self, story: Story, reg: Region, run: Callable[[Fit], Composed],
+              result: Composed) -> Composed:
+        def best(fits: list[Fit], current: Composed) -> tuple[Fit | None, Composed]:
+            """The biggest step (fits[0]) that still fits: the text fits every smaller
+            step of a fitting one, so this is a binary search over `fits`."""
+            lo, hi, found = 0, len(fits) - 1, None
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                r = run(fits[mid])
+                if (not r.overflow and r.underset < current.underset
+                        and (r.level or not current.level)):
+                    found, hi = (fits[mid], r), mid - 1
+                else:
+                    lo = mid + 1
+            return found if found is not None else (None, current)
+
+        fit = NATURAL
+        _lo, natural = self._photo_range(story, reg)
+        hi = self._photo_max(story, reg)
+        if result.photo_rows and hi > natural:
+            found, result = best([replace(fit, photo_rows=k) for k in range(hi, natural, -1)
+                                  if self._sharp_enough(story, reg, k, natural)], result)
+            fit = found or replace(fit, photo_rows=None)
+        head = reg.slot.headline
+        if result.underset > 0 and head is not None and result.headline_size < head.max_size:
+            style = self.style(reg.slot.headline_style)
+            sizes = [x for x in _sizes(head) if x > result.headline_size and len(self._set(
+                story.headline, style, reg.box.width, story.lang, size=x)) <= head.max_lines]
+            found, result = best([replace(fit, headline_size=x) for x in sizes], result)
+            fit = found or fit
+        if result.underset > 0 and head is not None and result.headline_lines < head.max_lines:
+            found, result = best([replace(fit, headline_size=result.headline_size,
+                                          headline_lines=k)
+                                  for k in range(head.max_lines, result.headline_lines, -1)],
+                                 result)
+            fit = found or fit
+        if result.underset > 0:
+            found, result = best([replace(fit, space=k) for k in range(SPACE_STEPS, 0, -1)],
+                                 result)
+        return result
+
+    def _photo_range(self, story: Story, reg: Region) -> tuple[int, int]:
+        """The photo's least rows in this slot and its natural rows (own aspect)."""
+        if not story.photos or reg.slot.photo.position != "top":
+            return 0, 0
+        spec = reg.slot.photo
+        lead = reg.page.grid.baseline
+        natural = self._natural_height(story.photos[0], reg)
+        height = min(max(natural, spec.min_height or natural), spec.max_height or natural)
+        lo = max(3, round((spec.min_height or height) / lead))
+        return lo, max(lo, max(3, round(height / lead)))
+
+    def _photo_max(self, story: Story, reg: Region) -> int:
+        """The most rows the photo may grow to: the slot's maximum photo height."""
+        natural = self._photo_range(story, reg)[1]
+        spec = reg.slot.photo
+        if not natural or not spec.max_height:
+            return natural
+        return max(natural, int((spec.max_height + 1e-6) // reg.page.grid.baseline))
+
+    def _sharp_enough(self, story: Story, reg: Region, rows: int, natural: int) -> bool:
+        """A photo grown taller than its own aspect is cropped narrower and prints at
+        fewer ppi: growth stops at the set's min_ppi, or at GROW_PPI of the natural ppi
+        where that is already below it."""
+        def ppi(k: int) -> float:
+            x0, x1 = self._photo_columns(reg)
+            lead = reg.page.grid.baseline
+            photo = story.photos[0]
+            crop = crop_for(photo.pixel_size, x1 - x0, k * lead - lead * 0.3, photo.focus)
+            return (crop[2] - crop[0]) / ((x1 - x0) / 72.0)
+
+        return ppi(rows) >= min(self.tset.min_ppi, GROW_PPI * ppi(natural)) - 1e-6
+
+    def _photo_columns(self, reg: Region) -> tuple[float, float]:
+        columns = reg.text_columns(reg.slot.columns or reg.slot.span)
+        span = reg.slot.photo.span or len(columns)
+        return columns[0][0], columns[min(span, len(columns)) - 1][1]
+
+    def _natural_height(self, photo: Photo, reg: Region) -> float:
+        x0, x1 = self._photo_columns(reg)
+        px_w, px_h = photo.pixel_size
+        return (x1 - x0) * px_h / px_w
+
+    def _compose(self, story: Story, reg: Region, fit: Fit, jump: Jump | None,
                  from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
         out = Composed()
         y = reg.box.y0
@@ -161,37 +315,46 @@ class StoryComposer:
             y = self._text_block(out, story, reg, y, "jumpfrom",
                                  continued_from(lang, from_page), "kicker")
         else:
-            y = self._header(out, story, reg, y, squeeze)
+            y = self._header(out, story, reg, y, fit)
         if not from_page and story.photos:
             shown = 1 if reg.slot.photo.position == "top" else 0
             if shown:
-                y = self._photo(out, story, story.photos[0], reg, y, squeeze)
+                y = self._photo(out, story, story.photos[0], reg, y, fit)
             if len(story.photos) > shown:
                 out.warnings.append(_photos_left_out(story, reg, shown))
         self._body(out, story, reg, y, jump, blocks if blocks is not None else story.blocks)
         return out
 
-    def _header(self, out: Composed, story: Story, reg: Region, y: float, squeeze: str) -> float:
+    def _header(self, out: Composed, story: Story, reg: Region, y: float, fit: Fit) -> float:
+        lead = reg.page.grid.baseline
         if story.kicker:
             y = self._text_block(out, story, reg, y, "kicker", story.kicker, "kicker")
-        fit = reg.slot.headline or HeadlineFit(self.style(reg.slot.headline_style).size,
-                                               self.style(reg.slot.headline_style).size, 3)
-        y = self._headline(out, story, reg, y, fit, squeeze == "headline-min")
+        head = reg.slot.headline or HeadlineFit(self.style(reg.slot.headline_style).size,
+                                                self.style(reg.slot.headline_style).size, 3)
+        y = self._headline(out, story, reg, y, head, fit)
+        # Added space goes first under the whole block, then above the deck (or byline).
+        below = (fit.space + 1) // 2
+        above = fit.space - below
         if story.subheadline:
-            y = self._text_block(out, story, reg, y, "subheadline", story.subheadline,
-                                 "subheadline")
+            y = self._text_block(out, story, reg, y + above * lead, "subheadline",
+                                 story.subheadline, "subheadline")
+            above = 0
         byline = byline_text(story)
         if byline:
-            y = self._text_block(out, story, reg, y, "byline", byline, "byline")
-        return y
+            y = self._text_block(out, story, reg, y + above * lead, "byline", byline,
+                                 "byline")
+            above = 0
+        return y + (below + above) * lead
 
     def _text_block(self, out: Composed, story: Story, reg: Region, y: float, role: str,
-                    text: str, style_name: str, size: float | None = None) -> float:
+                    text: str, style_name: str, size: float | None = None,
+                    lines: list[SetLine] | None = None) -> float:
         style = self.style(style_name)
         size = size or style.size
         leading = style.leading * size / style.size
-        lines = self.ts.set(text, style, reg.box.width, story.lang, size=size,
-                            balance=role in BALANCED_ROLES)
+        if lines is None:
+            lines = self._set(text, style, reg.box.width, story.lang, size=size,
+                              balance=role in BALANCED_ROLES)
         first = y + size * 0.95
         placed = place(lines, reg.box.x0, first, leading, style)
         bottom = first + (len(lines) - 1) * leading + size * 0.4
@@ -200,12 +363,13 @@ class StoryComposer:
         return bottom + size * HEAD_GAP
 
     def _headline(self, out: Composed, story: Story, reg: Region, y: float, fit: HeadlineFit,
-                  smallest: bool) -> float:
+                  setting: Fit) -> float:
         style = self.style(reg.slot.headline_style)
+        width = reg.box.width
         size = fit.min_size
-        sizes = [fit.min_size] if smallest else _sizes(fit)
+        sizes = [setting.headline_size] if setting.headline_size else _sizes(fit)
         for size in sizes:
-            lines = self.ts.set(story.headline, style, reg.box.width, story.lang, size=size)
+            lines = self._set(story.headline, style, width, story.lang, size=size)
             if len(lines) <= fit.max_lines:
                 break
         else:
@@ -213,23 +377,39 @@ class StoryComposer:
                 "W-headline-lines", f"{story.id}: headline needs more than {fit.max_lines} "
                 f"lines even at {fit.min_size:g}pt", story, "headline:",
                 hint="shorten the headline, or give the slot more headline lines"))
+        if setting.headline_lines > len(lines):
+            lines = self._stacked_headline(story, style, size, width, setting.headline_lines,
+                                           lines)
+        else:  # balanced at the size found, in as many lines
+            lines = self._set(story.headline, style, width, story.lang, size=size,
+                              balance=True)
         out.headline_size = size
+        out.headline_lines = len(lines)
         return self._text_block(out, story, reg, y, "headline", story.headline,
-                                reg.slot.headline_style, size)
+                                reg.slot.headline_style, size, lines)
+
+    def _stacked_headline(self, story: Story, style: Style, size: float, width: float,
+                          want: int, lines: list[SetLine]) -> list[SetLine]:
+        """The headline broken into `want` lines at the same size, each line holding at
+        least two words: the narrowest measure that still gives `want` lines wins, so the
+        lines come out about equal. As it was if no measure does."""
+        words = len(story.headline.split())
+        if words < 2 * want:
+            return lines
+        best = lines
+        for k in range(10, 3, -1):
+            trial = self._set(story.headline, style, width * k / 10, story.lang, size=size)
+            if len(trial) > want:
+                break
+            if len(trial) == want and all(len(ln.words) >= 2 for ln in trial):
+                best = trial
+        return best
 
     def _photo(self, out: Composed, story: Story, photo: Photo, reg: Region, y: float,
-               squeeze: str) -> float:
-        spec = reg.slot.photo
-        lead = reg.page.grid.baseline
-        columns = reg.text_columns(reg.slot.columns or reg.slot.span)
-        span = spec.span or len(columns)
-        x0, x1 = columns[0][0], columns[min(span, len(columns)) - 1][1]
-        width = x1 - x0
-        px_w, px_h = photo.pixel_size
-        natural = width * px_h / px_w
-        height = spec.min_height if squeeze != "natural" else natural
-        height = min(max(height, spec.min_height or natural), spec.max_height or natural)
-        rows = max(3, round(height / lead))
+               fit: Fit) -> float:
+        x0, x1 = self._photo_columns(reg)
+        rows = fit.photo_rows or self._photo_range(story, reg)[1]
+        out.photo_rows = rows
         return self._place_photo(out, story, photo, reg, y, x0, x1, rows)
 
     def _place_photo(self, out: Composed, story: Story, photo: Photo, reg: Region, y: float,
@@ -298,7 +478,9 @@ class StoryComposer:
             x0, x1 = columns[i]
             lines: list[Line] = []
             row = starts[i]
-            for r in col_rows:
+            if self.measuring:  # the auto search needs the feet, not the placed words
+                row += len(col_rows)
+            for r in col_rows if not self.measuring else ():
                 if r.line is not None:
                     lines.extend(place([r.line], x0, reg.baseline(row), lead, r.style))
                 row += 1
@@ -315,6 +497,8 @@ class StoryComposer:
                 out.elements.append(Element("rule", Box(x, y0, x, y1), story.id,
                                             reg.slot.name, stroke=(0, 0, 0, 1),
                                             stroke_width=0.3))
+        feet = [starts[i] + len(c) for i, c in enumerate(cols) if c]
+        out.level = not feet or max(feet) - min(feet) <= 1
         if out.overflow and jump is not None:
             self._jump_line(out, story, reg, columns[-1], jump)
         elif not out.overflow:

@@ -97,6 +97,7 @@ class Placement:
     slot: str | None = None
     continue_to: Continuation | None = None
     line: int = 0  # line of this entry in edition.yaml
+    shape: str | None = None  # on an auto page: the shape this story must take
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class PageSpec:
     ads: tuple[tuple[str, Path], ...] = ()  # (slot, image) pairs
     line: int = 0
     mono: bool = False  # printed in black only (the press plan's colour positions)
+    auto: bool = False  # the engine chooses every story's shape and place (template shapes)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,39 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """A form a story may take on an auto page: grid columns wide by grid lines deep,
+    with or without a photo, as a newsroom blueprint's article shapes."""
+
+    name: str
+    spans: tuple[int, ...]  # grid columns it may span
+    min_depth: int  # grid lines
+    max_depth: int
+    columns: int = 0  # text columns; 0 = one per grid column
+    headline: HeadlineFit | None = None
+    photo: PhotoSpec = PhotoSpec(position="none")  # position "top": for stories with photos
+    headline_style: str = "headline"
+    lead: bool = False  # a shape for the page's first story (the lead) only
+    rules: tuple[str, ...] = ()  # "columns": rules between its text columns
+    line: int = 0
+
+    @property
+    def with_photo(self) -> bool:
+        return self.photo.position == "top"
+
+
+@dataclass(frozen=True)
+class FreeArea:
+    """Where an auto page's stories go, in grid columns and lines of the type area;
+    furniture, ads and pinned slots inside it are left out."""
+
+    col: int  # 1-based
+    span: int
+    top: int  # grid lines below the type area's top
+    height: int
+
+
+@dataclass(frozen=True)
 class Grid:
     columns: int
     gutter: float
@@ -78,6 +111,8 @@ class PageTemplate:
     grid: Grid
     slots: tuple[Slot, ...]
     bleed: float = 0.0
+    shapes: tuple[Shape, ...] = ()  # what stories may become on an auto page
+    free: FreeArea | None = None  # None: the whole type area
 
     @property
     def content_width(self) -> float:
@@ -101,6 +136,17 @@ class PageTemplate:
             if s.name == name:
                 return s
         return None
+
+    def shape(self, name: str) -> Shape | None:
+        for s in self.shapes:
+            if s.name == name:
+                return s
+        return None
+
+    @property
+    def rows(self) -> int:
+        """Whole grid lines in the type area."""
+        return int(self.content_height / self.grid.baseline + 1e-4)
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,7 @@ def _lay_out_page(ctx: Context, cache: Cache, number: int,
         photos = {v: tuple(photo_job(ctx, el, v, frame.mono) for el in frame.elements
                            if el.image is not None) for v in VARIANTS}
         record = PageRecord(number, key, laid.log, laid.overflow,
-                            page_json(ctx.loaded.edition, frame), photos)
+                            page_json(ctx.loaded.edition, frame, laid.log), photos)
         cache.put_object("frame", key, frame)
     else:
         record.reused = True

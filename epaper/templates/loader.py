@@ -17,11 +17,13 @@ from epaper.errors import Collector, TemplateError
 from epaper.model.edition import Paper
 from epaper.model.template import (
     SLOT_ROLES,
+    FreeArea,
     Grid,
     HeadlineFit,
     PageTemplate,
     PhotoSpec,
     PrintSpec,
+    Shape,
     Slot,
     Style,
     TemplateSet,
@@ -30,9 +32,11 @@ from epaper.units import MM, parse_length
 from epaper.yamlio import Located, load_yaml, read_text
 
 TOP_KEYS = {"name", "fonts", "paper", "images", "print", "underset_tolerance", "loose_ratio",
-            "styles", "page", "pages"}
+            "styles", "page", "pages", "shapes"}
 PAGE_KEYS = {"extends", "width", "height", "margins", "bleed", "columns", "gutter", "baseline",
-             "slots"}
+             "slots", "shapes", "free"}
+SHAPE_KEYS = {"span", "depth", "columns", "headline", "photo", "headline_style", "lead", "rules"}
+FREE_KEYS = {"col", "span", "top", "height"}
 SLOT_KEYS = {"role", "col", "span", "top", "height", "columns", "headline", "photo", "rules",
              "headline_style", "title", "bleed", "fill"}
 HEADLINE_KEYS = {"size", "lines"}
@@ -213,8 +217,12 @@ def _pages(ctx: _Ctx, data: dict[str, Any], names: set[str], sink: Collector
     with sink.guard():
         raw_pages = ctx.mapping(data.get("pages"), None, "pages",
                                 example="pages: {front: {slots: {…}}, inside: {…}}")
-        defaults = ctx.mapping(data.get("page"), PAGE_KEYS - {"extends", "slots"}, "page",
+        defaults = ctx.mapping(data.get("page"),
+                               PAGE_KEYS - {"extends", "slots", "shapes", "free"}, "page",
                                example="page: {width: 330, height: 530, columns: 8, …}")
+        shapes = ctx.mapping(data.get("shapes"), None, "shapes",
+                             example="shapes: {lead: {span: [4, 6], depth: [30, 70], …}}")
+        defaults = {**defaults, "shapes": {k: (("shapes", k), v) for k, v in shapes.items()}}
         for name in raw_pages:
             if not str(name).startswith("_"):
                 with sink.guard():
@@ -350,8 +358,17 @@ def _resolve(ctx: _Ctx, name: str, pages: dict[str, Any], defaults: dict[str, An
     else:
         base, origin = _resolve(ctx, parent_name, pages, defaults, seen + (name,))
         origin = dict(origin)
-    merged = {**base, **{k: v for k, v in spec.items() if k not in ("slots", "extends")}}
-    origin.update({k: where for k in spec if k not in ("slots", "extends")})
+    merged = {**base, **{k: v for k, v in spec.items()
+                         if k not in ("slots", "extends", "shapes")}}
+    origin.update({k: where for k in spec if k not in ("slots", "extends", "shapes")})
+    shapes = dict(base.get("shapes") or {})
+    for shape_name, shape in ctx.mapping(spec.get("shapes"), None, *where, "shapes",
+                                         example="shapes: {lead: {span: [4, 6], …}}").items():
+        if shape is None:
+            shapes.pop(shape_name, None)  # `name: null` removes an inherited shape
+        else:
+            shapes[shape_name] = ((*where, "shapes", shape_name), shape)
+    merged["shapes"] = shapes
     slots = dict(base.get("slots") or {})
     raw_slots = ctx.mapping(spec.get("slots"), None, *where, "slots",
                             example="slots: {lead: {role: story, col: 1, span: 5, …}}")
@@ -395,7 +412,80 @@ def _page(ctx: _Ctx, name: str, spec: dict[str, Any], origin: dict[str, tuple[ob
     slots = tuple(_slot(ctx, page, slot_name, owner, raw, styles)
                   for slot_name, (owner, raw) in spec["slots"].items())
     _check_slots(ctx, page, slots, spec["slots"])
-    return PageTemplate(**{**page.__dict__, "slots": slots})
+    free = _free(ctx, page, spec.get("free"), at("free")) if spec.get("free") is not None \
+        else None
+    rows = free.height if free else page.rows
+    shapes = tuple(_shape(ctx, page, shape_name, path, raw, styles, rows)
+                   for shape_name, (path, raw) in spec.get("shapes", {}).items())
+    return PageTemplate(**{**page.__dict__, "slots": slots, "shapes": shapes, "free": free})
+
+
+def _free(ctx: _Ctx, page: PageTemplate, raw: object, where: tuple[object, ...]) -> FreeArea:
+    """An auto page's free area: grid columns and whole grid lines inside the type area."""
+    f = ctx.mapping(raw, FREE_KEYS, *where, example="free: {col: 1, span: 8, top: 2, height: "
+                    "108}")
+    n = page.grid.columns
+    col = ctx.number(f.get("col", 1), 1, n, *where, "col", whole=True)
+    span = ctx.number(f.get("span", n - col + 1), 1, n - col + 1, *where, "span", whole=True)
+    top = ctx.number(f.get("top", 0), 0, page.rows - 1, *where, "top", whole=True,
+                     unit="grid lines")
+    height = ctx.number(f.get("height", page.rows - top), 1, page.rows - top, *where,
+                        "height", whole=True, unit="grid lines")
+    return FreeArea(int(col), int(span), int(top), int(height))
+
+
+def _shape(ctx: _Ctx, page: PageTemplate, name: str, where: tuple[object, ...], raw: object,
+           styles: set[str], rows: int) -> Shape:
+    """A story shape: span (grid columns, a number or [min, max]), depth ([min, max] grid
+    lines), text columns, headline fit, photo (or none), lead."""
+    if not isinstance(raw, dict):
+        raise ctx.error("a shape must be a mapping", *where,
+                        hint="e.g. {span: [3, 4], depth: [20, 60], photo: {height: [10, 16]}}")
+    ctx.mapping(raw, SHAPE_KEYS, *where)
+    n = page.grid.columns
+    span = raw.get("span", [1, n])
+    if _is_number(span):
+        span = [span, span]
+    if not (isinstance(span, list) and len(span) == 2):
+        raise ctx.error(f"span must be a number of grid columns or [min, max], got {span!r}",
+                        *where, "span", hint=_between("span", 1, n, "columns", whole=True))
+    lo, hi = (int(ctx.number(v, 1, n, *where, "span", i, whole=True, unit="grid columns",
+                             name="span")) for i, v in enumerate(span))
+    if lo > hi:
+        raise ctx.error(f"span {span!r} has min above max", *where, "span",
+                        hint="write [min, max], e.g. [3, 4]")
+    depth = raw.get("depth", [1, rows])
+    if not (isinstance(depth, list) and len(depth) == 2):
+        raise ctx.error(f"depth must be [min, max] in grid lines, got {depth!r}", *where,
+                        "depth", hint=_between("depth", 1, rows, "grid lines", whole=True))
+    dlo, dhi = (int(ctx.number(v, 1, rows, *where, "depth", i, whole=True, unit="grid lines",
+                               name="depth")) for i, v in enumerate(depth))
+    if dlo > dhi:
+        raise ctx.error(f"depth {depth!r} has min above max", *where, "depth",
+                        hint="write [min, max] in grid lines, e.g. [20, 60]")
+    columns = int(ctx.number(raw.get("columns", 0), *SLOT_COLUMNS, *where, "columns",
+                             whole=True, name="columns (0: one per grid column)"))
+    width = page.column_x(lo) + page.column_width - page.column_x(1)
+    text_columns = columns or lo
+    if (width - (text_columns - 1) * page.grid.gutter) / text_columns < MIN_COLUMN * MM - 1e-6:
+        raise ctx.error(f"{text_columns} text columns do not fit in {lo} grid columns",
+                        *where, "columns",
+                        hint=f"a text column must be at least {MIN_COLUMN} mm wide")
+    headline = _headline(ctx, raw["headline"], *where, "headline") if "headline" in raw \
+        else None
+    photo = PhotoSpec(position="none")
+    if raw.get("photo") not in (None, "none"):
+        photo = _photo(ctx, raw["photo"], page.grid.baseline, columns or lo,
+                       dhi * page.grid.baseline, *where, "photo")
+    hstyle = ctx.text(raw.get("headline_style", "headline"), *where, "headline_style")
+    if hstyle not in styles:
+        raise ctx.error(f"unknown style {hstyle!r}", *where, "headline_style",
+                        hint=f"styles: {', '.join(sorted(styles))}")
+    return Shape(name=str(name), spans=tuple(range(lo, hi + 1)), min_depth=dlo,
+                 max_depth=dhi, columns=columns, headline=headline, photo=photo,
+                 headline_style=hstyle, lead=ctx.flag(raw.get("lead", False), *where, "lead"),
+                 rules=_edges(ctx, raw.get("rules"), ("columns",), *where, "rules"),
+                 line=ctx.meta.line(*where) or 0)
 
 
 def _check_type_area(ctx: _Ctx, page: PageTemplate,
@@ -543,7 +633,7 @@ def _edges(ctx: _Ctx, value: object, allowed: tuple[str, ...], *where: object) -
         return ()
     if not isinstance(value, list) or any(v not in allowed for v in value):
         raise ctx.error(f"must be a list of: {', '.join(allowed)}", *where,
-                        hint=f"e.g. [{allowed[0]}, {allowed[1]}]")
+                        hint=f"e.g. [{', '.join(allowed[:2])}]")
     return tuple(value)
 
 

@@ -1,0 +1,92 @@
+"""Auto pages: time per page and the distribution of fill ratio and breaches.
+
+    python bench/auto.py [--seeds 12] [--sample]
+
+Lays out generated story sets (bench/auto_sets.py: stories cut to fill a random modular
+tiling, every third page with an ad), and with --sample the sample edition's auto pages,
+and prints per page the time of its auto layout (profiling the stories, the search, and
+composing its best layouts; with a cold paragraph cache, as in a build), fill ratio,
+overset lines, tombstones, hierarchy breaches and stacked photos, then the distribution.
+Timings are indicative: run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from auto_sets import ROOT, generate, page  # noqa: E402
+
+from epaper.build import load  # noqa: E402
+from epaper.layout.edition import EditionLayout  # noqa: E402
+
+
+class _Timed(EditionLayout):
+    """The edition layout, timing each auto page's search (composing it comes after)."""
+
+    seconds: dict[int, float]
+
+    def _auto(self, p):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        found = super()._auto(p)
+        self.seconds = getattr(self, "seconds", {})
+        self.seconds[p.spec.number] = time.perf_counter() - t
+        return found
+
+
+def measure(folder: Path) -> list[dict[str, float]]:
+    loaded = load(folder)
+    layout = _Timed(loaded.edition, loaded.templates, loaded.fonts)
+    _frames, log = layout.run()
+    rows = []
+    for n in log.pages:
+        q = log.quality[n]
+        rows.append({"page": n, "seconds": layout.seconds[n], "fill": q["fill_ratio"],
+                     "overset": q["overset_lines"], "tombstones": len(q["tombstones"]),
+                     "hierarchy": len(q["hierarchy_violations"]),
+                     "stacked": len(q["stacked_photos"]),
+                     "evaluations": log.pages[n]["evaluations"]})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=12)
+    ap.add_argument("--sample", action="store_true", help="also the sample's auto pages")
+    args = ap.parse_args()
+    rows = []
+    pages = {False: page(False), True: page(True)}
+    with tempfile.TemporaryDirectory(prefix="epaper-auto-") as tmp:
+        for seed in range(1, args.seeds + 1):
+            ad = seed % 3 == 0
+            folder = generate(Path(tmp) / str(seed), seed, ad, pages[ad])
+            for r in measure(folder):
+                r["set"] = f"seed {seed}{' ad' if ad else ''}"
+                rows.append(r)
+    if args.sample:
+        for r in measure(ROOT / "samples"):
+            r["set"] = f"sample p{r['page']}"
+            rows.append(r)
+    print(f"{'set':<14}{'s/page':>8}{'fill':>8}{'overset':>9}{'tomb':>6}{'hier':>6}"
+          f"{'stack':>7}{'evals':>8}")
+    for r in rows:
+        print(f"{r['set']:<14}{r['seconds']:>8.2f}{r['fill']:>8.3f}{r['overset']:>9}"
+              f"{r['tombstones']:>6}{r['hierarchy']:>6}{r['stacked']:>7}{r['evaluations']:>8}")
+    fills = sorted(r["fill"] for r in rows)
+    secs = sorted(r["seconds"] for r in rows)
+    print(f"\npages {len(rows)}: time per page median {statistics.median(secs):.2f} s, "
+          f"max {secs[-1]:.2f} s; fill ratio min {fills[0]:.3f}, median "
+          f"{statistics.median(fills):.3f}; fill >= 0.97 on "
+          f"{sum(f >= 0.97 for f in fills)}/{len(fills)}; pages with overset "
+          f"{sum(1 for r in rows if r['overset'])}, with a tombstone "
+          f"{sum(1 for r in rows if r['tombstones'])}")
+
+
+if __name__ == "__main__":
+    main()

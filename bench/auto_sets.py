@@ -1,0 +1,225 @@
+"""Story sets for one auto page, cut to fill a random modular tiling of it (so a layout
+that fills the page with no overset, no tombstone and no hierarchy breach exists).
+
+    python bench/auto_sets.py DEST --seed 3 [--ad]
+
+Used by bench/auto.py and tests/test_auto.py. The same seed gives the same files: the
+tiling, the sentences (cut from the sample's Bengali stories) and the photos' pixels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import textwrap
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+HEADS = ("নদীর পাড়ে নতুন বাঁধের কাজ শুরু", "শীতের আগে সবজির দাম কমেছে", "স্কুলে স্কুলে বিজ্ঞান মেলা",
+         "বন্দরে কনটেইনার জট কমেছে", "উপকূলে ঘূর্ণিঝড় আশ্রয়কেন্দ্র বাড়ছে",
+         "গ্রামের হাটে অনলাইনে লেনদেন", "চরাঞ্চলে সৌরবিদ্যুতের আলো", "নগরে সাইকেল লেন চালু")
+CAPTION, CREDIT, BYLINE = "প্রকল্প এলাকায় কাজ চলছে", "ছবি: সমাচার", "নিজস্ব প্রতিবেদক"
+TOMB_CAP = 0.8  # as epaper/layout/auto.py: a neighbour at the same height, a fifth smaller
+
+
+def sentences() -> list[str]:
+    out = []
+    for path in sorted((SAMPLES / "stories").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        if re.search(r"^lang:\s*en", front, re.M):
+            continue
+        for para in body.split("\n\n"):
+            para = para.strip()
+            if para and not para.startswith("#"):
+                out += [s for s in re.split(r"(?<=[।?!])\s+", para) if len(s.split()) >= 4]
+    return out
+
+
+def write_photo(path: Path, size: tuple[int, int], seed: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rnd = random.Random(seed)
+    im = Image.merge("RGB", (Image.linear_gradient("L").rotate(90).resize(size),
+                             Image.linear_gradient("L").resize(size), Image.new("L", size, 128)))
+    draw = ImageDraw.Draw(im)
+    for _ in range(6):
+        x, y = rnd.randrange(size[0] - 60), rnd.randrange(size[1] - 60)
+        draw.rectangle((x, y, x + 60, y + 60), fill=(rnd.randrange(256),) * 3)
+    im.save(path, "JPEG", quality=85)
+
+
+def tiling(rnd: random.Random, ad: bool) -> list[tuple[int, int, int, int, bool]]:
+    """A modular inside page (8 columns, grid lines 2-110; with `inside-ad`'s ad at
+    columns 5-8 from line 87): (col, top, span, depth, photo) per story in priority order
+    (the lead first, then top to bottom, left to right)."""
+    out = []
+    lead = rnd.choice((5, 5, 6, 8))
+    d1 = rnd.randint(40, 54)
+    out.append((1, 2, lead, d1, rnd.random() < 0.7))
+    if lead < 8:
+        out.append((lead + 1, 2, 8 - lead, d1, rnd.random() < 0.5 and 8 - lead >= 2))
+    top = 2 + d1
+    groups = rnd.choice(((4, 4), (4, 2, 2), (3, 3, 2), (2, 3, 3))) if not ad else (4, 4)
+    col = 1
+    for g, span in enumerate(groups):
+        depth = (87 if ad and col >= 5 else 110) - top
+        if depth > 56 or (depth > 44 and rnd.random() < 0.5):  # two stories stacked
+            upper = rnd.randint(18, depth - 18)
+            out.append((col, top, span, upper, rnd.random() < 0.4 and span >= 2))
+            out.append((col, top + upper, span, depth - upper, False))
+        else:
+            out.append((col, top, span, depth, g == 0 and rnd.random() < 0.5 and span >= 2))
+        col += span
+    return [out[0]] + sorted(out[1:], key=lambda r: (r[1], r[0]))
+
+
+@dataclass
+class _Page:
+    composer: Any
+    tpl: Any
+
+    def shape(self, k: int, span: int, photo: bool) -> Any:
+        for s in self.tpl.shapes:
+            if s.lead == (k == 0) and s.with_photo == photo and span in s.spans:
+                return s
+        return next((s for s in self.tpl.shapes if s.with_photo == photo and span in s.spans),
+                    None)
+
+
+def page(ad: bool) -> _Page:
+    """A story composer on the broadsheet and its inside page."""
+    from epaper.layout.story import StoryComposer
+    from epaper.layout.typeset import Typesetter
+    from epaper.templates.loader import fonts_dir, load_template_set
+    from epaper.text.fonts import FontBook
+    from epaper.text.words import WordMaker
+
+    path = ROOT / "layouts" / "broadsheet.yaml"
+    tset = load_template_set(path)
+    return _Page(StoryComposer(tset, Typesetter(WordMaker(FontBook(fonts_dir(path))))),
+                 tset.page("inside-ad" if ad else "inside"))
+
+
+def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None) -> Path:
+    """Write the edition of one auto page into `dest` (made; must not exist), with the
+    tiling its stories were cut to in tiling.json."""
+    rnd = random.Random(seed)
+    bank = sentences()
+    pg = pg or page(ad)
+    for _attempt in range(40):
+        found = _fill(dest, rnd, bank, pg, ad)
+        if found is not None:
+            texts, rects = found
+            _write(dest, texts, [r[4] for r in rects], ad)
+            (dest / "tiling.json").write_text(json.dumps(rects) + "\n", encoding="utf-8")
+            return dest
+    raise RuntimeError(f"seed {seed}: no tiling whose headlines keep the rules")
+
+
+def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool
+          ) -> tuple[list[list[str]], list[tuple[int, int, int, int, bool]]] | None:
+    """Stories cut to fill one random tiling, or None if its headlines cannot keep the
+    hierarchy and tombstone rules the engine holds layouts to."""
+    rects = tiling(rnd, ad)
+    texts: list[list[str]] = []
+    sizes: list[tuple[int, int, int, float]] = []  # col, top, span, headline size
+    for k, (col, top, span, depth, photo) in enumerate(rects):
+        shape = pg.shape(k, span, photo)
+        if shape is None or not shape.min_depth <= depth <= shape.max_depth:
+            return None
+        cap = min((x[3] for x in sizes), default=999.0)
+        for c2, t2, s2, z2 in sizes:
+            if t2 == top and (c2 + s2 == col or col + span == c2):
+                cap = min(cap, float(int(z2 * TOMB_CAP)))
+        head = shape.headline
+        if head.min_size > cap:
+            return None
+        shape = replace(shape, headline=replace(head, max_size=min(head.max_size, cap)))
+        text = [rnd.choice(bank) for _ in range(80)]
+        cut = _cut(dest, pg, shape, k, (col, top, span, depth), photo, text)
+        if cut is None:
+            return None
+        texts.append(text[:cut[0]])
+        sizes.append((col, top, span, cut[1]))
+    return texts, rects
+
+
+def _cut(dest: Path, pg: _Page, shape: Any, k: int, rect: tuple[int, int, int, int],
+         photo: bool, text: list[str]) -> tuple[int, float] | None:
+    """The most sentences of `text` that fit the rectangle (with at most two empty lines
+    at its foot), and the headline size they get."""
+    from epaper.layout.geometry import region
+    from epaper.model.edition import Block, Photo, Span, Story
+    from epaper.model.template import Slot
+
+    col, top, span, depth = rect
+    lead = pg.tpl.grid.baseline
+    slot = Slot(name=f"g{k}", role="story", col=col, span=span, top=top * lead,
+                height=depth * lead, columns=shape.columns, headline=shape.headline,
+                photo=shape.photo, rules=("bottom",) if top + depth < 110 else (),
+                headline_style=shape.headline_style)
+    pic = (Photo(dest / "x.jpg", CAPTION, CREDIT, (0.5, 0.5), (2400, 1600), f"d{k}"),) \
+        if photo else ()
+
+    def compose(n: int) -> Any:
+        paras = [" ".join(text[i:i + 3]) for i in range(0, n, 3)]
+        story = Story(f"s{k}", dest / f"s{k}.md", "bn", HEADS[k % len(HEADS)], byline=BYLINE,
+                      photos=pic, blocks=tuple(Block("para", (Span(p),)) for p in paras))
+        return pg.composer.compose(story, region(pg.tpl, slot))
+
+    lo, hi = 1, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if not compose(mid).overflow else (lo, mid - 1)
+    r = compose(lo)
+    if r.overflow or r.underset > 2:
+        return None
+    return lo, r.headline_size
+
+
+def _write(dest: Path, texts: list[list[str]], photos: list[bool], ad: bool) -> None:
+    (dest / "stories").mkdir(parents=True)
+    entries = []
+    for k, (sents, photo) in enumerate(zip(texts, photos, strict=True)):
+        paras = [" ".join(sents[i:i + 3]) for i in range(0, len(sents), 3)]
+        front = [f'headline: "{HEADS[k % len(HEADS)]}"', f'byline: "{BYLINE}"']
+        if photo:
+            write_photo(dest / "photos" / f"p{k}.jpg", (2400, 1600), k)
+            front += ["photos:", f'  - file: "../photos/p{k}.jpg"', f'    caption: "{CAPTION}"',
+                      f'    credit: "{CREDIT}"']
+        (dest / "stories" / f"s{k}.md").write_text(
+            "---\n" + "\n".join(front) + "\n---\n" + "\n\n".join(paras) + "\n",
+            encoding="utf-8")
+        entries.append(f"      - stories/s{k}.md")
+    ads = ""
+    if ad:
+        write_photo(dest / "ads" / "ad.jpg", (1200, 830), 99)
+        ads = "    ads:\n      - {slot: ad, file: ads/ad.jpg}\n"
+    (dest / "edition.yaml").write_text(textwrap.dedent(f"""\
+        date: 2026-12-07
+        layout: broadsheet
+        lang: bn
+        pages:
+          - template: {"inside-ad" if ad else "inside"}
+            auto: true
+        """) + ads + "    stories:\n" + "\n".join(entries) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dest", type=Path)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ad", action="store_true")
+    args = ap.parse_args()
+    generate(args.dest, args.seed, args.ad)
+    print(f"wrote {args.dest}")
+
+
+if __name__ == "__main__":
+    main()

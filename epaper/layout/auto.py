@@ -1,0 +1,655 @@
+"""Auto pages: choose a shape, a size and a place on the grid for every story of a page.
+
+The page's free area (the type area, or the template's `free:`, less furniture, ads and
+pinned slots) is tiled with rectangles, one per story, by a depth-first branch and bound
+in the stories' priority order. Each story goes on the current skyline at its highest
+open point (so no story starts above one that ranks higher: the lead takes the top), left
+or right in that gap, in one of its shapes, spans and depths. What a story needs in each
+shape comes from composing it (`Profile`: the depths between fully shrunk and fully grown
+copyfit). A layout's penalty adds white, overset and breaches of newspaper convention
+(hierarchy, tombstones, stacked photos); the few best are composed for real and the best
+of those wins. The search is bounded by a count of evaluations, not by a clock, so the
+same page always gets the same layout.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field, replace
+
+from epaper.errors import ContentError
+from epaper.layout.geometry import region
+from epaper.layout.quality import Set, page_quality
+from epaper.layout.story import NATURAL, SPACE_STEPS, Composed, Fit, StoryComposer
+from epaper.model.edition import Story
+from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
+
+# Penalty weights, per grid cell (one grid column by one grid line) or per breach.
+WHITE = 1.0  # an empty cell: at a story's foot or left uncovered
+OVERSET = 12.0  # a line of text that does not fit, per text column
+SHRUNK = 0.2  # a line below the story's natural depth (photo or headline smaller)
+HIERARCHY = 300.0  # a headline larger than one above it, or than a story ranked higher
+TOMBSTONE = 300.0  # neighbouring headlines at one height and (nearly) one size
+STACKED = 40.0  # a photo directly under, or butting, another story's photo
+BIGGER = 4.0  # per grid column a story is wider than one ranked above it
+RAGGED = 3.0  # a new step in the line of story feet (modular pages keep them in line)
+LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
+TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
+TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
+TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one height (kept
+# a line wider than report.json's measure on baselines, so the model errs on the safe side)
+STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
+BUDGET = 20000  # placements evaluated per page, at most (then each layout is finished greedily)
+BEAM = 100  # partial layouts carried from one story to the next
+PER_LEAD = 12  # of them at most this many with the lead in one shape, span and column
+MISSING = 5000.0  # a story left off the page (no room for it anywhere)
+STEPS = 6  # depths tried between a story's least and most, besides those that align
+KEEP = 2  # best layouts of each search composed for real
+DIVE = 300  # the least share of the budget one place of the lead gets
+BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one story needs in one shape at one span (and headline cap), in grid lines
+    from the top of its rectangle: the least depth that holds all its text (copyfit fully
+    shrunk), its natural depth, and the most it fills (fully grown)."""
+
+    dmin: int
+    dnat: int
+    dmax: int
+    size: float  # natural headline size
+    photo: bool
+    dphoto: int = 0  # depth with the photo shrunk and the headline still natural
+    least_size: float = 0.0  # the headline when fully shrunk
+
+
+@dataclass(frozen=True)
+class Rect:
+    col: int  # 0-based grid column
+    top: int  # grid row of the type area
+    span: int
+    depth: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.depth
+
+    @property
+    def right(self) -> int:
+        return self.col + self.span
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One story's place on an auto page, and the model's terms for it."""
+
+    index: int  # in priority order
+    shape: Shape
+    rect: Rect
+    rule: bool  # a rule under it (something lies below)
+    cap: float  # the largest headline it may have (hierarchy, tombstones)
+    size: float  # its headline size as the model expects it
+    white: int  # cells
+    overset: int  # lines (model)
+    shrunk: int
+    terms: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class AutoResult:
+    """The chosen layout: a slot per story, with what decided it."""
+
+    slots: list[tuple[int, Slot]]  # (story index, synthetic slot)
+    choices: list[Choice]
+    penalty: float
+    evaluations: int
+    layouts_composed: int
+    explain: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The free cells of a page: per grid column its ceiling, floor and blocked runs."""
+
+    ceil: tuple[int, ...]
+    floor: tuple[int, ...]
+    blocked: tuple[tuple[tuple[int, int], ...], ...]  # per column: (top, bottom) runs
+    foot: int = 0  # the free area's last row (exclusive): a story ending above it gets a rule
+    left: int = 0  # its first column
+
+    def cells(self) -> int:
+        return sum(max(0, f - c) - sum(max(0, min(b, f) - max(t, c)) for t, b in runs)
+                   for c, f, runs in zip(self.ceil, self.floor, self.blocked, strict=True))
+
+
+def free_area(tpl: PageTemplate, obstacles: list[Rect]) -> Area:
+    """The auto page's area: the template's `free:` (or the type area) less obstacles
+    (furniture, ads, pinned slots) that run from its top or its foot, or sit inside it."""
+    n = tpl.grid.columns
+    f = tpl.free
+    col0, span, top, height = (f.col - 1, f.span, f.top, f.height) if f else (0, n, 0,
+                                                                             tpl.rows)
+    ceil = [top if col0 <= c < col0 + span else 0 for c in range(n)]
+    floor = [top + height if col0 <= c < col0 + span else 0 for c in range(n)]
+    blocked: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for r in obstacles:
+        for c in range(r.col, r.right):
+            if r.top <= ceil[c] < r.bottom:
+                ceil[c] = r.bottom
+            elif r.top < floor[c] <= r.bottom:
+                floor[c] = r.top
+            elif ceil[c] < r.top and r.bottom < floor[c]:
+                blocked[c].append((r.top, r.bottom))
+    floor = [max(fl, ce) for fl, ce in zip(floor, ceil, strict=True)]
+    return Area(tuple(ceil), tuple(floor), tuple(tuple(sorted(b)) for b in blocked),
+                top + height, col0)
+
+
+def slot_rect(tpl: PageTemplate, slot: Slot) -> Rect:
+    lead = tpl.grid.baseline
+    top = int(slot.top / lead + 1e-4)
+    bottom = -int(-(slot.top + slot.height) / lead - 1e-4) if slot.height else top
+    return Rect(slot.col - 1, top, slot.span, max(1, bottom - top))
+
+
+@dataclass
+class _Node:
+    heights: tuple[int, ...]
+    placed: tuple[Choice, ...]
+    penalty: float
+
+
+class AutoLayout:
+    """Lays out one auto page; everything it reads is passed in, so it is pure."""
+
+    def __init__(self, composer: StoryComposer, tpl: PageTemplate, stories: list[Story],
+                 shapes: list[list[Shape]], area: Area, budget: int = BUDGET) -> None:
+        self.composer = composer
+        self.tpl = tpl
+        self.stories = stories
+        self.shapes = shapes  # per story: the shapes it may take
+        self.area = area
+        self.budget = budget
+        self.evaluations = 0
+        self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
+        self._sizes: dict[tuple[int, str, int, float, int], float] = {}
+        n = len(stories)
+        self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
+        self._max_area = [self._area_bound(k) for k in range(n)]
+        self._min_area = [self._area_bound(k, least=True) for k in range(n)]
+
+    # -- what a story needs ----------------------------------------------------------------
+    def slot(self, k: int, shape: Shape, rect: Rect, cap: float, rule: bool,
+             name: str = "") -> Slot:
+        lead = self.tpl.grid.baseline
+        head = shape.headline or HeadlineFit(
+            self.composer.style(shape.headline_style).size,
+            self.composer.style(shape.headline_style).size, 3)
+        head = replace(head, max_size=max(head.min_size, min(head.max_size, cap)))
+        rules = ("bottom",) * rule + shape.rules
+        if rect.right < len(self.area.floor) and self._free_col(rect.right):
+            rules += ("right",)
+        return Slot(name=name or f"{shape.name}-{k + 1}", role="story", col=rect.col + 1,
+                    span=rect.span, top=rect.top * lead, height=rect.depth * lead,
+                    columns=shape.columns, headline=head, photo=shape.photo, rules=rules,
+                    headline_style=shape.headline_style)
+
+    def _free_col(self, c: int) -> bool:
+        return self.area.floor[c] > self.area.ceil[c]
+
+    def profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
+        key = (k, shape.name, span, cap)
+        if key not in self._profiles:
+            self.composer.measuring = True
+            try:
+                self._profiles[key] = self._profile(k, shape, span, cap)
+            except ContentError:  # e.g. its photo would print below the ppi floor there
+                self._profiles[key] = None
+            finally:
+                self.composer.measuring = False
+        return self._profiles[key]
+
+    def _profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
+        story = self.stories[k]
+        top = min(self.area.ceil)
+        rect = Rect(0, top, span, max(shape.max_depth, 1) + 2)
+        slot = self.slot(k, shape, rect, cap, False)
+        reg = region(self.tpl, slot)
+        c = self.composer
+
+        def used(r: Composed) -> int:
+            return reg.row_end - reg.row0 - r.underset
+
+        natural = c._compose(story, reg, NATURAL, None, 0, None)
+        if natural.overflow:
+            lo, _nat = c._photo_range(story, reg)
+            least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
+                slot.headline.min_size if slot.headline else None)), None, 0, None)
+            d = used(least)
+            if least.overflow:  # deeper than the shape goes: overset by what is left
+                lines = len([x for x in least.rows[least.placed:] if x.line is not None])
+                columns = shape.columns or span
+                d = reg.row_end - reg.row0 + -(-max(1, lines) // columns)
+            return Profile(d, shape.max_depth + 1, d, least.headline_size,
+                           bool(least.photo_rows), d, least.headline_size)
+        # Growth and the photo's shrinking move the body one grid line per photo row, and
+        # added space one per step: their depths follow without composing again.
+        lo, nat = c._photo_range(story, reg)
+        hi = c._photo_max(story, reg)
+        while hi > nat and not c._sharp_enough(story, reg, hi, nat):
+            hi -= 1
+        head = slot.headline
+        least = c._compose(story, reg, Fit(photo_rows=lo or None, headline_size=(
+            head.min_size if head else None)), None, 0, None)
+        d = used(natural)
+        grow = (hi - nat) + SPACE_STEPS + (1 if head and natural.headline_lines < head.max_lines
+                                           and len(story.headline.split()) >= 4 else 0)
+        return Profile(used(least), d, d + grow, natural.headline_size,
+                       bool(natural.photo_rows), d - (nat - lo), least.headline_size)
+
+    def _size_at(self, k: int, shape: Shape, span: int, cap: float, usable: int,
+                 prof: Profile) -> float:
+        """The headline copyfit gives at this depth: natural until the photo is as small
+        as it goes, then as the shrinking headline comes out (composed, once)."""
+        if usable >= prof.dphoto or usable < prof.dmin:
+            return prof.size if usable >= prof.dphoto else prof.least_size
+        key = (k, shape.name, span, cap, usable)
+        if key not in self._sizes:
+            top = min(self.area.ceil)
+            slot = self.slot(k, shape, Rect(0, top, span, usable), cap, False)
+            self.composer.measuring = True
+            try:
+                r = self.composer.compose(self.stories[k], region(self.tpl, slot))
+                self._sizes[key] = r.headline_size
+            except ContentError:
+                self._sizes[key] = prof.least_size
+            finally:
+                self.composer.measuring = False
+        return self._sizes[key]
+
+    def _area_bound(self, k: int, least: bool = False) -> int:
+        """The most cells story k can fill in any shape (uncapped), or the fewest it needs:
+        bounds on what the stories still to place can do with the area left."""
+        sizes = []
+        for shape in self.shapes[k]:
+            for w in shape.spans:
+                p = self.profile(k, shape, w, 999.0)
+                if p is not None:
+                    sizes.append(p.dmin * w if least else min(shape.max_depth, p.dmax + 1) * w)
+        return (min(sizes) if least else max(sizes)) if sizes else 0
+
+    # -- the search --------------------------------------------------------------------------
+    def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        """The best layouts found, best first (model penalty): those of a depth-first
+        branch and bound (good at finishing one layout exactly) and of a beam search
+        (good at trying many openings), each within its share of the budget."""
+        found: dict[tuple[object, ...], tuple[float, tuple[Choice, ...]]] = {}
+        for penalty, choices in self._dfs() + self._beam():
+            key = tuple((c.shape.name, c.rect) for c in choices)
+            if key not in found or penalty < found[key][0]:
+                found[key] = (penalty, choices)
+        return sorted(found.values(), key=lambda t: (t[0], [c.rect.col for c in t[1]]))
+
+    def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
+        self._leaves = 0
+        # One dive per place of the lead, each with its share of the budget: a search that
+        # spent it all under the first lead it tried would never see the others.
+        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
+        end = self.evaluations + self.budget // 2
+        leads = self._moves(start, 0)
+        share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
+        for cost, choice in leads:
+            if self.evaluations >= end:
+                break
+            child = self._child(start, cost, choice)
+            if len(self.stories) == 1 or self._viable(child, 1):
+                self._stop = min(end, self.evaluations + share)
+                self._search(child)
+        return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
+
+    def _search(self, node: _Node) -> None:
+        k = len(node.placed)
+        if self._bound(node, k) >= self._worst():
+            return
+        if k == len(self.stories):
+            self._leaf(node)
+            return
+        moves = self._moves(node, k)
+        if not moves:  # no room left: the rest is left off, which costs most
+            self._leaf(_Node(node.heights, node.placed,
+                             node.penalty + MISSING * (len(self.stories) - k)))
+            return
+        # Children in order of what they must cost in the end (their bound), not only of
+        # what their own placement costs: a cheap story that leaves the rest no room is
+        # tried late.
+        children = [self._child(node, cost, choice) for cost, choice in moves]
+        ranked = sorted(((self._bound(c, k + 1), i, c) for i, c in enumerate(children)
+                         if self._viable(c, k + 1)), key=lambda t: (t[0], t[1]))
+        for _f, _i, child in ranked[:BRANCH]:
+            if self.evaluations >= self._stop:
+                return
+            self._search(child)
+
+    def _worst(self) -> float:
+        if len(self._best) < KEEP:
+            return float("inf")
+        return -self._best[0][0]
+
+    def _leaf(self, node: _Node) -> None:
+        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
+        penalty = node.penalty + WHITE * left
+        self._leaves += 1
+        item = (-penalty, -self._leaves, node.placed)
+        if len(self._best) < KEEP:
+            heapq.heappush(self._best, item)
+        elif penalty < -self._best[0][0]:
+            heapq.heapreplace(self._best, item)
+
+    def _beam(self) -> list[tuple[float, tuple[Choice, ...]]]:
+        """A beam search over the stories in priority order: every partial layout in the
+        beam gets each story's moves; of the children, one per skyline (and headline cap)
+        survives, the best BEAM of those by penalty plus the white they must leave go on.
+        Layouts the budget cuts short are finished greedily, so there is always one."""
+        self._stop = self.evaluations + self.budget // 2
+        beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
+        for k in range(len(self.stories)):
+            children: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
+            order = 0
+            for node in beam:
+                moves = self._moves(node, k)
+                if self.evaluations > self._stop:
+                    moves = moves[:1]
+                if not moves:  # no room left: this story and the rest are overset whole
+                    child = _Node(node.heights, node.placed, node.penalty + MISSING)
+                    moves_children = [child]
+                else:
+                    moves_children = [self._child(node, cost, ch) for cost, ch in moves]
+                    viable = [c for c in moves_children if self._viable(c, k + 1)]
+                    moves_children = viable or moves_children
+                for child in moves_children:
+                    cap = min((c.size for c in child.placed), default=999.0)
+                    key = (child.heights, cap, len(child.placed))
+                    f = self._bound(child, k + 1)
+                    order += 1
+                    if key not in children or f < children[key][0] - 1e-9:
+                        children[key] = (f, order, child)
+            ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
+            beam, per_lead = [], {}  # type: ignore[var-annotated]
+            for _f, _o, n in ranked:  # keep many openings alive: a few per lead's shape
+                first = n.placed[0] if n.placed else None
+                lead = (first.shape.name, first.rect.col, first.rect.span) if first else None
+                if per_lead.get(lead, 0) < PER_LEAD and len(beam) < BEAM:
+                    per_lead[lead] = per_lead.get(lead, 0) + 1
+                    beam.append(n)
+        leaves = []
+        for node in beam:
+            left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights,
+                                                    strict=True))
+            leaves.append((node.penalty + WHITE * left, node.placed))
+        leaves.sort(key=lambda t: t[0])
+        return leaves[:KEEP]
+
+    def _viable(self, node: _Node, k: int) -> bool:
+        """Can story k go anywhere? It must start at the highest open point, so the
+        widest gap there must take its narrowest shape."""
+        if k >= len(self.stories):
+            return True
+        h, floor = node.heights, self.area.floor
+        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
+        if not open_cols:
+            return False
+        m = min(h[c] for c in open_cols)
+        widest = run = 0
+        for c in range(len(h)):
+            run = run + 1 if h[c] == m and h[c] < floor[c] else 0
+            widest = max(widest, run)
+        return widest >= self._min_span[k]
+
+    def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
+        heights = list(node.heights)
+        for c in range(choice.rect.col, choice.rect.right):
+            heights[c] = choice.rect.bottom
+        return _Node(self._settle(tuple(heights)), node.placed + (choice,), node.penalty + cost)
+
+    def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
+        """A column that reaches a blocked run continues below it."""
+        out = list(heights)
+        for c, runs in enumerate(self.area.blocked):
+            for t, b in runs:
+                if out[c] == t:
+                    out[c] = b
+        return tuple(out)
+
+    def _bound(self, node: _Node, k: int) -> float:
+        """Penalty so far plus the white the stories left cannot fill however big."""
+        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
+        left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
+            node.heights, self.area.floor, self.area.blocked, strict=True) for t, b in runs)
+        can, need = sum(self._max_area[k:]), sum(self._min_area[k:])
+        return node.penalty + WHITE * max(0, left - can) + OVERSET * max(0, need - left)
+
+    def _moves(self, node: _Node, k: int) -> list[tuple[float, Choice]]:
+        h = node.heights
+        floor = self.area.floor
+        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
+        if not open_cols:
+            return []
+        m = min(h[c] for c in open_cols)
+        segments: list[tuple[int, int]] = []
+        c = 0
+        while c < len(h):
+            if h[c] == m and h[c] < floor[c]:
+                start = c
+                while c < len(h) and h[c] == m and h[c] < floor[c]:
+                    c += 1
+                segments.append((start, c))
+            else:
+                c += 1
+        rest_span = min(self._min_span[k + 1:], default=0)
+        moves: list[tuple[float, Choice]] = []
+        for a, b in segments:
+            width = b - a
+            for shape in self.shapes[k]:
+                for w in shape.spans:
+                    if w > width:
+                        continue
+                    gap = width - w
+                    if gap and (not rest_span or gap < rest_span):
+                        continue  # a sliver no story left could fill
+                    for col in sorted({a, b - w}):
+                        moves += self._depths(node, k, shape, col, w, m)
+        moves.sort(key=lambda t: (t[0], t[1].rect.col, t[1].rect.depth, t[1].shape.name))
+        return moves
+
+    def _limit(self, col: int, w: int, m: int) -> int:
+        """How deep a rectangle at row m over columns col..col+w may go."""
+        deepest = []
+        for c in range(col, col + w):
+            below = [t for t, _b in self.area.blocked[c] if t >= m]
+            deepest.append(min([self.area.floor[c], *below]))
+        return min(deepest) - m
+
+    def _depths(self, node: _Node, k: int, shape: Shape, col: int, w: int,
+                m: int) -> list[tuple[float, Choice]]:
+        limit = self._limit(col, w, m)
+        if limit <= 0:
+            return []
+        cap, tomb_with = self._cap(node, k, col, w, m)
+        prof = self.profile(k, shape, w, cap)
+        if prof is None:
+            return []
+        floor_here = m + limit >= self.area.foot
+        wanted = self._wanted(node, k, shape, w, m, limit, prof, cap, floor_here)
+        out = []
+        for d in sorted(wanted, reverse=True):
+            if not (shape.min_depth <= d <= min(limit, shape.max_depth)):
+                continue
+            rule = not (floor_here and d == limit)
+            usable = d - (1 if rule else 0)
+            if usable < prof.dmin and d != limit:
+                continue
+            out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
+                                    cap, tomb_with))
+            self.evaluations += 1
+        return out
+
+    def _wanted(self, node: _Node, k: int, shape: Shape, w: int, m: int, limit: int,
+                prof: Profile, cap: float, floor_here: bool) -> set[int]:
+        """Depths worth trying: down to what stops it, level with a neighbour's foot, the
+        story's own least, natural and most, a few between, and what leaves room for one
+        of the next stories below it."""
+        wanted = {limit}
+        wanted.update(other - m for other in set(node.heights) if m < other < m + limit)
+        wanted.update(d + 1 for d in (prof.dmin, prof.dnat, prof.dmax))
+        lo, hi = max(shape.min_depth, prof.dmin + 1), min(limit, shape.max_depth, prof.dmax + 1)
+        # Every depth for the lead (it sets where the page's tiers break), a few for others.
+        wanted.update(range(lo, hi + 1, 1 if k == 0 else max(1, (hi - lo) // STEPS)))
+        for j in range(k + 1, min(len(self.stories), k + 4)):
+            for s2 in self.shapes[j]:
+                p2 = self.profile(j, s2, w, cap) if w in s2.spans else None
+                if p2 is not None:
+                    wanted.add(limit - p2.dnat - (0 if floor_here else 1))
+        return wanted
+
+    def _cap(self, node: _Node, k: int, col: int, w: int, m: int) -> tuple[float, float]:
+        """The largest headline story k may take here: no larger than any story ranked
+        above it, and clearly smaller than a neighbour whose headline is at its height."""
+        cap = min((p.size for p in node.placed), default=999.0)
+        beside = 0.0
+        mine = m + self._kicker(k)
+        for p in node.placed:
+            r = p.rect
+            touching = r.right == col or col + w == r.col
+            if touching and abs(r.top + self._kicker(p.index) - mine) < TOMB_ROWS:
+                beside = max(beside, p.size)
+        if beside:
+            cap = min(cap, float(int(beside * TOMB_CAP)))
+        return cap, beside
+
+    def _kicker(self, k: int) -> int:
+        """Grid lines a story's kicker puts above its headline."""
+        return 1 if self.stories[k].kicker else 0
+
+    def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
+                prof: Profile, cap: float, beside: float) -> tuple[float, Choice]:
+        columns = shape.columns or rect.span
+        white = max(0, usable - prof.dmax) * rect.span
+        overset = max(0, prof.dmin - usable) * columns
+        shrunk = max(0, prof.dnat - usable)
+        terms = [("white", WHITE * white), ("overset", OVERSET * overset),
+                 ("shrunk", SHRUNK * shrunk)]
+        size = self._size_at(k, shape, rect.span, cap, usable, prof)
+        if size > cap + 0.01:
+            terms.append(("hierarchy", HIERARCHY))
+        if beside and size / beside > TOMB_RATIO:
+            terms.append(("tombstone", TOMBSTONE))
+        if prof.photo and self._stacked(node, rect):
+            terms.append(("stacked_photos", STACKED))
+        if k == 0 and rect.col > self.area.left:
+            terms.append(("lead_not_left", LEAD_LEFT))
+        ragged = self._steps(node.heights, rect) - self._steps(node.heights, None)
+        if ragged > 0:
+            terms.append(("ragged", RAGGED * ragged))
+        wider = max((rect.span - p.rect.span for p in node.placed), default=0)
+        if wider > 0:
+            terms.append(("bigger_than_higher", BIGGER * wider))
+        cost = sum(v for _n, v in terms)
+        return cost, Choice(k, shape, rect, rule, cap, size, white, overset, shrunk,
+                            tuple((n, round(v, 2)) for n, v in terms if v))
+
+    def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
+        """Steps in the skyline of open columns (with `rect` placed): a modular page
+        keeps its story feet in line, so each new step is a little worse."""
+        h = list(heights)
+        if rect is not None:
+            for c in range(rect.col, rect.right):
+                h[c] = rect.bottom
+        open_h = [x for c, x in enumerate(h) if x < self.area.floor[c]]
+        return sum(1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
+
+    def _stacked(self, node: _Node, rect: Rect) -> bool:
+        """A photo story right under another photo story (the upper one too short to keep
+        the photos apart), or beside one at the same height."""
+        for p in node.placed:
+            if not self._has_photo(p):
+                continue
+            r = p.rect
+            overlap = r.col < rect.right and rect.col < r.right
+            if overlap and r.bottom == rect.top and r.depth < STACK_ROWS + (
+                    p.shape.photo.max_height / self.tpl.grid.baseline):
+                return True
+            if (r.right == rect.col or rect.right == r.col) and abs(r.top - rect.top) < 2:
+                return True
+        return False
+
+    def _has_photo(self, choice: Choice) -> bool:
+        return choice.shape.with_photo and bool(self.stories[choice.index].photos)
+
+    # -- the real thing ----------------------------------------------------------------------
+    def choose(self) -> AutoResult:
+        """Search, then compose the best few layouts for real and keep the best of them."""
+        found = self.run()
+        best: tuple[float, int, list[dict[str, object]], tuple[Choice, ...]] | None = None
+        for rank, (_model, choices) in enumerate(found):
+            real, explain = self._real(choices)
+            if best is None or real < best[0] - 1e-9:
+                best = (real, rank, explain, choices)
+        if best is None:
+            return AutoResult([], [], float("inf"), self.evaluations, 0)
+        real, _rank, explain, choices = best
+        slots = [(ch.index, self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule))
+                 for ch in choices]
+        return AutoResult(slots, list(choices), real, self.evaluations, len(found), explain)
+
+    def _real(self, choices: tuple[Choice, ...]) -> tuple[float, list[dict[str, object]]]:
+        """A layout's penalty from composing its stories: white and overset as set, and
+        hierarchy, tombstones and stacked photos measured as report.json measures them."""
+        done, elements, sets = [], [], []
+        for ch in choices:
+            slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
+            story = self.stories[ch.index]
+            r = self.composer.compose(story, region(self.tpl, slot))
+            lines = len([x for x in r.rows[r.placed:] if x.line is not None])
+            overset = lines or (ch.shape.columns or ch.rect.span) * bool(r.overflow)
+            done.append((ch, r, overset))
+            elements += r.elements
+            sets.append(Set(story.id, slot.name, "story", ch.rect.span,
+                            0 if r.overflow else r.underset, overset, r.headline_size))
+        covered = sum(ch.rect.span * ch.rect.depth for ch in choices)
+        uncovered = self.area.cells() - covered
+        q = page_quality(self.tpl, elements, sets, self.area.cells(), uncovered)
+        named = [(HIERARCHY, "hierarchy", q["hierarchy_violations"]),
+                 (TOMBSTONE, "tombstone", q["tombstones"]),
+                 (STACKED, "stacked_photos", q["stacked_photos"])]
+        penalty = WHITE * uncovered + MISSING * (len(self.stories) - len(choices))
+        explain = []
+        for ch, r, overset in done:
+            sid = self.stories[ch.index].id
+            terms = {"white": WHITE * (0 if r.overflow else r.underset) * ch.rect.span,
+                     "overset": OVERSET * overset}
+            if ch.index == 0 and ch.rect.col > self.area.left:
+                terms["lead_not_left"] = LEAD_LEFT
+            for weight, name, found in named:
+                hits = [f for f in found if _names(f, sid)]  # type: ignore[attr-defined]
+                if hits:
+                    terms[name] = weight * len(hits)
+            penalty += sum(terms.values())
+            explain.append({
+                "story": sid, "priority": ch.index + 1,
+                "shape": ch.shape.name, "col": ch.rect.col + 1, "span": ch.rect.span,
+                "top": ch.rect.top, "depth": ch.rect.depth,
+                "headline_size": r.headline_size, "headline_cap": ch.cap if ch.cap < 999
+                else None, "photo_rows": r.photo_rows,
+                "underset_lines": 0 if r.overflow else r.underset,
+                "why": {k: round(v, 2) for k, v in terms.items() if v},
+                "model": dict(ch.terms)})
+        # A breach between two stories was counted for each: once is its cost.
+        penalty -= sum(w * len(f) for w, _n, f in named)  # type: ignore[arg-type]
+        return penalty, explain
+
+
+def _names(finding: str, story: str) -> bool:
+    """Does a quality finding ("a and b (…)") name this story?"""
+    return any(word.strip("(),") == story for word in finding.split())

@@ -1,0 +1,225 @@
+"""Story shapes and auto pages (issue 13): template syntax and its errors, the sample's
+auto pages, pinned stories, and generated story sets a page can hold."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_template_errors import write_set
+
+from epaper.build import build_edition, load
+from epaper.errors import ContentError, TemplateError
+from epaper.layout.edition import EditionLayout
+from epaper.templates.loader import load_template_set
+
+sys.path.insert(0, str(ROOT / "bench"))
+from auto_sets import generate  # noqa: E402
+
+AUTO_PAGES = (3, 6, 7)  # of the sample
+TEXT_SHAPE = "  text:\n    span: [1, 2]\n    depth: [12, 90]\n"
+
+
+# -- template syntax -------------------------------------------------------------------------
+
+def test_broadsheet_declares_shapes_on_every_page():
+    tset = load_template_set(ROOT / "layouts" / "broadsheet.yaml")
+    for tpl in tset.pages:
+        names = [s.name for s in tpl.shapes]
+        assert names == ["lead", "lead-text", "picture", "picture-narrow", "text-wide", "text"]
+    lead = tset.page("inside").shape("lead")
+    assert lead.lead and lead.with_photo and lead.spans == (5, 6, 7, 8)
+    assert (lead.min_depth, lead.max_depth) == (34, 80)
+    assert lead.photo.min_height == 16 * 13 and lead.rules == ("columns",)
+
+
+@pytest.mark.parametrize("name, new, words, field", [
+    ("span-range", "  text:\n    span: [1, 9]\n    depth: [12, 90]\n",
+     ["out of range", "between 1 and 8"], "shapes.text.span.1"),
+    ("span-order", "  text:\n    span: [2, 1]\n    depth: [12, 90]\n", ["min above max"],
+     "shapes.text.span"),
+    ("depth-number", "  text:\n    span: [1, 2]\n    depth: 12\n", ["[min, max]"],
+     "shapes.text.depth"),
+    ("depth-range", "  text:\n    span: [1, 2]\n    depth: [0, 90]\n",
+     ["between 1 and 110"], "shapes.text.depth.0"),
+    ("unknown-key", "  text:\n    span: [1, 2]\n    depth: [12, 90]\n    size: 3\n",
+     ["unknown field 'size'"], "shapes.text.size"),
+    ("lead-word", "  text:\n    span: [1, 2]\n    depth: [12, 90]\n    lead: 1\n",
+     ["true or false"], "shapes.text.lead"),
+    ("rules", "  text:\n    span: [1, 2]\n    depth: [12, 90]\n    rules: [left]\n",
+     ["list of: columns"], "shapes.text.rules"),
+    ("photo-deeper",
+     "  text:\n    span: [1, 2]\n    depth: [12, 90]\n    photo: {height: [95, 99]}\n",
+     ["more than the slot's height"], "shapes.text.photo.height"),
+])
+def test_bad_shape_names_file_line_and_field(tmp_path, name, new, words, field):
+    path, line = write_set(tmp_path, TEXT_SHAPE, new)
+    with pytest.raises(TemplateError) as exc:
+        load_template_set(path)
+    err = exc.value
+    msg = str(err)
+    assert str(path) in msg and err.line == line and err.field == field, (msg, line)
+    for w in words:
+        assert w in msg, msg
+
+
+def test_free_area_out_of_the_type_area_is_refused(tmp_path):
+    path, line = write_set(tmp_path, "  inside:\n    slots:\n",
+                           "  inside:\n    free: {top: 2, height: 120}\n    slots:\n")
+    with pytest.raises(TemplateError) as exc:
+        load_template_set(path)
+    assert exc.value.field == "pages.inside.free.height" and exc.value.line == line
+    assert "between 1 and 108" in str(exc.value)
+
+
+# -- edition errors ---------------------------------------------------------------------------
+
+def _edit(edition: Path, old: str, new: str) -> None:
+    ed = edition / "edition.yaml"
+    text = ed.read_text(encoding="utf-8")
+    assert old in text
+    ed.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("    section: \"দেশ\"", "    section: \"দেশ\"\n    auto: 1",
+     ["auto is true", "pages[0].auto"]),
+    ("- stories/second.md", "- {file: stories/second.md, shape: text}",
+     ["shape: is for stories on an auto page"]),
+    ("    section: \"দেশ\"\n    stories:\n      - {file: stories/first.md, slot: top}",
+     "    section: \"দেশ\"\n    auto: true\n    stories:\n      - {file: stories/first.md, "
+     "shape: column}", ["no shape 'column'", "shapes: lead, lead-text"]),
+    ("    section: \"দেশ\"\n    stories:\n      - {file: stories/first.md, slot: top}",
+     "    section: \"দেশ\"\n    auto: true\n    stories:\n      - {file: stories/first.md, "
+     "continue: {page: 2}}", ["continues on another page needs a slot"]),
+    ("layout: broadsheet", "layout: tabloid",
+     ["declares no shapes", "README: Story shapes"]),
+])
+def test_bad_auto_page_entries_are_refused(make_edition, old, new, words):
+    if "tabloid" in new:
+        _edit(make_edition, "    section: \"দেশ\"", "    section: \"দেশ\"\n    auto: true")
+        _edit(make_edition, "slot: top", "slot: lead")
+        _edit(make_edition, "template: inside", "template: front")
+    _edit(make_edition, old, new)
+    if "continue" in new:
+        _edit(make_edition, "      - stories/second.md",
+              "      - stories/second.md\n  - template: inside\n    stories: []")
+    with pytest.raises(ContentError) as exc:
+        load(make_edition)
+    for w in words:
+        assert w in str(exc.value), str(exc.value)
+    assert str(make_edition / "edition.yaml") in str(exc.value)
+
+
+# -- the sample's auto pages ------------------------------------------------------------------
+
+def test_sample_auto_pages_are_filled_and_keep_the_conventions(sample_report):
+    pages = {p["number"]: p for p in sample_report["pages"]}
+    assert [n for n, p in pages.items() if p["auto"]] == list(AUTO_PAGES)
+    for n in AUTO_PAGES:
+        q = pages[n]["quality"]
+        assert q["fill_ratio"] >= 0.97, (n, q)
+        assert q["overset_lines"] == 0 and q["tombstones"] == [], (n, q)
+        assert q["hierarchy_violations"] == [], (n, q)
+
+
+def test_layout_json_explains_each_auto_story(sample_layout):
+    for n in AUTO_PAGES:
+        page = sample_layout["pages"][n - 1]
+        auto = page["auto"]
+        assert auto["evaluations"] > 0 and auto["layouts_composed"] >= 1
+        first = auto["stories"][0]
+        assert first["priority"] == 1 and first["shape"] in ("lead", "lead-text")
+        assert first["top"] == 2  # the lead takes the top of the free area
+        sizes = [s["headline_size"] for s in auto["stories"]]
+        assert sizes[0] == max(sizes)  # and the biggest headline
+        for s in auto["stories"]:
+            assert {"story", "shape", "col", "span", "top", "depth", "why", "model"} <= set(s)
+            heads = [e for e in page["elements"] if e["story"] == s["story"]
+                     and e["role"] == "headline"]
+            assert heads and all(e["slot"] == f"{s['shape']}-{s['priority']}" for e in heads)
+
+
+def test_auto_page_keeps_its_ad_where_the_plan_puts_it(sample_layout):
+    page = sample_layout["pages"][2]
+    (ad,) = [e for e in page["elements"] if e["role"] == "ad"]
+    assert ad["image"]["file"] == "ads/epaper-subscription.jpg"
+    rows = [(s["col"], s["top"], s["span"], s["depth"]) for s in page["auto"]["stories"]]
+    for col, top, span, depth in rows:  # the ad holds columns 5-8 from grid line 87
+        assert not (col + span > 5 and top + depth > 87), (col, top, span, depth)
+
+
+# -- pinned stories, generated sets -----------------------------------------------------------
+
+def _auto_page(folder: Path) -> tuple[dict, object]:
+    loaded = load(folder)
+    frames, log = EditionLayout(loaded.edition, loaded.templates, loaded.fonts).run()
+    return log.pages[1], log
+
+
+@pytest.fixture(scope="module")
+def solvable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("auto") / "set", seed=10)
+
+
+def test_generated_set_fills_its_page_without_overset_or_tombstones(solvable):
+    auto, log = _auto_page(solvable)
+    q = log.quality[1]
+    assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+    rects = [(s["col"], s["top"], s["col"] + s["span"], s["top"] + s["depth"])
+             for s in auto["stories"]]
+    assert len(rects) == len(json.loads((solvable / "tiling.json").read_text()))
+    for a, b in itertools.combinations(rects, 2):
+        assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    for x0, y0, x1, y1 in rects:
+        assert 1 <= x0 and x1 <= 9 and 2 <= y0 and y1 <= 110
+
+
+def test_auto_layout_is_the_same_every_time(solvable):
+    first, _ = _auto_page(solvable)
+    again, _ = _auto_page(solvable)
+    assert first == again
+
+
+def test_pinned_slot_and_shape_are_kept_and_the_rest_laid_out_around(solvable, tmp_path):
+    import shutil
+
+    folder = tmp_path / "pinned"
+    shutil.copytree(solvable, folder)
+    ed = folder / "edition.yaml"
+    text = ed.read_text(encoding="utf-8")
+    text = text.replace("      - stories/s1.md", "      - {file: stories/s1.md, slot: side}")
+    last = sorted((folder / "stories").glob("*.md"))[-1].stem
+    text = text.replace(f"      - stories/{last}.md",
+                        f"      - {{file: stories/{last}.md, shape: text}}")
+    ed.write_text(text, encoding="utf-8")
+    auto, log = _auto_page(folder)
+    assert log.stories["s1"].slots == ["side"]
+    shapes = {s["story"]: s for s in auto["stories"]}
+    assert "s1" not in shapes and shapes[last]["shape"] == "text"
+    # `side` of `inside` is columns 6-8, grid lines 2-52: no auto story enters it.
+    for s in auto["stories"]:
+        assert not (s["col"] + s["span"] > 6 and s["top"] < 52), s
+
+
+def test_build_writes_quality_and_explanation_for_an_auto_page(solvable, tmp_path):
+    result = build_edition(solvable, tmp_path / "out", variants=("screen",))
+    page = result.report["pages"][0]
+    assert page["auto"] and page["quality"]["fill_ratio"] >= 0.97
+    layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    assert layout["pages"][0]["auto"]["stories"]
+
+
+def test_generated_sets_are_written_from_their_seed(tmp_path):
+    a = generate(tmp_path / "a", seed=4)
+    b = generate(tmp_path / "b", seed=4)
+    for path in sorted((a / "stories").glob("*.md")):
+        assert path.read_text(encoding="utf-8") == (b / "stories" / path.name).read_text(
+            encoding="utf-8")
+    assert textwrap.dedent((a / "tiling.json").read_text()) == (b / "tiling.json").read_text()
