@@ -137,7 +137,7 @@ def build_edition(edition_dir: str | Path, out_dir: str | Path, *, strict: bool 
     if unknown or not variants:
         raise EpaperError(f"unknown variant {unknown[0] if unknown else '(none)'!r}",
                           hint="variants: print, screen")
-    mode = {True: "fast", False: "off"}.get(preflight, preflight)  # type: ignore[call-overload]
+    mode = "fast" if preflight is True else "off" if preflight is False else preflight
     if mode not in ("fast", "full", "off"):
         raise EpaperError(f"unknown preflight mode {preflight!r}", hint="fast, full or off")
     check_apart(edition_dir, out_dir)

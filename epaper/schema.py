@@ -80,12 +80,17 @@ def edition_schema() -> Schema:
             "description": "the page (and slot) the rest of the story goes to"}
     story = {"anyOf": [{**NAME, "description": "a story file, relative to edition.yaml"},
                        _object({"file": NAME, "slot": {"anyOf": [NAME, {"type": "null"}]},
+                                "shape": {"anyOf": [NAME, {"type": "null"}],
+                                          "description": "on an auto page: the shape it "
+                                          "must take"},
                                 "continue": cont}, ("file",))]}
     ad = _object({"slot": NAME, "file": NAME}, ("slot", "file"))
     page = _object({"template": {"anyOf": [NAME, {"type": "number"}],
                                  "description": "a page template of the set"},
                     "section": OPTIONAL_TEXT, "stories": _list_of(story),
-                    "ads": _list_of(ad), "mono": {"type": "boolean"}}, ("template",))
+                    "ads": _list_of(ad), "mono": {"type": "boolean"},
+                    "auto": {"type": "boolean", "description": "lay the page out from the "
+                             "template's story shapes"}}, ("template",))
     assert set(page["properties"]) == ed.PAGE_KNOWN
     props: dict[str, Schema] = {
         "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date",
@@ -171,6 +176,34 @@ def _slot() -> Schema:
     return _object(props)
 
 
+def _span_range(unit: str) -> Schema:
+    return {"anyOf": [{"type": "integer", "minimum": 1},
+                      {"type": "array", "minItems": 2, "maxItems": 2,
+                       "items": {"type": "integer", "minimum": 1}}],
+            "description": f"{unit}: a number or [min, max]"}
+
+
+def _shape() -> Schema:
+    slot = _slot()["properties"]
+    props = {
+        "span": _span_range("grid columns"),
+        "depth": {"type": "array", "minItems": 2, "maxItems": 2,
+                  "items": {"type": "integer", "minimum": 1},
+                  "description": "[min, max] grid lines"},
+        "columns": _number(*tl.SLOT_COLUMNS, whole=True), "headline": slot["headline"],
+        "photo": {"anyOf": [slot["photo"], {"enum": ["none"]}, {"type": "null"}]},
+        "headline_style": TEXT, "lead": {"type": "boolean"},
+        "rules": {"type": ["array", "null"], "items": _choices(("columns",))},
+    }
+    assert set(props) == tl.SHAPE_KEYS
+    return _object(props)
+
+
+def _shapes() -> Schema:
+    return {"type": ["object", "null"], "additionalProperties": {"$ref": "#/$defs/shape"},
+            "description": "the shapes a story may take on an auto page"}
+
+
 def _page(template: bool) -> Schema:
     margins = _object({e: _length(*tl.MARGIN, "mm") for e in tl.EDGES})
     props: dict[str, Schema] = {
@@ -184,6 +217,10 @@ def _page(template: bool) -> Schema:
         props["slots"] = {"type": ["object", "null"],
                           "additionalProperties": {"anyOf": [{"$ref": "#/$defs/slot"},
                                                              {"type": "null"}]}}
+        props["shapes"] = _shapes()
+        free = {k: {"type": "integer", "minimum": 0 if k == "top" else 1}
+                for k in tl.FREE_KEYS}
+        props["free"] = _object(free, description="an auto page's free area, on the grid")
         assert set(props) == tl.PAGE_KEYS
     return _object(props)
 
@@ -210,11 +247,13 @@ def template_schema() -> Schema:
         "page": _page(template=False),
         "pages": {"type": ["object", "null"],
                   "additionalProperties": {"$ref": "#/$defs/page"}},
+        "shapes": _shapes(),
     }
     assert set(props) == tl.TOP_KEYS
     schema = _document("template", "An epaper template set (layouts/*.yaml)",
                        _object(props, ("styles",)))
-    schema["$defs"] = {"style": _style(), "slot": _slot(), "page": _page(template=True)}
+    schema["$defs"] = {"style": _style(), "slot": _slot(), "page": _page(template=True),
+                       "shape": _shape()}
     return schema
 
 

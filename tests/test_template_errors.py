@@ -327,7 +327,7 @@ def test_cli_refuses_fonts_yaml_that_is_a_list(make_edition, tmp_path):
 
 def test_template_errors_are_epaper_errors(make_edition, tmp_path):
     """A template or font error the loader raises is an EpaperError: the CLI catches it
-    as such and prints one line naming the file and line, exit 1 (anything else would
+    as such and prints one diagnostic naming the file and line, exit 1 (anything else would
     come out as "internal error")."""
     path, line = write_set(make_edition, BODY, BODY.replace("size: 9", "size: 0"))
     with pytest.raises(EpaperError):
@@ -335,10 +335,10 @@ def test_template_errors_are_epaper_errors(make_edition, tmp_path):
     _use_layout(make_edition)
     result = CliRunner().invoke(main, ["build", str(make_edition), "-o", str(tmp_path / "a")])
     assert result.exit_code == 1, result.output
-    # Progress lines (indented) may come first; the error is one line of its own.
-    errors = [line for line in result.stderr.splitlines() if not line.startswith("  ")]
-    assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr
-    assert errors[0].startswith(f"error: {path}:{line}: "), result.stderr
+    # One diagnostic, at the file and line (progress lines may come before it).
+    errors = diagnostics(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"{path}:{line}:") and ": error: " in errors[0], errors[0]
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
     fonts = tmp_path / "fonts"
@@ -349,7 +349,6 @@ def test_template_errors_are_epaper_errors(make_edition, tmp_path):
         FontBook(fonts)
     result = CliRunner().invoke(main, ["build", str(make_edition), "-o", str(tmp_path / "b")])
     assert result.exit_code == 1, result.output
-    # Progress lines (indented) may come first; the error is one line of its own.
-    errors = [line for line in result.stderr.splitlines() if not line.startswith("  ")]
-    assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr
-    assert errors[0].startswith(f"error: {fonts / 'fonts.yaml'}:1: "), result.stderr
+    errors = diagnostics(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"{fonts / 'fonts.yaml'}:1:") and ": error: " in errors[0]
