@@ -219,7 +219,7 @@ def _page(template: bool) -> Schema:
                                                              {"type": "null"}]}}
         props["shapes"] = _shapes()
         free = {k: {"type": "integer", "minimum": 0 if k == "top" else 1}
-                for k in tl.FREE_KEYS}
+                for k in sorted(tl.FREE_KEYS)}
         props["free"] = _object(free, description="an auto page's free area, on the grid")
         assert set(props) == tl.PAGE_KEYS
     return _object(props)

@@ -536,17 +536,34 @@ def test_build_many_builds_each_and_a_failing_edition_fails_alone(three, tmp_pat
 
 
 def test_build_many_on_a_dask_cluster_gives_the_same_files(three, tmp_path):
-    distributed = pytest.importorskip("distributed")
-    from epaper.many import build_many
-
+    """The same tasks on a Dask LocalCluster (its own processes, loading the editions
+    themselves) make the same files as a build here. Run in a process of its own: a
+    cluster's event loop and another test's leftovers (a browser's) do not mix."""
+    pytest.importorskip("distributed")
     editions = _three_more(three, tmp_path)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        outcomes = build_many(editions, tmp_path / "dask", client=client,
-                              variants=("print", "screen"))
-    assert [o.ok for o in outcomes] == [True, True, False]
-    assert "second.md" in outcomes[2].error
+    script = textwrap.dedent("""
+        import json, sys
+        from pathlib import Path
+        import distributed
+        from epaper.many import build_many
+
+        if __name__ == "__main__":
+            editions, root = [Path(p) for p in sys.argv[2:]], Path(sys.argv[1])
+            with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                          processes=True, dashboard_address=None) as cluster, \\
+                    distributed.Client(cluster) as client:
+                outcomes = build_many(editions, root, client=client,
+                                      variants=("print", "screen"))
+            print(json.dumps([[o.ok, o.error] for o in outcomes]))
+        """)
+    (tmp_path / "cluster.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(tmp_path / "cluster.py"), str(tmp_path / "dask"),
+                           *map(str, editions)], capture_output=True, text=True, timeout=600,
+                          env=SHORT, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    outcomes = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [ok for ok, _e in outcomes] == [True, True, False]
+    assert "second.md" in outcomes[2][1]
     for ed in editions[:2]:
         local = tmp_path / f"local-{ed.name}"
         build_edition(ed, local, variants=("print", "screen"), cache=False)
