@@ -261,7 +261,8 @@ class WordMaker:
                 scale = font.size / face.upem
                 glyphs = []
                 for g in shaped.glyphs:
-                    glyphs.append(Glyph(g.gid, pen + g.x_offset * scale, g.y_offset * scale))
+                    glyphs.append(Glyph(g.gid, pen + g.x_offset * scale, g.y_offset * scale,
+                                        g.text))
                     pen += g.advance * scale
                 runs.append(GlyphRun(face.key, font.size, tuple(glyphs)))
         text = "".join(p[0] for p in pieces)
