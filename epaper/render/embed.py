@@ -1,8 +1,11 @@
 """Embed a TrueType font in a ReportLab document as one subset Type0 (CID) font.
 
 ReportLab's own TTFont splits a font into 256-code simple fonts and maps conjunct glyphs
-to private-use code points; we draw glyph ids (Identity-H) instead, so one font object
-per face holds every glyph, and `ActualText` spans carry the real text.
+to private-use code points. We give each (glyph, text it shows, width) that a document
+draws a code of its own (CIDs numbered as first drawn, CIDToGIDMap to the glyph), so the
+ToUnicode map gives every glyph its characters — a conjunct its letters, the same space
+glyph U+0020 between words and U+200C where it stands for a ZWNJ — and a word space can
+be one space glyph as wide as the gap.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ class FontMetrics:
         tt = TTFont(path)
         self.upem = tt["head"].unitsPerEm
         scale = 1000.0 / self.upem
-        self.advances = [round(tt["hmtx"][g][0] * scale) for g in tt.getGlyphOrder()]
+        # Advances in PDF glyph space (1000 to the em), unrounded: a font whose em is not
+        # 1000 units (Lohit Bengali: 769) would otherwise drift from HarfBuzz's positions
+        # by a rounding error a glyph, and every glyph would need its own correction.
+        self.advances = [round(tt["hmtx"][g][0] * scale, 3) for g in tt.getGlyphOrder()]
         head, os2, post = tt["head"], tt["OS/2"], tt["post"]
         self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
         self.ascent = round(os2.sTypoAscender * scale)
@@ -37,10 +43,12 @@ class FontMetrics:
         # ToUnicode map for readers that ignore ActualText (pdfminer, PDFBox).
         order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
         self.unicode: dict[int, str] = {}
-        for cp, name in sorted((tt.getBestCmap() or {}).items(), reverse=True):
+        cmap = tt.getBestCmap() or {}
+        for cp, name in sorted(cmap.items(), reverse=True):
             gid = order.get(name)
-            if gid is not None and cp > 0x20 and not 0xE000 <= cp <= 0xF8FF:
+            if gid is not None and cp >= 0x20 and not 0xE000 <= cp <= 0xF8FF:
                 self.unicode[gid] = chr(cp)  # the lowest code point wins (sorted reverse)
+        self.space = order.get(cmap.get(0x20, ""))  # the glyph drawn for word spaces
         tt.close()
         self.data = path.read_bytes()
 
@@ -82,8 +90,15 @@ def _subset(data: bytes, gids: frozenset[int]) -> bytes:
     return out.getvalue()
 
 
+# A word space is drawn as one space glyph as wide as the gap, to this step (of 1000
+# units to the em): what is left of the gap is far below any extractor's word-break
+# threshold (0.1 em and more), so none adds a space of its own beside ours.
+SPACE_STEP = 20.0
+
+
 class EmbeddedFont:
-    """One face in one document: collects the glyphs drawn, writes the font when saved."""
+    """One face in one document: gives out codes for the glyphs drawn, writes the font
+    when saved."""
 
     def __init__(self, metrics: FontMetrics, internal_name: str, cache: SubsetCache,
                  edition: frozenset[int] | None = None) -> None:
@@ -92,6 +107,31 @@ class EmbeddedFont:
         self.used: set[int] = set()
         self.cache = cache
         self.edition = edition  # embed this (wider) subset if the page's glyphs are in it
+        # CID -> (glyph id, text, width); CID 0 is .notdef.
+        self._cids: list[tuple[int, str, float]] = [(0, "", metrics.advances[0])]
+        self._codes: dict[tuple[int, str, float], int] = {}
+
+    def code(self, gid: int, text: str, width: float | None = None) -> int:
+        """The CID that draws glyph `gid`, reads as `text` and advances `width` (1000 to
+        the em; the glyph's own advance by default)."""
+        key = (gid, text, self.metrics.advances[gid] if width is None else width)
+        found = self._codes.get(key)
+        if found is None:
+            found = self._codes[key] = len(self._cids)
+            self._cids.append(key)
+            self.used.add(gid)
+        return found
+
+    def width(self, cid: int) -> float:
+        return self._cids[cid][2]
+
+    def space(self, gap: float) -> int | None:
+        """A space glyph (read as U+0020) for a gap of `gap` units, or None if the font
+        has no space glyph."""
+        if self.metrics.space is None:
+            return None
+        width = max(SPACE_STEP, round(gap / SPACE_STEP) * SPACE_STEP)
+        return self.code(self.metrics.space, " ", width)
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - ReportLab's hook
         m = self.metrics
@@ -118,9 +158,9 @@ class EmbeddedFont:
             "StemV": 80,
             "FontFile2": doc.Reference(font_file, f"epaperFontFile:{self.name}"),
         })
-        widths: list[object] = []
-        for gid in sorted(gids):
-            widths.extend([gid, pdfdoc.PDFArray([m.advances[gid]])])
+        cid_to_gid = pdfdoc.PDFStream()
+        cid_to_gid.content = b"".join(g.to_bytes(2, "big") for g, _t, _w in self._cids)
+        cid_to_gid.filters = [pdfdoc.PDFZCompress]
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("CIDFontType2"),
@@ -132,8 +172,8 @@ class EmbeddedFont:
             }),
             "FontDescriptor": doc.Reference(descriptor, f"epaperFontDescriptor:{self.name}"),
             "DW": 0,
-            "W": pdfdoc.PDFArray(widths),
-            "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+            "W": pdfdoc.PDFArray([0, pdfdoc.PDFArray([_width(w) for _g, _t, w in self._cids])]),
+            "CIDToGIDMap": doc.Reference(cid_to_gid, f"epaperCIDToGIDMap:{self.name}"),
         })
         font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
@@ -145,14 +185,19 @@ class EmbeddedFont:
         })
         to_unicode = pdfdoc.PDFStream()
         to_unicode.content = _to_unicode_cmap(
-            {g: m.unicode[g] for g in sorted(gids) if g in m.unicode}).encode("ascii")
+            {cid: text for cid, (_g, text, _w) in enumerate(self._cids) if text}
+        ).encode("ascii")
         to_unicode.filters = [pdfdoc.PDFZCompress]
         font.dict["ToUnicode"] = doc.Reference(to_unicode, f"epaperToUnicode:{self.name}")
         doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)
 
 
+def _width(w: float) -> int | float:
+    return int(w) if w == int(w) else w
+
+
 def _to_unicode_cmap(mapping: dict[int, str]) -> str:
-    """A ToUnicode CMap for Identity-H glyph ids (bfchar entries, 100 to a block)."""
+    """A ToUnicode CMap for 2-byte CIDs (bfchar entries, 100 to a block)."""
     head = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
             "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"

@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab import rl_config
@@ -22,6 +22,7 @@ from epaper.model.frame import Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.embed import EmbeddedFont, FontMetrics, SubsetCache
 from epaper.render.images import PreparedImage, image_key
+from epaper.render.textlayer import Drawn, group_text, groups, segments
 
 # ReportLab's one process-wide setting that matters to us: streams are ASCII85-encoded in
 # pure Python by default (a third of a second per edition, and 25 % larger files).
@@ -81,13 +82,58 @@ def _rgb(color: CMYK, stroke: bool = False) -> str:
     return " ".join(_num((1 - v) * (1 - k)) for v in (c, m, y)) + " " + op
 
 
-class _Pen:
-    """Where the PDF's own glyph advances leave the next glyph inside a text object."""
+class _Content:
+    """Text operators of one text object. Glyphs run on in one TJ array while the font,
+    the baseline and marked content stay the same; a gap from where the font's own
+    advances leave the pen is a TJ number, so positions are not repeated glyph by glyph."""
 
     def __init__(self) -> None:
-        self.x: float | None = None
+        self.ops: list[str] = []
+        self._tj: list[str] = []
+        self.x: float | None = None  # None: the next glyph starts with a Tm
         self.y = 0.0
-        self.font: tuple[str, float] | None = None
+        self.font: EmbeddedFont | None = None
+        self.size = 0.0
+
+    def op(self, text: str) -> None:
+        self._flush()
+        self.ops.append(text)
+
+    def _flush(self) -> None:
+        if self._tj:
+            self.ops.append("[" + "".join(self._tj) + "] TJ")
+            self._tj = []
+
+    def glyph(self, font: EmbeddedFont, size: float, cid: int, x: float, y: float) -> None:
+        if font is not self.font or size != self.size:
+            self.op(f"/{font.name} {_num(size)} Tf")
+            self.font, self.size = font, size
+        if self.x is None or abs(y - self.y) > 1e-4:
+            self.op(f"1 0 0 1 {_num(x, 2)} {_num(y, 2)} Tm")
+            self.y = y
+        elif abs(x - self.x) > 1e-4:
+            self._tj.append(_num(-(x - self.x) * 1000.0 / size, 1))
+        if self._tj and self._tj[-1].endswith(">"):
+            self._tj[-1] = self._tj[-1][:-1] + f"{cid:04X}>"
+        else:
+            self._tj.append(f"<{cid:04X}>")
+        self.x = x + font.width(cid) * size / 1000.0
+
+    def space(self, x1: float) -> None:
+        """A word space from the pen to x1: one space glyph of the current font, as wide
+        as the gap, so that no extractor adds a space of its own beside it. It starts at
+        the pen, not at the word's end: after a word ending in a mark drawn back over its
+        letter (মার্চে, কিছু) the gap an extractor measures starts there."""
+        font, x0 = self.font, self.x
+        if font is None or x0 is None or x1 <= x0:
+            return
+        cid = font.space((x1 - x0) * 1000.0 / self.size)
+        if cid is not None:
+            self.glyph(font, self.size, cid, x0, self.y)
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.ops)
 
 
 def _black_only(color: CMYK) -> CMYK:
@@ -216,10 +262,14 @@ class PdfWriter:
         code.append("Q")
         if self.sheet.print:
             b = self.sheet.bleed
+            # Marks and slug line are the sheet's, not the page's: artifacts to readers
+            # that know marked content (PDF 14.8.2.2), drawn after the page so that
+            # stream-order readers (pdfium) end the page's text with the slug line.
+            code.append("/Artifact BMC")
             code.append(self._marks(frame, m))
             code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
             code.append(self._text(slug, frame.height)[0])
-            code.append("Q")
+            code.append("Q EMC")
             c.setTrimBox((m, m, m + frame.width, m + frame.height))
             c.setBleedBox((m - b, m - b, m + frame.width + b, m + frame.height + b))
         else:
@@ -299,67 +349,62 @@ class PdfWriter:
 
     def _text(self, lines: Iterable[Line], page_h: float, carry: str = "",
               pass_on: bool = False) -> tuple[str, str]:
-        """One text object for a block of lines. Within a line the pen runs on from word
-        to word and each gap is a TJ adjustment, so a word costs its glyphs, one number
-        and its ActualText span: positions are not repeated word by word.
+        """One text object for a block of lines: glyphs with the characters they show
+        (ToUnicode), a space glyph between words, and ActualText where drawing order is
+        not reading order (see textlayer.py).
 
         `carry` is text the block before handed on (a compound's hyphen); `pass_on` says
         that the block drawn next continues this one, so its last line may hand on too.
         Returns the content and what is handed on."""
-        out: list[str] = []
+        out = _Content()
         color = None
         overprint = False
-        pen = _Pen()
         lines = list(lines)
         for n, line in enumerate(lines):
             if line.color != color:
                 color = line.color
                 if self._overprint(color) != overprint:
                     overprint = not overprint
-                    out.append(f"/{OVERPRINT_GS} gs" if overprint else "/EPknockout gs")
-                out.append(self._color(color))
+                    out.op(f"/{OVERPRINT_GS} gs" if overprint else "/EPknockout gs")
+                out.op(self._color(color))
             y = page_h - line.baseline
-            pen.x = None  # a new line starts with a Tm
-            groups = _groups(line)
-            for k, group in enumerate(groups):
-                text, carry = _span_text(group, k == len(groups) - 1, carry,
+            out.x = None  # a new line starts with a Tm
+            line_groups = groups(line)
+            for k, group in enumerate(line_groups):
+                text, carry = group_text(group, k == len(line_groups) - 1, carry,
                                          n < len(lines) - 1 or pass_on)
-                out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC")
-                for pw in group:
-                    for run in pw.word.runs:
-                        if run.glyphs:
-                            out.append(self._run(run, pw.x, y, pen))
-                out.append("EMC")
-        return ("q BT " + "\n".join(out) + " ET Q" if out else ""), carry
+                if k:
+                    out.space(group[0].x)
+                self._group(out, group, text, y)
+        return ("q BT " + out.text() + " ET Q" if out.ops else ""), carry
 
-    def _run(self, run, x0: float, y0: float, pen: _Pen) -> str:  # type: ignore[no-untyped-def]
-        font = self._font(run.font)
-        adv = font.metrics.advances
-        size = run.size
-        parts = []
-        if pen.font != (font.name, size):
-            parts.append(f"/{font.name} {_num(size)} Tf")
-            pen.font = (font.name, size)
-        tj: list[str] = []
-        for g in run.glyphs:
-            font.used.add(g.gid)
-            gx, gy = x0 + g.x, y0 + g.y
-            if pen.x is None or abs(gy - pen.y) > 1e-4:
-                if tj:
-                    parts.append("[" + "".join(tj) + "] TJ")
-                    tj = []
-                parts.append(f"1 0 0 1 {_num(gx, 2)} {_num(gy, 2)} Tm")
-                pen.y = gy
-            elif abs(gx - pen.x) > 1e-4:
-                tj.append(_num(-(gx - pen.x) * 1000.0 / size, 1))
-            if tj and tj[-1].endswith(">"):
-                tj[-1] = tj[-1][:-1] + f"{g.gid:04X}>"
-            else:
-                tj.append(f"<{g.gid:04X}>")
-            pen.x = gx + adv[g.gid] * size / 1000.0
-        if tj:
-            parts.append("[" + "".join(tj) + "] TJ")
-        return " ".join(parts)
+    def _group(self, out: _Content, group: list[PlacedWord], text: str, y: float) -> None:
+        """A word's glyphs, the stretches that need it under an ActualText span."""
+        drawn = [(self._font(run.font), run.size, g, pw.x + g.x)
+                 for pw in group for run in pw.word.runs for g in run.glyphs]
+        texts = [g.text or font.metrics.unicode.get(g.gid, "") for font, _s, g, _x in drawn]
+        seen: list[Drawn] = []
+        start = end = -1e9
+        before = None
+        for (font, size, g, x), t in zip(drawn, texts, strict=True):
+            advance = font.metrics.advances[g.gid] * size / 1000.0
+            level = abs(g.y) < 1e-6
+            seen.append(Drawn(t, level and advance > 0 and x >= start,
+                              x + advance >= end - 1e-3, before == (font, size, g.y)))
+            start, end, before = x, max(end, x + advance), (font, size, g.y)
+        if seen and group[-1].word.hyphen:
+            # pdfium takes a line-end hyphen for a soft one (and joins the word up) when it
+            # comes from an ActualText, or else only between ASCII letters: "ক্যানা-" or
+            # "মালিক-" drawn plain would come back as two words.
+            seen[-1] = replace(seen[-1], plain=False)
+        for seg in segments(seen, text):
+            if seg.actual is not None:
+                out.op(f"/Span <</ActualText {_actual_text(seg.actual)}>> BDC")
+            for i in range(seg.start, seg.end):
+                font, size, g, x = drawn[i]
+                out.glyph(font, size, font.code(g.gid, texts[i]), x, y + g.y)
+            if seg.actual is not None:
+                out.op("EMC")
 
     def save(self, path: Path, finish: Callable[[bytes], bytes] | None = None) -> None:
         """Write atomically: a temporary file in the same folder, then rename."""
@@ -377,36 +422,3 @@ class PdfWriter:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-
-
-def _groups(line: Line) -> list[list[PlacedWord]]:
-    """The line's words, a word broken into pieces that stayed on one line one group
-    again: pdfium puts a space between neighbouring spans."""
-    groups: list[list[PlacedWord]] = []
-    for pw in line.words:
-        if groups and groups[-1][-1].word.joined:
-            groups[-1].append(pw)
-        else:
-            groups.append([pw])
-    return groups
-
-
-def _span_text(group: list[PlacedWord], line_end: bool, carry: str, runs_on: bool
-               ) -> tuple[str, str]:
-    """The ActualText of one group, and what it hands on to the next line's first span.
-
-    The space after a word belongs to its ActualText: extractors then give back the
-    desk's spaces whatever the justified gap looks like. A line-end hyphen belongs to the
-    span: pdfium reports it as its soft-hyphen mark (U+FFFE), poppler joins the word back
-    up. But a compound broken after its own hyphen ("সর্দি-" / "কাশি") would lose that
-    hyphen the same way, as pdfium takes any hyphen-minus ending a line for a soft one:
-    its text goes to the next line (`runs_on`: there is one), where it is read back."""
-    tail = group[-1].word
-    text = carry + "".join(pw.word.text for pw in group)
-    if not line_end and not tail.joined:
-        text += " "
-    if tail.hyphen:
-        return text + "-", ""
-    if line_end and tail.joined and text.endswith("-") and runs_on:
-        return text[:-1], "-"
-    return text, ""
