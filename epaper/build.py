@@ -197,7 +197,11 @@ def _slug(ts: Typesetter, loaded: Loaded, frame: PageFrame, pages: int, variant:
     text = (f"{paper.name_en or paper.name}  {ed.date.isoformat()}  page {frame.number}/"
             f"{pages}  {frame.section}  {frame.template}  {variant}  epaper")
     style = loaded.templates.style("credit")
-    lines = ts.set(text, style, frame.width, "en", align="left")[:1]
+    # Flush right, clear of the crop mark at the trim's corner: poppler reads a line
+    # under the page's left columns between them and the next ones (inside a story),
+    # and one ending at the bottom right after everything above and left of it.
+    inset = 6.0
+    lines = ts.set(text, style, frame.width - inset, "en", align="right")[:1]
     return place(lines, 0.0, frame.height + bleed + style.size * 1.6, style.leading, style)
 
 
