@@ -118,6 +118,12 @@ class WordMaker:
         own = self.shaper.shape(face.key, " ").advance / face.upem
         return max(own, MIN_SPACE_EM) * font.size
 
+    def extent(self, font: Font) -> tuple[float, float]:
+        """How far the tallest and deepest common letters of the font's stack reach
+        above and below the baseline, in em (measured from the faces' outlines)."""
+        stack = self.fonts.stack(font.family, font.bold, font.italic)
+        return max(f.top for f in stack), -min(f.bottom for f in stack)
+
     def _prefer(self, font: Font) -> int:
         if font.lang == "bn":
             return 0
