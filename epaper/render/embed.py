@@ -116,6 +116,8 @@ class EmbeddedFont:
         # CID -> (glyph id, text, width); CID 0 is .notdef.
         self._cids: list[tuple[int, str, float]] = [(0, "", metrics.advances[0])]
         self._codes: dict[tuple[int, str, float], int] = {}
+        self.widths: list[float] = [metrics.advances[0]]  # by CID, 1000 to the em
+        self.codes: dict[tuple[int, str], int] = {}  # (gid, text) -> CID at its own advance
 
     def code(self, gid: int, text: str, width: float | None = None) -> int:
         """The CID that draws glyph `gid`, reads as `text` and advances `width` (1000 to
@@ -125,11 +127,11 @@ class EmbeddedFont:
         if found is None:
             found = self._codes[key] = len(self._cids)
             self._cids.append(key)
+            self.widths.append(key[2])
             self.used.add(gid)
+            if width is None:
+                self.codes[(gid, text)] = found
         return found
-
-    def width(self, cid: int) -> float:
-        return self._cids[cid][2]
 
     def space(self, gap: float) -> int | None:
         """A space glyph (read as U+0020) for a gap of `gap` units, or None if the font

@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab import rl_config
@@ -90,6 +90,7 @@ class _Content:
     def __init__(self) -> None:
         self.ops: list[str] = []
         self._tj: list[str] = []
+        self._hex: list[str] = []  # codes drawn since the last TJ number
         self.x: float | None = None  # None: the next glyph starts with a Tm
         self.y = 0.0
         self.font: EmbeddedFont | None = None
@@ -100,24 +101,36 @@ class _Content:
         self.ops.append(text)
 
     def _flush(self) -> None:
+        if self._hex:
+            self._tj.append("<" + "".join(self._hex) + ">")
+            self._hex = []
         if self._tj:
             self.ops.append("[" + "".join(self._tj) + "] TJ")
             self._tj = []
 
-    def glyph(self, font: EmbeddedFont, size: float, cid: int, x: float, y: float) -> None:
+    def run(self, font: EmbeddedFont, size: float, x0: float, y: float,
+            glyphs: Iterable[tuple[int, str, float]]) -> None:
+        """Glyphs (glyph id, characters, x from x0) of one font and size on one baseline."""
         if font is not self.font or size != self.size:
             self.op(f"/{font.name} {_num(size)} Tf")
             self.font, self.size = font, size
-        if self.x is None or abs(y - self.y) > 1e-4:
-            self.op(f"1 0 0 1 {_num(x, 2)} {_num(y, 2)} Tm")
-            self.y = y
-        elif abs(x - self.x) > 1e-4:
-            self._tj.append(_num(-(x - self.x) * 1000.0 / size, 1))
-        if self._tj and self._tj[-1].endswith(">"):
-            self._tj[-1] = self._tj[-1][:-1] + f"{cid:04X}>"
-        else:
-            self._tj.append(f"<{cid:04X}>")
-        self.x = x + font.width(cid) * size / 1000.0
+        widths, codes = font.widths, font.codes
+        scale = size / 1000.0
+        x = self.x
+        for gid, chars, dx in glyphs:
+            cid = codes.get((gid, chars)) or font.code(gid, chars)
+            gx = x0 + dx
+            if x is None or abs(y - self.y) > 1e-4:
+                self.op(f"1 0 0 1 {_num(gx, 2)} {_num(y, 2)} Tm")
+                self.y = y
+            elif abs(gx - x) > 1e-4:
+                if self._hex:
+                    self._tj.append("<" + "".join(self._hex) + ">")
+                    self._hex = []
+                self._tj.append(_num(-(gx - x) / scale, 1))
+            self._hex.append(f"{cid:04X}")
+            x = gx + widths[cid] * scale
+        self.x = x
 
     def space(self, x1: float) -> None:
         """A word space from the pen to x1: one space glyph of the current font, as wide
@@ -128,12 +141,69 @@ class _Content:
         if font is None or x0 is None or x1 <= x0:
             return
         cid = font.space((x1 - x0) * 1000.0 / self.size)
-        if cid is not None:
-            self.glyph(font, self.size, cid, x0, self.y)
+        if cid is not None:  # drawn where the pen is: no position of its own
+            self._hex.append(f"{cid:04X}")
+            self.x = x0 + font.widths[cid] * self.size / 1000.0
 
     def text(self) -> str:
         self._flush()
         return "\n".join(self.ops)
+
+
+# A word group as drawn: stretches of glyphs, each with its ActualText or None and its
+# runs of one face, size and baseline: (face, size, y, glyphs), a glyph (glyph id, its
+# characters, x), x and y from the group's origin.
+Run = tuple[str, float, float, tuple[tuple[int, str, float], ...]]
+Plan = tuple[tuple[str | None, tuple[Run, ...]], ...]
+
+
+def _plan(group: list[PlacedWord], text: str, metrics: Callable[[str], FontMetrics]) -> Plan:
+    """Which stretches of a word group's glyphs need an ActualText (textlayer.segments)."""
+    x0 = group[0].x
+    glyphs = []
+    seen: list[Drawn] = []
+    start = end = -1e9
+    before = None
+    for pw in group:
+        dx = pw.x - x0
+        for run in pw.word.runs:
+            m = metrics(run.font)
+            face, size, scale = run.font, run.size, run.size / 1000.0
+            for g in run.glyphs:
+                x = dx + g.x
+                chars = g.text or m.unicode.get(g.gid, "")
+                advance = m.advances[g.gid] * scale
+                place = (face, size, g.y)
+                seen.append(Drawn(chars, -1e-6 < g.y < 1e-6 and advance > 0 and x >= start,
+                                  x + advance >= end - 1e-3, place == before))
+                glyphs.append((face, size, g.gid, chars, x, g.y))
+                start, before = x, place
+                if x + advance > end:
+                    end = x + advance
+    hyphen = bool(seen) and group[-1].word.hyphen
+    if not hyphen and all(d.plain for d in seen) and "".join(d.text for d in seen) == text:
+        return ((None, _runs(glyphs)),)  # most words: every glyph reads as itself, in order
+    if hyphen:
+        # pdfium takes a line-end hyphen for a soft one (and joins the word up) when it
+        # comes from an ActualText, or else only between ASCII letters: "ক্যানা-" or
+        # "মালিক-" drawn plain would come back as two words.
+        seen[-1] = seen[-1]._replace(plain=False)
+    stretches: list[tuple[str | None, int, int]] = []
+    for seg in segments(seen, text):
+        if stretches and seg.actual is None and stretches[-1][0] is None:
+            stretches[-1] = (None, stretches[-1][1], seg.end)  # glyphs that read alone, one run
+        else:
+            stretches.append((seg.actual, seg.start, seg.end))
+    return tuple((actual, _runs(glyphs[a:b])) for actual, a, b in stretches)
+
+
+def _runs(glyphs: list[tuple[str, float, int, str, float, float]]) -> tuple[Run, ...]:
+    out: list[tuple[str, float, float, list[tuple[int, str, float]]]] = []
+    for face, size, gid, chars, dx, dy in glyphs:
+        if not out or out[-1][:3] != (face, size, dy):
+            out.append((face, size, dy, []))
+        out[-1][3].append((gid, chars, dx))
+    return tuple((face, size, dy, tuple(gl)) for face, size, dy, gl in out)
 
 
 def _black_only(color: CMYK) -> CMYK:
@@ -178,6 +248,9 @@ class PdfResources:
         # Glyphs the whole edition draws, per face: page files embed the same subset, so
         # each face is subset once per run instead of once per page.
         self.edition_glyphs: dict[str, frozenset[int]] = {}
+        # How each word group is drawn (see PdfWriter._group), with the group it was made
+        # for: its words stay alive, so the ids in the key are not reused.
+        self.plans: dict[tuple[object, ...], tuple[Plan, list[PlacedWord]]] = {}
 
     def remember(self, writer: PdfWriter) -> None:
         """Keep the glyph sets of a whole-edition document for the page documents."""
@@ -379,31 +452,20 @@ class PdfWriter:
         return ("q BT " + out.text() + " ET Q" if out.ops else ""), carry
 
     def _group(self, out: _Content, group: list[PlacedWord], text: str, y: float) -> None:
-        """A word's glyphs, the stretches that need it under an ActualText span."""
-        drawn = [(self._font(run.font), run.size, g, pw.x + g.x)
-                 for pw in group for run in pw.word.runs for g in run.glyphs]
-        texts = [g.text or font.metrics.unicode.get(g.gid, "") for font, _s, g, _x in drawn]
-        seen: list[Drawn] = []
-        start = end = -1e9
-        before = None
-        for (font, size, g, x), t in zip(drawn, texts, strict=True):
-            advance = font.metrics.advances[g.gid] * size / 1000.0
-            level = abs(g.y) < 1e-6
-            seen.append(Drawn(t, level and advance > 0 and x >= start,
-                              x + advance >= end - 1e-3, before == (font, size, g.y)))
-            start, end, before = x, max(end, x + advance), (font, size, g.y)
-        if seen and group[-1].word.hyphen:
-            # pdfium takes a line-end hyphen for a soft one (and joins the word up) when it
-            # comes from an ActualText, or else only between ASCII letters: "ক্যানা-" or
-            # "মালিক-" drawn plain would come back as two words.
-            seen[-1] = replace(seen[-1], plain=False)
-        for seg in segments(seen, text):
-            if seg.actual is not None:
-                out.op(f"/Span <</ActualText {_actual_text(seg.actual)}>> BDC")
-            for i in range(seg.start, seg.end):
-                font, size, g, x = drawn[i]
-                out.glyph(font, size, font.code(g.gid, texts[i]), x, y + g.y)
-            if seg.actual is not None:
+        """A word's glyphs, the stretches that need it under an ActualText span. The plan
+        is made once per run: the edition and its pages, print and screen, draw the same
+        words."""
+        key = (text, *(id(pw.word) for pw in group), *(pw.x - group[0].x for pw in group))
+        found = self.res.plans.get(key)
+        if found is None:
+            found = self.res.plans[key] = (_plan(group, text, self.res.metrics), group)
+        x0 = group[0].x
+        for actual, runs in found[0]:
+            if actual is not None:
+                out.op(f"/Span <</ActualText {_actual_text(actual)}>> BDC")
+            for face, size, dy, glyphs in runs:
+                out.run(self._font(face), size, x0, y + dy, glyphs)
+            if actual is not None:
                 out.op("EMC")
 
     def save(self, path: Path, finish: Callable[[bytes], bytes] | None = None) -> None:

@@ -11,13 +11,12 @@ stretch of glyphs that does not (কি is drawn ি ক) is covered by one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from epaper.model.frame import Line, PlacedWord
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """Glyphs `start`..`end` of a word group, and the ActualText that covers them (None:
     the glyphs' own characters are the text)."""
 
@@ -57,8 +56,7 @@ def group_text(group: list[PlacedWord], line_end: bool, carry: str, runs_on: boo
     return text, ""
 
 
-@dataclass(frozen=True)
-class Drawn:
+class Drawn(NamedTuple):
     """What the text layer needs to know of one glyph as drawn."""
 
     text: str  # the characters it shows
@@ -91,16 +89,20 @@ def segments(glyphs: list[Drawn], want: str) -> list[Segment]:
     cuts = [(0, 0)]  # (glyph index, length of `want` read before it)
     read = ""  # the characters of the glyphs since the last cut
     one = True  # the glyphs since the last cut are one text object
+    at = 0
+    n = len(glyphs)
     for i, g in enumerate(glyphs):
         one = one and (g.joined or not read)
         read += g.text
-        at = cuts[-1][1]
-        last = i + 1 == len(glyphs)
-        free = g.ahead and (last or glyphs[i + 1].plain) and (one or last)
+        last = i + 1 == n
+        if not (g.ahead and (last or glyphs[i + 1].plain) and (one or last)):
+            continue
         # In step again: the glyphs since the last cut show the next characters of
         # `want`, in some order (ে দ for দে).
-        if free and sorted(read) == sorted(want[at:at + len(read)]):
-            cuts.append((i + 1, at + len(read)))
+        ahead = want[at:at + len(read)]
+        if read == ahead or sorted(read) == sorted(ahead):
+            at += len(read)
+            cuts.append((i + 1, at))
             read, one = "", True
     if cuts[-1][0] != len(glyphs):
         cuts.append((len(glyphs), len(want)))

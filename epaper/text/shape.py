@@ -59,16 +59,24 @@ class Shaper:
     def _shape(font: hb.Font, text: str, script: str) -> Shaped:
         buf = _run(font, text, script, hb.BufferClusterLevel.MONOTONE_CHARACTERS)
         infos, positions = buf.glyph_infos, buf.glyph_positions
-        # The same text again at cluster level CHARACTERS: HarfBuzz then merges no
-        # clusters, so each glyph keeps the index of the character it came from (a
-        # pre-base vowel sign moved before its consonant, a reph moved after it) — what
-        # the text layer needs. The glyphs and positions are the same at both levels.
-        fine = [i.cluster for i in _run(font, text, script,
-                                        hb.BufferClusterLevel.CHARACTERS).glyph_infos]
         gids = [i.codepoint for i in infos]
         coarse = [i.cluster for i in infos]
-        texts = glyph_texts(text, fine if len(fine) == len(gids) else coarse, coarse, gids,
-                            font.get_nominal_glyph)
+        if len(set(coarse)) == len(coarse):
+            # One glyph a cluster: each shows its cluster's characters (a ligature all of
+            # them), as HarfBuzz merged nothing.
+            ends = coarse[1:] + [len(text)]
+            texts = [text[0 if k == 0 else c:e] for k, (c, e) in enumerate(zip(coarse, ends,
+                                                                                strict=True))]
+            _unswap(texts, gids, font.get_nominal_glyph)
+        else:
+            # The same text again at cluster level CHARACTERS: HarfBuzz then merges no
+            # clusters, so each glyph keeps the index of the character it came from (a
+            # pre-base vowel sign moved before its consonant, a reph moved after it).
+            # The glyphs and positions are the same at both levels.
+            fine = [i.cluster for i in _run(font, text, script,
+                                            hb.BufferClusterLevel.CHARACTERS).glyph_infos]
+            texts = glyph_texts(text, fine if len(fine) == len(gids) else coarse, coarse,
+                                gids, font.get_nominal_glyph)
         glyphs = tuple(
             ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset,
                         pos.y_offset, t)
