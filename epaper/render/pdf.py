@@ -161,25 +161,22 @@ def _plan(group: list[PlacedWord], text: str, metrics: Callable[[str], FontMetri
     """Which stretches of a word group's glyphs need an ActualText (textlayer.segments)."""
     x0 = group[0].x
     glyphs = []
-    seen: list[Drawn] = []
-    start = end = -1e9
-    before = None
     for pw in group:
         dx = pw.x - x0
         for run in pw.word.runs:
             m = metrics(run.font)
-            face, size, scale = run.font, run.size, run.size / 1000.0
+            scale = run.size / 1000.0
             for g in run.glyphs:
-                x = dx + g.x
-                chars = g.text or m.unicode.get(g.gid, "")
-                advance = m.advances[g.gid] * scale
-                place = (face, size, g.y)
-                seen.append(Drawn(chars, -1e-6 < g.y < 1e-6 and advance > 0 and x >= start,
-                                  x + advance >= end - 1e-3, place == before))
-                glyphs.append((face, size, g.gid, chars, x, g.y))
-                start, before = x, place
-                if x + advance > end:
-                    end = x + advance
+                glyphs.append((run.font, run.size, g.gid, g.text or m.unicode.get(g.gid, ""),
+                               dx + g.x, g.y, m.advances[g.gid] * scale))
+    seen: list[Drawn] = []
+    start = end = -1e9
+    before = None
+    for face, size, _gid, chars, x, y, advance in glyphs:
+        place = (face, size, y)
+        seen.append(Drawn(chars, -1e-6 < y < 1e-6 and advance > 0 and x >= start,
+                          x + advance >= end - 1e-3, place == before))
+        start, before, end = x, place, max(end, x + advance)
     hyphen = bool(seen) and group[-1].word.hyphen
     if not hyphen and all(d.plain for d in seen) and "".join(d.text for d in seen) == text:
         return ((None, _runs(glyphs)),)  # most words: every glyph reads as itself, in order
@@ -197,9 +194,9 @@ def _plan(group: list[PlacedWord], text: str, metrics: Callable[[str], FontMetri
     return tuple((actual, _runs(glyphs[a:b])) for actual, a, b in stretches)
 
 
-def _runs(glyphs: list[tuple[str, float, int, str, float, float]]) -> tuple[Run, ...]:
+def _runs(glyphs: list[tuple[str, float, int, str, float, float, float]]) -> tuple[Run, ...]:
     out: list[tuple[str, float, float, list[tuple[int, str, float]]]] = []
-    for face, size, gid, chars, dx, dy in glyphs:
+    for face, size, gid, chars, dx, dy, _advance in glyphs:
         if not out or out[-1][:3] != (face, size, dy):
             out.append((face, size, dy, []))
         out[-1][3].append((gid, chars, dx))

@@ -84,18 +84,24 @@ class _Outlines:
     """Ink extents of a face's letters, in em fractions (glyf or CFF outlines alike)."""
 
     def __init__(self, tt: TTFont, cmap: dict[int, str], upem: int) -> None:
-        self._glyphs = tt.getGlyphSet()
+        self._tt = tt
         self._cmap = cmap
         self._upem = upem
 
     def _bounds(self, chars: str) -> list[tuple[float, float]]:
+        names = [n for n in (self._cmap.get(ord(ch)) for ch in chars) if n is not None]
         out = []
-        for ch in chars:
-            name = self._cmap.get(ord(ch))
-            if name is None:
-                continue
-            pen = BoundsPen(self._glyphs)
-            self._glyphs[name].draw(pen)
+        if "glyf" in self._tt:  # TrueType: each glyph's header holds its box
+            glyf = self._tt["glyf"]
+            for name in names:
+                g = glyf[name]
+                if g.numberOfContours:
+                    out.append((g.yMin / self._upem, g.yMax / self._upem))
+            return out
+        glyphs = self._tt.getGlyphSet()
+        for name in names:
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
             if pen.bounds is not None:
                 out.append((pen.bounds[1] / self._upem, pen.bounds[3] / self._upem))
         return out

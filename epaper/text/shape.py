@@ -125,20 +125,21 @@ def glyph_texts(text: str, fine: list[int], coarse: list[int], gids: list[int],
     the glyph of ক), else after it (টি drawn as one glyph from ি moved before ট). Several
     glyphs from one character (ো drawn as ে … া) share its parts. A glyph HarfBuzz added
     (a dotted circle) gets ""."""
-    owned = sorted(set(fine))
-    first: dict[int, int] = {}
+    members: dict[int, list[int]] = {}  # fine cluster -> its glyphs
     for i, c in enumerate(fine):
-        first.setdefault(c, i)
+        members.setdefault(c, []).append(i)
+    owned = sorted(members)
+    first = {c: glyphs[0] for c, glyphs in members.items()}
     starts = sorted(set(coarse))
-    plain = {c for c in owned if fine.count(c) == 1 and c < len(text)
+    plain = {c for c in owned if len(members[c]) == 1 and c < len(text)
              and nominal(ord(text[c])) == gids[first[c]]}
     chunks: dict[int, str] = {c: "" for c in owned}
     for j, ch in enumerate(text):
         chunks[_owner(j, owned, first, coarse, starts, plain)] += ch
     texts = [""] * len(gids)
     for value, chunk in chunks.items():
-        members = [i for i, c in enumerate(fine) if c == value]
-        for i, share in zip(members, _share(chunk, [gids[i] for i in members], nominal),
+        mine = members[value]
+        for i, share in zip(mine, _share(chunk, [gids[i] for i in mine], nominal),
                             strict=True):
             texts[i] = share
     _unswap(texts, gids, nominal)
