@@ -95,6 +95,9 @@ class _Content:
         self.y = 0.0
         self.font: EmbeddedFont | None = None
         self.size = 0.0
+        # Horizontal glyph scale in force (PDF Tz / 100): advances and TJ numbers are in
+        # scaled text space. Font expansion (Line.scale) sets it with its Tz.
+        self.hscale = 1.0
 
     def op(self, text: str) -> None:
         self._flush()
@@ -115,7 +118,7 @@ class _Content:
             self.op(f"/{font.name} {_num(size)} Tf")
             self.font, self.size = font, size
         widths, codes = font.widths, font.codes
-        scale = size / 1000.0
+        scale = size / 1000.0 * self.hscale
         x = self.x
         for gid, chars, dx in glyphs:
             cid = codes.get((gid, chars)) or font.code(gid, chars)
@@ -140,10 +143,11 @@ class _Content:
         font, x0 = self.font, self.x
         if font is None or x0 is None or x1 <= x0:
             return
-        cid = font.space((x1 - x0) * 1000.0 / self.size)
+        scale = self.size / 1000.0 * self.hscale
+        cid = font.space((x1 - x0) / scale)
         if cid is not None:  # drawn where the pen is: no position of its own
             self._hex.append(f"{cid:04X}")
-            self.x = x0 + font.widths[cid] * self.size / 1000.0
+            self.x = x0 + font.widths[cid] * scale
 
     def text(self) -> str:
         self._flush()
