@@ -5,6 +5,7 @@ PDF's Tz and text layer, and a loose paragraph that loses its hole on the pixels
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -266,46 +267,73 @@ def _widths(font: pikepdf.Dictionary) -> dict[int, float]:
     return out
 
 
+def _gids(font: pikepdf.Dictionary) -> dict[int, int]:
+    """Code -> glyph id: the font's CIDToGIDMap (codes are the page's own)."""
+    m = font.DescendantFonts[0].CIDToGIDMap
+    if isinstance(m, pikepdf.Name):
+        return {}
+    data = m.read_bytes()
+    return {k // 2: int.from_bytes(data[k:k + 2], "big") for k in range(0, len(data), 2)}
+
+
+def _spaces(font: pikepdf.Dictionary) -> set[int]:
+    """Codes that read as a word space (ToUnicode): drawn between words, not in them."""
+    cmap = font.ToUnicode.read_bytes().decode("ascii")
+    return {int(code, 16) for code, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)
+            if text == "0020"}
+
+
 def drawn_glyphs(page: pikepdf.Page) -> list[tuple[int, float, float, float]]:
-    """(glyph id, x, y, horizontal scale) of every glyph the page draws, by following the
-    content stream as a PDF reader does: Tm places, the glyph advances from the font's
-    widths and the TJ adjustments move the pen, both times Tz."""
+    """(glyph id, x, y, horizontal scale) of every glyph the page draws but the word
+    spaces, by following the content stream as a PDF reader does: Tm places, the glyph
+    advances from the font's widths and the TJ adjustments move the pen, both times Tz."""
     fonts = page.Resources.Font
-    widths: dict[str, dict[int, float]] = {}
-    out = []
-    tz, saved, size, name, x, y = 1.0, [], 0.0, "", 0.0, 0.0
+    widths = {str(n): _widths(f) for n, f in fonts.items()}
+    gids = {str(n): _gids(f) for n, f in fonts.items()}
+    spaces = {str(n): _spaces(f) for n, f in fonts.items()}
+    out: list[tuple[int, float, float, float]] = []
+    state = {"tz": 1.0, "size": 0.0, "name": "", "x": 0.0, "y": 0.0}
+    saved: list[float] = []
     for operands, op in pikepdf.parse_content_stream(page):
         op = str(op)
         if op == "q":
-            saved.append(tz)
+            saved.append(state["tz"])
         elif op == "Q":
-            tz = saved.pop()
+            state["tz"] = saved.pop()
         elif op == "Tz":
-            tz = float(operands[0]) / 100
+            state["tz"] = float(operands[0]) / 100
         elif op == "Tf":
-            name, size = str(operands[0]), float(operands[1])
-            widths.setdefault(name, _widths(fonts[name]))
+            state["name"], state["size"] = str(operands[0]), float(operands[1])
         elif op == "Tm":
-            x, y = float(operands[4]), float(operands[5])
+            state["x"], state["y"] = float(operands[4]), float(operands[5])
         elif op in ("Tc", "Tw", "Td", "TD", "Tj", "'", '"'):
             raise AssertionError(f"{op} would move glyphs in ways this reader ignores")
         elif op == "TJ":
-            for part in operands[0]:
-                if isinstance(part, pikepdf.String):
-                    data = bytes(part)
-                    for k in range(0, len(data), 2):
-                        gid = int.from_bytes(data[k:k + 2], "big")
-                        out.append((gid, x, y, tz))
-                        x += widths[name][gid] / 1000 * size * tz
-                else:
-                    x -= float(part) / 1000 * size * tz
+            out += _shown(operands[0], state, widths, gids, spaces)
+    return out
+
+
+def _shown(parts, state, widths, gids, spaces):  # type: ignore[no-untyped-def]
+    """One TJ array's glyphs; the pen (state["x"]) moves on."""
+    name, size, tz = state["name"], state["size"], state["tz"]
+    out = []
+    for part in parts:
+        if isinstance(part, pikepdf.String):
+            data = bytes(part)
+            for k in range(0, len(data), 2):
+                code = int.from_bytes(data[k:k + 2], "big")
+                if code not in spaces[name]:
+                    out.append((gids[name].get(code, code), state["x"], state["y"], tz))
+                state["x"] += widths[name][code] / 1000 * size * tz
+        else:
+            state["x"] -= float(part) / 1000 * size * tz
     return out
 
 
 def laid_out_glyphs(frame: PageFrame) -> list[tuple[int, float, float, float]]:
     return [(g.gid, pw.x + line.scale * g.x, frame.height - line.baseline + g.y, line.scale)
             for el in frame.elements for line in el.lines for pw in line.words
-            for run in pw.word.runs for g in run.glyphs]
+            for run in pw.word.runs for g in run.glyphs if g.text != " "]
 
 
 def test_pdf_draws_every_glyph_where_the_layout_puts_it(loose_build):

@@ -1,4 +1,5 @@
-"""Golden and semantic shaping tests for Bengali, with every shipped Bengali face.
+"""Golden and semantic shaping tests for Bengali, with every shipped Bengali face (Noto
+Serif/Sans Bengali and Lohit Bengali: the semantic tests must hold for any design).
 
 The golden tests pin HarfBuzz's output for tests/shaping/bengali.txt exactly, so a HarfBuzz
 or font upgrade that changes Bengali shaping fails loudly. The semantic tests read only the
@@ -241,10 +242,15 @@ def test_zwj_after_ra_gives_ya_phala_not_reph(key: str) -> None:
 @pytest.mark.parametrize("key", FACE_IDS)
 @pytest.mark.parametrize("text", ["ক" + HASANTA, "ক" + HASANTA + ZWNJ + "ষ"])
 def test_hasanta_stays_visible(key: str, text: str) -> None:
-    # At the end of a word, or when ZWNJ stops the ka+ssa conjunct.
+    # At the end of a word, or when ZWNJ stops the ka+ssa conjunct. Fonts draw it as
+    # ka then the hasanta glyph (Noto), or as one ka-with-hasanta glyph (Lohit's
+    # kabeng_viramabeng): either way not as plain ka, and never joined to ssa.
     got = names(key, text)
-    assert cmap_glyph(key, HASANTA) in got, f"{text!r}: hasanta not drawn: {got}"
-    assert got[0] == cmap_glyph(key, "ক"), got
+    ka, hasanta = cmap_glyph(key, "ক"), cmap_glyph(key, HASANTA)
+    drawn = got[:2] == [ka, hasanta] or (got[0] not in (ka, hasanta) and hasanta not in got)
+    assert drawn, f"{text!r}: hasanta not drawn: {got}"
+    if ZWNJ in text:
+        assert got[-1] == cmap_glyph(key, "ষ"), f"{text!r}: ssa not drawn by itself: {got}"
 
 
 @pytest.mark.parametrize("key", FACE_IDS)

@@ -262,7 +262,8 @@ def test_bad_fonts_yaml_is_refused(tmp_path, text, line, says):
 
 
 def test_good_fonts_yaml_still_reads():
-    assert FontBook(ROOT / "fonts").families == ("serif", "headline", "sans", "serif-latin")
+    assert FontBook(ROOT / "fonts").families == ("serif", "headline", "sans", "serif-latin",
+                                                 "lohit")
 
 
 # -- the same through the CLI: one line, exit 1, nothing written ---------------------------

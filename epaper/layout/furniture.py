@@ -151,5 +151,9 @@ def slug_line(ts: Typesetter, tset: TemplateSet, paper: Paper, day: object, fram
     text = (f"{paper.name_en or paper.name}  {day.isoformat()}  page {frame.number}/"  # type: ignore[attr-defined]
             f"{pages}  {frame.section}  {frame.template}  {variant}  epaper")
     style = tset.style("credit")
-    lines = ts.set(text, style, frame.width, "en", align="left")[:1]
+    # Flush right, clear of the crop mark at the trim's corner: poppler reads a line
+    # under the page's left columns between them and the next ones (inside a story),
+    # and one ending at the bottom right after everything above and left of it.
+    inset = 6.0
+    lines = ts.set(text, style, frame.width - inset, "en", align="right")[:1]
     return place(lines, 0.0, frame.height + bleed + style.size * 1.6, style.leading, style)

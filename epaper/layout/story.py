@@ -119,9 +119,10 @@ class StoryComposer:
         """A briefs slot's heading, set like a kicker with a rule under it."""
         style = self.style("kicker")
         lines = self.ts.set(reg.slot.title, style, reg.box.width, lang)
-        first = reg.box.y0 + style.size * 0.95
+        up, down = self.ts.extent(style)
+        first = reg.box.y0 + up
         placed = place(lines, reg.box.x0, first, style.leading, style)
-        bottom = first + (len(lines) - 1) * style.leading + style.size * 0.4
+        bottom = first + (len(lines) - 1) * style.leading + down
         return Element("title", Box(reg.box.x0, reg.box.y0, reg.box.x1, bottom), "",
                        reg.slot.name, placed)
 
@@ -173,7 +174,7 @@ class StoryComposer:
     def _caption_height(self, story: Story, photo: Photo, width: float) -> float:
         """What `_place_photo` puts under the picture."""
         gap = self.style("caption").size * CAPTION_GAP
-        return sum(style.size * 1.35 + (len(lines) - 1) * style.leading + gap
+        return sum(sum(self.ts.extent(style)) + (len(lines) - 1) * style.leading + gap
                    for _role, style, lines in self._captions(story, photo, width))
 
     # -- the whole story -----------------------------------------------------------------
@@ -355,9 +356,10 @@ class StoryComposer:
         if lines is None:
             lines = self._set(text, style, reg.box.width, story.lang, size=size,
                               balance=role in BALANCED_ROLES)
-        first = y + size * 0.95
+        up, down = self.ts.extent(style, size)
+        first = y + up
         placed = place(lines, reg.box.x0, first, leading, style)
-        bottom = first + (len(lines) - 1) * leading + size * 0.4
+        bottom = first + (len(lines) - 1) * leading + down
         out.elements.append(Element(role, Box(reg.box.x0, y, reg.box.x1, bottom), story.id,
                                     reg.slot.name, placed))
         return bottom + size * HEAD_GAP
@@ -437,9 +439,10 @@ class StoryComposer:
         y = box.y1 + lead * 0.3
         gap = self.style("caption").size * CAPTION_GAP
         for role, style, lines in self._captions(story, photo, width):
-            first = y + style.size * 0.95
+            up, down = self.ts.extent(style)
+            first = y + up
             placed = place(lines, x0, first, style.leading, style)
-            bottom = first + (len(lines) - 1) * style.leading + style.size * 0.4
+            bottom = first + (len(lines) - 1) * style.leading + down
             out.elements.append(Element(role, Box(x0, y, x1, bottom), story.id, reg.slot.name,
                                         placed))
             y = bottom + gap

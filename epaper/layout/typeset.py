@@ -15,9 +15,22 @@ def font_for(style: Style, lang: str, size: float | None = None) -> Font:
     return Font(style.family, size or style.size, style.bold, style.italic, lang)
 
 
+# Room a line takes above and below its baseline, in em of its size: at least this (what
+# the templates were drawn with), more where the style's fonts reach further (Lohit's ট
+# and ী stand 0.975 em high, Noto Serif Bengali Bold's ঁ 0.953).
+ASCENT_EM = 0.95
+DESCENT_EM = 0.4
+
+
 class Typesetter:
     def __init__(self, maker: WordMaker) -> None:
         self.maker = maker
+
+    def extent(self, style: Style, size: float | None = None) -> tuple[float, float]:
+        """(ascent, descent) of a line in `style`, in points."""
+        size = size or style.size
+        up, down = self.maker.extent(font_for(style, "bn", size))
+        return max(up, ASCENT_EM) * size, max(down, DESCENT_EM) * size
 
     def set(self, text: str | tuple[Span, ...], style: Style, width: float, lang: str, *,
             size: float | None = None, align: str | None = None,

@@ -51,6 +51,10 @@ class Glyph:
     gid: int
     x: float
     y: float  # up is positive (HarfBuzz's y_offset), in points
+    # The characters of the word this glyph shows (a conjunct its letters, a reph "র্",
+    # a space glyph " "); "" for one HarfBuzz added (a dotted circle). The PDF's ToUnicode
+    # map is made from these, for readers that ignore ActualText.
+    text: str = ""
 
 
 @dataclass(frozen=True)

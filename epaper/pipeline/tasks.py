@@ -209,7 +209,7 @@ class DrawingMeta:
     size: tuple[float, float]
     trim: tuple[float, float, float, float]
     bleed: tuple[float, float, float, float] | None
-    fonts: tuple[tuple[str, frozenset[int]], ...]
+    fonts: tuple[tuple[str, frozenset[int]], ...]  # face key, glyph ids drawn
     images: tuple[str, ...]
     facts: DrawnFacts
 
@@ -304,8 +304,9 @@ def _lay_out_page(ctx: Context, cache: Cache, number: int,
                 ctx.plans[number - 1], ctx.plans, incoming).frame
         drawing = _draw(ctx, frame, variant)
         cache.put_object("drawing", dkey, drawing)
+        glyphs = tuple((k, frozenset(g for g, _t, _w in table)) for k, table in drawing.fonts)
         record.drawings[variant] = DrawingMeta(dkey, drawing.size, drawing.trim,
-                                               drawing.bleed, drawing.fonts, drawing.images,
+                                               drawing.bleed, glyphs, drawing.images,
                                                drawing.facts)
         drawn.append(variant)
     record.drawn = tuple(drawn)

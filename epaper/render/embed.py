@@ -1,8 +1,14 @@
-"""Embed a TrueType font in a ReportLab document as one subset Type0 (CID) font.
+"""Embed a TrueType font in a ReportLab document: one subset font program per face, and
+for each page a Type0 (CID) font over it with the page's own codes.
 
 ReportLab's own TTFont splits a font into 256-code simple fonts and maps conjunct glyphs
-to private-use code points; we draw glyph ids (Identity-H) instead, so one font object
-per face holds every glyph, and `ActualText` spans carry the real text.
+to private-use code points. A page instead gives each (glyph, text it shows, width) it
+draws a code of its own (render/codes.py; CIDToGIDMap to the glyph), so the ToUnicode
+map gives every glyph its characters — a conjunct its letters, the same space glyph
+U+0020 between words and U+200C where it stands for a ZWNJ — and a word space can be one
+space glyph as wide as the gap. The codes are the page's, so a page is drawn once and
+its content stream goes into the page file and the edition file alike; the pages of one
+file share the face's font program.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ class FontMetrics:
         tt = TTFont(path)
         self.upem = tt["head"].unitsPerEm
         scale = 1000.0 / self.upem
-        self.advances = [round(tt["hmtx"][g][0] * scale) for g in tt.getGlyphOrder()]
+        # Advances in PDF glyph space (1000 to the em), unrounded: a font whose em is not
+        # 1000 units (Lohit Bengali: 769) would otherwise drift from HarfBuzz's positions
+        # by a rounding error a glyph, and every glyph would need its own correction.
+        self.advances = [round(tt["hmtx"][g][0] * scale, 3) for g in tt.getGlyphOrder()]
         head, os2, post = tt["head"], tt["OS/2"], tt["post"]
         self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
         self.ascent = round(os2.sTypoAscender * scale)
@@ -38,10 +47,12 @@ class FontMetrics:
         # ToUnicode map for readers that ignore ActualText (pdfminer, PDFBox).
         order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
         self.unicode: dict[int, str] = {}
-        for cp, name in sorted((tt.getBestCmap() or {}).items(), reverse=True):
+        cmap = tt.getBestCmap() or {}
+        for cp, name in sorted(cmap.items(), reverse=True):
             gid = order.get(name)
-            if gid is not None and cp > 0x20 and not 0xE000 <= cp <= 0xF8FF:
+            if gid is not None and cp >= 0x20 and not 0xE000 <= cp <= 0xF8FF:
                 self.unicode[gid] = chr(cp)  # the lowest code point wins (sorted reverse)
+        self.space = order.get(cmap.get(0x20, ""))  # the glyph drawn for word spaces
         tt.close()
         self.data = path.read_bytes()
         self.digest = hashlib.sha256(self.data).hexdigest()
@@ -77,6 +88,11 @@ class SubsetCache:
         return found
 
 
+# The TrueType tables an embedded subset keeps (hinting is dropped).
+EMBED_TABLES = frozenset({"GlyphOrder", "head", "hhea", "hmtx", "maxp", "loca", "glyf",
+                          "cmap", "name", "OS/2", "post", "gasp"})
+
+
 def _subset(data: bytes, gids: frozenset[int]) -> bytes:
     options = ftsubset.Options()
     options.retain_gids = True  # glyph ids in content streams stay valid: CIDToGIDMap Identity
@@ -89,11 +105,12 @@ def _subset(data: bytes, gids: frozenset[int]) -> bytes:
     # recalcBBoxes=False: the glyphs kept are not changed, so their boxes stand; working
     # them out again expands every glyph (four fifths of the subsetting time).
     font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
-    # Shaping already happened: drop the layout tables unread (decoding them is 90 % of
-    # the subsetting time for Noto Bengali).
-    for tag in ("GSUB", "GPOS", "GDEF", "DSIG", "STAT", "MVAR", "HVAR"):
-        if tag in font:
-            del font[tag]
+    # Shaping already happened: keep only what drawing the glyphs needs, unread. The
+    # layout tables are 90 % of the subsetting time for Noto Bengali, and a table the
+    # subsetter does not know (Lohit's FontForge FFTM) is dropped with a warning on the
+    # console otherwise.
+    for tag in [t for t in font.keys() if t not in EMBED_TABLES]:
+        del font[tag]
     sub = ftsubset.Subsetter(options)
     sub.populate(gids=sorted(gids | {0}))
     sub.subset(font)
@@ -102,33 +119,26 @@ def _subset(data: bytes, gids: frozenset[int]) -> bytes:
     return out.getvalue()
 
 
-class EmbeddedFont:
-    """One face in one document: collects the glyphs drawn, writes the font when saved."""
+class FontProgram:
+    """One face's subset in one document: the FontFile2 stream and its descriptor, which
+    every page's font of that face refers to."""
 
-    def __init__(self, metrics: FontMetrics, internal_name: str, cache: SubsetCache,
-                 edition: frozenset[int] | None = None) -> None:
+    def __init__(self, doc: pdfdoc.PDFDocument, metrics: FontMetrics, name: str,
+                 gids: frozenset[int], cache: SubsetCache) -> None:
         self.metrics = metrics
-        self.name = internal_name  # e.g. "FE1", the resource name in content streams
-        self.used: set[int] = set()
-        self.cache = cache
-        self.edition = edition  # embed this (wider) subset if the page's glyphs are in it
-
-    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802 - ReportLab's hook
-        m = self.metrics
-        gids = frozenset(self.used)
-        if self.edition is not None and gids <= self.edition:
-            gids = self.edition
+        self.name = name
+        m = metrics
         # The subset tag is derived from the glyph set, so rebuilds give identical bytes.
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
             repr(sorted(gids)).encode()).digest()[:6])
-        base = f"{tag}+{m.ps_name}"
+        self.base = f"{tag}+{m.ps_name}"
         font_file = pdfdoc.PDFStream()
-        font_file.content = self.cache.get(m, gids)
+        font_file.content = cache.get(m, gids)
         font_file.dictionary["Length1"] = len(font_file.content)
         font_file.filters = [pdfdoc.PDFZCompress]
         descriptor = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("FontDescriptor"),
-            "FontName": pdfdoc.PDFName(base),
+            "FontName": pdfdoc.PDFName(self.base),
             "Flags": m.flags,
             "FontBBox": pdfdoc.PDFArray(m.bbox),
             "ItalicAngle": m.italic_angle,
@@ -136,43 +146,53 @@ class EmbeddedFont:
             "Descent": m.descent,
             "CapHeight": m.cap_height,
             "StemV": 80,
-            "FontFile2": doc.Reference(font_file, f"epaperFontFile:{self.name}"),
+            "FontFile2": doc.Reference(font_file, f"epaperFontFile:{name}"),
         })
-        widths: list[object] = []
-        for gid in sorted(gids):
-            widths.extend([gid, pdfdoc.PDFArray([m.advances[gid]])])
+        self.descriptor = doc.Reference(descriptor, f"epaperFontDescriptor:{name}")
+
+    def font(self, doc: pdfdoc.PDFDocument, cids: tuple[tuple[int, str, float], ...],
+             suffix: str) -> pdfdoc.PDFObjectReference:
+        """The Type0 font of one page's codes (CID -> glyph, text, width)."""
+        name = f"{self.name}:{suffix}"
+        cid_to_gid = pdfdoc.PDFStream()
+        cid_to_gid.content = b"".join(g.to_bytes(2, "big") for g, _t, _w in cids)
+        cid_to_gid.filters = [pdfdoc.PDFZCompress]
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("CIDFontType2"),
-            "BaseFont": pdfdoc.PDFName(base),
+            "BaseFont": pdfdoc.PDFName(self.base),
             "CIDSystemInfo": pdfdoc.PDFDictionary({
                 "Registry": pdfdoc.PDFString("Adobe"),
                 "Ordering": pdfdoc.PDFString("Identity"),
                 "Supplement": 0,
             }),
-            "FontDescriptor": doc.Reference(descriptor, f"epaperFontDescriptor:{self.name}"),
+            "FontDescriptor": self.descriptor,
             "DW": 0,
-            "W": pdfdoc.PDFArray(widths),
-            "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+            "W": pdfdoc.PDFArray([0, pdfdoc.PDFArray([_width(w) for _g, _t, w in cids])]),
+            "CIDToGIDMap": doc.Reference(cid_to_gid, f"epaperCIDToGIDMap:{name}"),
         })
         font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("Type0"),
-            "BaseFont": pdfdoc.PDFName(base),
+            "BaseFont": pdfdoc.PDFName(self.base),
             "Encoding": pdfdoc.PDFName("Identity-H"),
             "DescendantFonts": pdfdoc.PDFArray([
-                doc.Reference(cid_font, f"epaperCIDFont:{self.name}")]),
+                doc.Reference(cid_font, f"epaperCIDFont:{name}")]),
         })
         to_unicode = pdfdoc.PDFStream()
         to_unicode.content = _to_unicode_cmap(
-            {g: m.unicode[g] for g in sorted(gids) if g in m.unicode}).encode("ascii")
+            {cid: text for cid, (_g, text, _w) in enumerate(cids) if text}).encode("ascii")
         to_unicode.filters = [pdfdoc.PDFZCompress]
-        font.dict["ToUnicode"] = doc.Reference(to_unicode, f"epaperToUnicode:{self.name}")
-        doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)
+        font.dict["ToUnicode"] = doc.Reference(to_unicode, f"epaperToUnicode:{name}")
+        return doc.Reference(font, f"epaperFont:{name}")
+
+
+def _width(w: float) -> int | float:
+    return int(w) if w == int(w) else w
 
 
 def _to_unicode_cmap(mapping: dict[int, str]) -> str:
-    """A ToUnicode CMap for Identity-H glyph ids (bfchar entries, 100 to a block)."""
+    """A ToUnicode CMap for 2-byte CIDs (bfchar entries, 100 to a block)."""
     head = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
             "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"

@@ -1,8 +1,10 @@
-"""Draw PageFrames into PDF content streams: glyph runs with ActualText, images, rules.
+"""Draw PageFrames into PDF content streams: glyphs with the characters they show, a
+space glyph between words, ActualText where drawing order is not reading order, images,
+rules and marks.
 
-A page is drawn once per variant into a `PageDrawing` (its content stream and the fonts,
-glyphs and images it uses); `writer.py` writes drawings into files, so the page file and
-the edition file carry the same drawing. Nothing here touches ReportLab.
+A page is drawn once per variant into a `PageDrawing` (its content stream, and per face
+the codes it drew: render/codes.py); `writer.py` writes drawings into files, so the page
+file and the edition file carry the same drawing. Nothing here touches ReportLab.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 
 from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
+from epaper.render.codes import Code, FontCodes
 from epaper.render.embed import FontMetrics, SubsetCache
+from epaper.render.textlayer import Drawn, group_text, groups, segments
 
 
 def _num(v: float, places: int = 3) -> str:
@@ -53,14 +57,131 @@ def _rgb(color: CMYK, stroke: bool = False) -> str:
     return " ".join(_num((1 - v) * (1 - k)) for v in (c, m, y)) + " " + op
 
 
-class _Pen:
-    """Where the PDF's own glyph advances leave the next glyph inside a text object."""
+class _Content:
+    """Text operators of one text object. Glyphs run on in one TJ array while the font,
+    the baseline and marked content stay the same; a gap from where the font's own
+    advances leave the pen is a TJ number, so positions are not repeated glyph by glyph."""
 
     def __init__(self) -> None:
-        self.x: float | None = None
+        self.ops: list[str] = []
+        self._tj: list[str] = []
+        self._hex: list[str] = []  # codes drawn since the last TJ number
+        self.x: float | None = None  # None: the next glyph starts with a Tm
         self.y = 0.0
-        self.font: tuple[str, float] | None = None
-        self.scale = 1.0  # horizontal scaling in force (Tz / 100): the line's font expansion
+        self.font: FontCodes | None = None
+        self.size = 0.0
+        # Horizontal glyph scale in force (PDF Tz / 100): advances and TJ numbers are in
+        # scaled text space. Font expansion (Line.scale) sets it with its Tz.
+        self.hscale = 1.0
+
+    def op(self, text: str) -> None:
+        self._flush()
+        self.ops.append(text)
+
+    def _flush(self) -> None:
+        if self._hex:
+            self._tj.append("<" + "".join(self._hex) + ">")
+            self._hex = []
+        if self._tj:
+            self.ops.append("[" + "".join(self._tj) + "] TJ")
+            self._tj = []
+
+    def run(self, font: FontCodes, size: float, x0: float, y: float,
+            glyphs: Iterable[tuple[int, str, float]]) -> None:
+        """Glyphs (glyph id, characters, x from x0) of one font and size on one baseline."""
+        if font is not self.font or size != self.size:
+            self.op(f"/{font.name} {_num(size)} Tf")
+            self.font, self.size = font, size
+        widths, codes = font.widths, font.codes
+        scale = size / 1000.0 * self.hscale
+        x = self.x
+        for gid, chars, dx in glyphs:
+            cid = codes.get((gid, chars)) or font.code(gid, chars)
+            gx = x0 + dx
+            if x is None or abs(y - self.y) > 1e-4:
+                self.op(f"1 0 0 1 {_num(gx, 2)} {_num(y, 2)} Tm")
+                self.y = y
+            elif abs(gx - x) > 1e-4:
+                if self._hex:
+                    self._tj.append("<" + "".join(self._hex) + ">")
+                    self._hex = []
+                self._tj.append(_num(-(gx - x) / scale, 1))
+            self._hex.append(f"{cid:04X}")
+            x = gx + widths[cid] * scale
+        self.x = x
+
+    def space(self, x1: float) -> None:
+        """A word space from the pen to x1: one space glyph of the current font, as wide
+        as the gap, so that no extractor adds a space of its own beside it. It starts at
+        the pen, not at the word's end: after a word ending in a mark drawn back over its
+        letter (মার্চে, কিছু) the gap an extractor measures starts there."""
+        font, x0 = self.font, self.x
+        if font is None or x0 is None or x1 <= x0:
+            return
+        scale = self.size / 1000.0 * self.hscale
+        cid = font.space((x1 - x0) / scale)
+        if cid is not None:  # drawn where the pen is: no position of its own
+            self._hex.append(f"{cid:04X}")
+            self.x = x0 + font.widths[cid] * scale
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.ops)
+
+
+# A word group as drawn: stretches of glyphs, each with its ActualText or None and its
+# runs of one face, size and baseline: (face, size, y, glyphs), a glyph (glyph id, its
+# characters, x), x and y from the group's origin.
+Run = tuple[str, float, float, tuple[tuple[int, str, float], ...]]
+Plan = tuple[tuple[str | None, tuple[Run, ...]], ...]
+
+
+def _plan(group: list[PlacedWord], text: str, metrics: Callable[[str], FontMetrics],
+          hscale: float = 1.0) -> Plan:
+    """Which stretches of a word group's glyphs need an ActualText (textlayer.segments).
+    `hscale`: the line's font expansion, which scales each glyph's place in its word."""
+    x0 = group[0].x
+    glyphs = []
+    for pw in group:
+        dx = pw.x - x0
+        for run in pw.word.runs:
+            m = metrics(run.font)
+            scale = run.size / 1000.0 * hscale
+            for g in run.glyphs:
+                glyphs.append((run.font, run.size, g.gid, g.text or m.unicode.get(g.gid, ""),
+                               dx + g.x * hscale, g.y, m.advances[g.gid] * scale))
+    seen: list[Drawn] = []
+    start = end = -1e9
+    before = None
+    for face, size, _gid, chars, x, y, advance in glyphs:
+        place = (face, size, y)
+        seen.append(Drawn(chars, -1e-6 < y < 1e-6 and advance > 0 and x >= start,
+                          x + advance >= end - 1e-3, place == before))
+        start, before, end = x, place, max(end, x + advance)
+    hyphen = bool(seen) and group[-1].word.hyphen
+    if not hyphen and all(d.plain for d in seen) and "".join(d.text for d in seen) == text:
+        return ((None, _runs(glyphs)),)  # most words: every glyph reads as itself, in order
+    if hyphen:
+        # pdfium takes a line-end hyphen for a soft one (and joins the word up) when it
+        # comes from an ActualText, or else only between ASCII letters: "ক্যানা-" or
+        # "মালিক-" drawn plain would come back as two words.
+        seen[-1] = seen[-1]._replace(plain=False)
+    stretches: list[tuple[str | None, int, int]] = []
+    for seg in segments(seen, text):
+        if stretches and seg.actual is None and stretches[-1][0] is None:
+            stretches[-1] = (None, stretches[-1][1], seg.end)  # glyphs that read alone, one run
+        else:
+            stretches.append((seg.actual, seg.start, seg.end))
+    return tuple((actual, _runs(glyphs[a:b])) for actual, a, b in stretches)
+
+
+def _runs(glyphs: list[tuple[str, float, int, str, float, float, float]]) -> tuple[Run, ...]:
+    out: list[tuple[str, float, float, list[tuple[int, str, float]]]] = []
+    for face, size, gid, chars, dx, dy, _advance in glyphs:
+        if not out or out[-1][:3] != (face, size, dy):
+            out.append((face, size, dy, []))
+        out[-1][3].append((gid, chars, dx))
+    return tuple((face, size, dy, tuple(gl)) for face, size, dy, gl in out)
 
 
 def _black_only(color: CMYK) -> CMYK:
@@ -104,6 +225,9 @@ class PdfResources:
                  ) -> None:
         self.font_paths = font_paths
         self.subsets = subsets or SubsetCache()
+        # How each word group is drawn (see PageDrawer._group), with the group it was
+        # made for: its words stay alive, so the ids in the key are not reused.
+        self.plans: dict[tuple[object, ...], tuple[Plan, list[PlacedWord]]] = {}
 
     def metrics(self, key: str) -> FontMetrics:
         return _metrics(self.font_paths[key])
@@ -136,7 +260,7 @@ class PageDrawing:
     trim: tuple[float, float, float, float]
     bleed: tuple[float, float, float, float] | None
     content: bytes  # zlib-compressed
-    fonts: tuple[tuple[str, frozenset[int]], ...]  # face key, glyph ids drawn
+    fonts: tuple[tuple[str, tuple[Code, ...]], ...]  # face key, its codes (render/codes.py)
     images: tuple[str, ...]  # prepared-image keys, in drawing order
     facts: DrawnFacts
 
@@ -153,15 +277,6 @@ class DrawnFacts:
     rich_black_text: float | None  # the smallest text size set in rich black, if any
 
 
-class _DrawnFont:
-    """A face as one page uses it: its resource name, metrics and the glyphs drawn."""
-
-    def __init__(self, name: str, metrics: FontMetrics) -> None:
-        self.name = name
-        self.metrics = metrics
-        self.used: set[int] = set()
-
-
 class PageDrawer:
     """Draws PageFrames into content streams for one variant's sheet."""
 
@@ -171,15 +286,15 @@ class PageDrawer:
         self.image_keys = image_keys  # element, mono -> prepared-image key
         self.sheet = sheet
         self._mono = False
-        self._fonts: dict[str, _DrawnFont] = {}
+        self._fonts: dict[str, FontCodes] = {}
         self._images: list[str] = []
         self._ink = _InkTracker()
 
     # -- fonts -------------------------------------------------------------------------
-    def _font(self, key: str) -> _DrawnFont:
+    def _font(self, key: str) -> FontCodes:
         found = self._fonts.get(key)
         if found is None:
-            found = self._fonts[key] = _DrawnFont(font_name(key), self.res.metrics(key))
+            found = self._fonts[key] = FontCodes(font_name(key), self.res.metrics(key))
         return found
 
     # -- pages -------------------------------------------------------------------------
@@ -221,10 +336,14 @@ class PageDrawer:
         code.append("Q")
         if self.sheet.print:
             b = self.sheet.bleed
+            # Marks and slug line are the sheet's, not the page's: artifacts to readers
+            # that know marked content (PDF 14.8.2.2), drawn after the page so that
+            # stream-order readers (pdfium) end the page's text with the slug line.
+            code.append("/Artifact BMC")
             code.append(self._marks(frame, m))
             code.append(f"q 1 0 0 1 {_num(m)} {_num(m)} cm")
             code.append(self._text(slug, frame.height)[0])
-            code.append("Q")
+            code.append("Q EMC")
             trim = (m, m, m + frame.width, m + frame.height)
             bleed: tuple[float, float, float, float] | None = (
                 m - b, m - b, m + frame.width + b, m + frame.height + b)
@@ -240,7 +359,7 @@ class PageDrawer:
                                                         else [])], default=None))
         content = zlib.compress(("\n".join(c for c in code if c) + "\n").encode("latin-1"),
                                 6)
-        fonts = tuple((k, frozenset(f.used)) for k, f in sorted(self._fonts.items()))
+        fonts = tuple((k, f.table) for k, f in sorted(self._fonts.items()))
         return PageDrawing(frame.number, (w, h), trim, bleed, content, fonts,
                            tuple(dict.fromkeys(self._images)), facts)
 
@@ -298,103 +417,56 @@ class PageDrawer:
 
     def _text(self, lines: Iterable[Line], page_h: float, carry: str = "",
               pass_on: bool = False) -> tuple[str, str]:
-        """One text object for a block of lines. Within a line the pen runs on from word
-        to word and each gap is a TJ adjustment, so a word costs its glyphs, one number
-        and its ActualText span: positions are not repeated word by word.
+        """One text object for a block of lines: glyphs with the characters they show
+        (ToUnicode), a space glyph between words, and ActualText where drawing order is
+        not reading order (see textlayer.py).
 
         `carry` is text the block before handed on (a compound's hyphen); `pass_on` says
         that the block drawn next continues this one, so its last line may hand on too.
         Returns the content and what is handed on."""
-        out: list[str] = []
+        out = _Content()
         color = None
         overprint = False
-        pen = _Pen()
         lines = list(lines)
         for n, line in enumerate(lines):
             if line.color != color:
                 color = line.color
                 if self._overprint(color) != overprint:
                     overprint = not overprint
-                    out.append(f"/{OVERPRINT_GS} gs" if overprint else "/EPknockout gs")
-                out.append(self._color(color))
+                    out.op(f"/{OVERPRINT_GS} gs" if overprint else "/EPknockout gs")
+                out.op(self._color(color))
             y = page_h - line.baseline
-            pen.x = None  # a new line starts with a Tm
-            if line.scale != pen.scale:  # Tz scales glyphs and TJ adjustments, not Tm
-                out.append(f"{_num(line.scale * 100, 2)} Tz")
-                pen.scale = line.scale
-            groups = _groups(line)
-            for k, group in enumerate(groups):
-                text, carry = _span_text(group, k == len(groups) - 1, carry,
+            out.x = None  # a new line starts with a Tm
+            if line.scale != out.hscale:  # Tz scales glyphs and TJ numbers, not Tm
+                out.op(f"{_num(line.scale * 100, 2)} Tz")
+                out.hscale = line.scale
+            line_groups = groups(line)
+            for k, group in enumerate(line_groups):
+                text, carry = group_text(group, k == len(line_groups) - 1, carry,
                                          n < len(lines) - 1 or pass_on)
-                out.append(f"/Span <</ActualText {_actual_text(text)}>> BDC")
-                for pw in group:
-                    for run in pw.word.runs:
-                        if run.glyphs:
-                            out.append(self._run(run, pw.x, y, pen))
-                out.append("EMC")
-        return ("q BT " + "\n".join(out) + " ET Q" if out else ""), carry
+                if k:
+                    out.space(group[0].x)
+                self._group(out, group, text, y)
+        return ("q BT " + out.text() + " ET Q" if out.ops else ""), carry
 
-    def _run(self, run, x0: float, y0: float, pen: _Pen) -> str:  # type: ignore[no-untyped-def]
-        font = self._font(run.font)
-        adv = font.metrics.advances
-        size = run.size
-        parts = []
-        if pen.font != (font.name, size):
-            parts.append(f"/{font.name} {_num(size)} Tf")
-            pen.font = (font.name, size)
-        tj: list[str] = []
-        scale = pen.scale
-        for g in run.glyphs:
-            font.used.add(g.gid)
-            gx, gy = x0 + g.x * scale, y0 + g.y
-            if pen.x is None or abs(gy - pen.y) > 1e-4:
-                if tj:
-                    parts.append("[" + "".join(tj) + "] TJ")
-                    tj = []
-                parts.append(f"1 0 0 1 {_num(gx, 2)} {_num(gy, 2)} Tm")
-                pen.y = gy
-            elif abs(gx - pen.x) > 1e-4:
-                tj.append(_num(-(gx - pen.x) * 1000.0 / (size * scale), 1))
-            if tj and tj[-1].endswith(">"):
-                tj[-1] = tj[-1][:-1] + f"{g.gid:04X}>"
-            else:
-                tj.append(f"<{g.gid:04X}>")
-            pen.x = gx + adv[g.gid] * size * scale / 1000.0
-        if tj:
-            parts.append("[" + "".join(tj) + "] TJ")
-        return " ".join(parts)
-
-def _groups(line: Line) -> list[list[PlacedWord]]:
-    """The line's words, a word broken into pieces that stayed on one line one group
-    again: pdfium puts a space between neighbouring spans."""
-    groups: list[list[PlacedWord]] = []
-    for pw in line.words:
-        if groups and groups[-1][-1].word.joined:
-            groups[-1].append(pw)
-        else:
-            groups.append([pw])
-    return groups
-
-
-def _span_text(group: list[PlacedWord], line_end: bool, carry: str, runs_on: bool
-               ) -> tuple[str, str]:
-    """The ActualText of one group, and what it hands on to the next line's first span.
-
-    The space after a word belongs to its ActualText: extractors then give back the
-    desk's spaces whatever the justified gap looks like. A line-end hyphen belongs to the
-    span: pdfium reports it as its soft-hyphen mark (U+FFFE), poppler joins the word back
-    up. But a compound broken after its own hyphen ("সর্দি-" / "কাশি") would lose that
-    hyphen the same way, as pdfium takes any hyphen-minus ending a line for a soft one:
-    its text goes to the next line (`runs_on`: there is one), where it is read back."""
-    tail = group[-1].word
-    text = carry + "".join(pw.word.text for pw in group)
-    if not line_end and not tail.joined:
-        text += " "
-    if tail.hyphen:
-        return text + "-", ""
-    if line_end and tail.joined and text.endswith("-") and runs_on:
-        return text[:-1], "-"
-    return text, ""
+    def _group(self, out: _Content, group: list[PlacedWord], text: str, y: float) -> None:
+        """A word's glyphs, the stretches that need it under an ActualText span. The plan
+        is made once per run: the edition and its pages, print and screen, draw the same
+        words."""
+        key = (text, out.hscale, *(id(pw.word) for pw in group),
+               *(pw.x - group[0].x for pw in group))
+        found = self.res.plans.get(key)
+        if found is None:
+            found = self.res.plans[key] = (_plan(group, text, self.res.metrics, out.hscale),
+                                           group)
+        x0 = group[0].x
+        for actual, runs in found[0]:
+            if actual is not None:
+                out.op(f"/Span <</ActualText {_actual_text(actual)}>> BDC")
+            for face, size, dy, glyphs in runs:
+                out.run(self._font(face), size, x0, y + dy, glyphs)
+            if actual is not None:
+                out.op("EMC")
 
 
 def _tac(color: CMYK) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
-from epaper.render.embed import EmbeddedFont
+from epaper.render.embed import FontProgram
 from epaper.render.images import PreparedImage
 from epaper.render.pdf import (
     KNOCKOUT_GS,
@@ -92,10 +92,10 @@ def write_pdf(drawings: Iterable[PageDrawing], res: PdfResources,
     # The file's ID from what it holds: two editions never share one.
     for d in drawings:
         doc.updateSignature(d.content)
-    fonts = _fonts(doc, drawings, res, edition_glyphs)
+    page_fonts = _fonts(doc, drawings, res, edition_glyphs)
     states = _states(doc) if intent is not None else None
     xobjects = _images(doc, drawings, images)
-    for d in drawings:
+    for d, fonts in zip(drawings, page_fonts, strict=True):
         page = pdfdoc.PDFPage()
         page.pagewidth, page.pageheight = d.size
         page.TrimBox = _box(d.trim)
@@ -121,17 +121,32 @@ def write_pdf(drawings: Iterable[PageDrawing], res: PdfResources,
 
 def _fonts(doc: pdfdoc.PDFDocument, drawings: list[PageDrawing], res: PdfResources,
            edition_glyphs: Mapping[str, frozenset[int]] | None
-           ) -> pdfdoc.PDFObjectReference:
+           ) -> list[pdfdoc.PDFDictionary]:
+    """Each page's font resources: per face one font program for the whole file (the
+    subset of what its pages draw, or of the whole edition), and per page a font over
+    that program with the page's own codes."""
     used: dict[str, set[int]] = {}
     for d in drawings:
-        for key, gids in d.fonts:
-            used.setdefault(key, set()).update(gids)
+        for key, table in d.fonts:
+            used.setdefault(key, set()).update(g for g, _t, _w in table)
+    programs = {}
     for key in sorted(used):
+        gids = frozenset(used[key])
         edition = edition_glyphs.get(key) if edition_glyphs else None
-        font = EmbeddedFont(res.metrics(key), font_name(key), res.subsets, edition)
-        font.used = used[key]
-        font.addObjects(doc)
-    return pdfdoc.PDFObjectReference(pdfdoc.BasicFonts)
+        if edition is not None and gids <= edition:
+            gids = edition
+        programs[key] = FontProgram(doc, res.metrics(key), font_name(key), gids, res.subsets)
+    made: dict[tuple[str, tuple[object, ...]], pdfdoc.PDFObjectReference] = {}
+    out = []
+    for d in drawings:
+        fonts = {}
+        for key, table in d.fonts:
+            ref = made.get((key, table))
+            if ref is None:  # pages with the same codes share one font
+                ref = made[(key, table)] = programs[key].font(doc, table, str(len(made)))
+            fonts[font_name(key)] = ref
+        out.append(pdfdoc.PDFDictionary(fonts))
+    return out
 
 
 def _states(doc: pdfdoc.PDFDocument) -> pdfdoc.PDFObjectReference:

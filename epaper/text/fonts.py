@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import statistics
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
 
 from epaper.errors import FontCoverageError, FontError
@@ -19,15 +21,30 @@ STYLES = ("regular", "bold", "italic", "bolditalic")
 IGNORABLE = frozenset({0x200C, 0x200D, 0x00AD, 0x200B, 0xFE0F})
 
 
+# Letters whose outlines measure a face, so that nothing assumes one design's numbers.
+# The tallest and deepest common letters and signs (Lohit's ট reaches 0.975 em, Noto's
+# 0.63; Noto's ই 0.93 em): what a line of text needs above and below its baseline.
+TALL = "ইঈউঊটঠিীৈৌঁbdfhklt0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DEEP = "ুূৃgjpqy"
+# Bengali consonants whose top is the flat headstroke (matra): its height is where a
+# Latin capital beside Bengali should end (issue 12, item 3). Noto 0.622 em, Lohit 0.650.
+HEADSTROKE = "কখগঘচজতদনপবমযরলশসহ"
+
+
 @dataclass(frozen=True)
 class Face:
     key: str  # file stem, e.g. "NotoSerifBengali-Regular"
     path: Path
     upem: int
-    ascender: float  # em fractions
+    ascender: float  # em fractions, from OS/2 (the design's line metrics)
     descender: float  # negative
-    cap_height: float
+    cap_height: float  # top of H, measured (OS/2 sCapHeight lacks in some); 0: no capitals
     cmap: frozenset[int]
+    # Measured from the outlines, in em fractions (0.0: the face has none of the letters):
+    top: float = 0.0  # the highest top of its TALL letters
+    bottom: float = 0.0  # the lowest bottom of its DEEP letters (negative)
+    headstroke: float = 0.0  # top of the Bengali headstroke
+    x_height: float = 0.0  # top of x
 
     def covers(self, char: str) -> bool:
         return ord(char) in self.cmap
@@ -137,6 +154,41 @@ def _member(member: object, error: Callable[..., FontError], *path: object) -> M
     return Member(files, adjust, tuple(sorted(spacing.items())))
 
 
+class _Outlines:
+    """Ink extents of a face's letters, in em fractions (glyf or CFF outlines alike)."""
+
+    def __init__(self, tt: TTFont, cmap: dict[int, str], upem: int) -> None:
+        self._tt = tt
+        self._cmap = cmap
+        self._upem = upem
+
+    def _bounds(self, chars: str) -> list[tuple[float, float]]:
+        names = [n for n in (self._cmap.get(ord(ch)) for ch in chars) if n is not None]
+        out = []
+        if "glyf" in self._tt:  # TrueType: each glyph's header holds its box
+            glyf = self._tt["glyf"]
+            for name in names:
+                g = glyf[name]
+                if g.numberOfContours:
+                    out.append((g.yMin / self._upem, g.yMax / self._upem))
+            return out
+        glyphs = self._tt.getGlyphSet()
+        for name in names:
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            if pen.bounds is not None:
+                out.append((pen.bounds[1] / self._upem, pen.bounds[3] / self._upem))
+        return out
+
+    def tops(self, chars: str, pick: Callable[[list[float]], float]) -> float:
+        found = [top for _bottom, top in self._bounds(chars)]
+        return round(pick(found), 3) if found else 0.0
+
+    def bottoms(self, chars: str) -> float:
+        found = [bottom for bottom, _top in self._bounds(chars)]
+        return round(min(found), 3) if found else 0.0
+
+
 def _style_name(bold: bool, italic: bool) -> str:
     return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
 
@@ -171,15 +223,20 @@ class FontBook:
             tt = TTFont(path, lazy=True)
             upem = tt["head"].unitsPerEm
             os2 = tt["OS/2"]
-            cmap = frozenset(tt.getBestCmap())
+            best = tt.getBestCmap()
+            measure = _Outlines(tt, best, upem)
             face = Face(
                 key=key,
                 path=path,
                 upem=upem,
                 ascender=os2.sTypoAscender / upem,
                 descender=os2.sTypoDescender / upem,
-                cap_height=getattr(os2, "sCapHeight", 0) / upem or 0.7,
-                cmap=cmap,
+                cap_height=measure.tops("H", max) or getattr(os2, "sCapHeight", 0) / upem,
+                cmap=frozenset(best),
+                top=measure.tops(TALL, max),
+                bottom=measure.bottoms(DEEP),
+                headstroke=measure.tops(HEADSTROKE, statistics.median),
+                x_height=measure.tops("x", max),
             )
             tt.close()
             return face
