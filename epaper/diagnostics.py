@@ -42,6 +42,8 @@ WARNING_CODES = {
     "W-empty-page": "a page has no story, no ad and no continuation",
     "W-lone-mark": "a combining mark (vowel sign) with no letter before it",
     "W-preflight": "a preflight warning about the print PDF",
+    "W-empty-ad": "an ad slot has no ad: it prints an empty placeholder",
+    "W-kept-page": "--pages kept a page as the last build made it, though it has changed",
 }
 
 

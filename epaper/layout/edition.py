@@ -409,8 +409,11 @@ class EditionLayout:
                 image = (path, size, digest)
         if image is None:
             self.log.warn(f"page {p.spec.number}: ad slot '{reg.slot.name}' has no ad and "
-                          "prints an empty placeholder; give the page ads: [{slot: "
-                          f"{reg.slot.name}, file: …}}] or use a template without the slot")
+                          "prints an empty placeholder", "W-empty-ad",
+                          file=str(self.ed.source), line=p.spec.line or None,
+                          page=p.spec.number, field=f"pages[{p.spec.number - 1}].ads",
+                          hint=f"give the page ads: [{{slot: {reg.slot.name}, file: …}}] "
+                               "or use a template without the slot")
         els = ad(self.ts, self.tset, self.ed, reg, image)
         for el in els:
             if el.image is not None:
