@@ -206,6 +206,7 @@ class FontBook:
         # Per (family, style): asked for every word shaped, measured once.
         self._scales: dict[tuple[str, bool, bool], tuple[float, ...]] = {}
         self._spacing: dict[tuple[str, bool, bool], tuple[Spacing, ...]] = {}
+        self._covered: dict[tuple[Face, ...], frozenset[int]] = {}
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -331,9 +332,15 @@ class FontBook:
                        italic: bool = False) -> None:
         """Raise FontCoverageError for the first character no face of the stack can draw."""
         stack = self.stack(family, bold, italic)
+        covered = self._covered.get(stack)
+        if covered is None:
+            covered = self._covered[stack] = frozenset().union(*(f.cmap for f in stack))
+        missing = {ch for ch in text if ord(ch) not in covered}
+        if not missing:  # the usual case: one set difference, not a loop over faces
+            return
         for ch in text:
             cp = ord(ch)
-            if ch.isspace() or cp in IGNORABLE or any(cp in f.cmap for f in stack):
+            if ch.isspace() or cp in IGNORABLE or cp in covered:
                 continue
             name = unicodedata.name(ch, "unnamed character")
             raise FontCoverageError(
