@@ -26,6 +26,7 @@ from epaper.outputs import layout_json, report_json
 from epaper.pipeline import publish
 from epaper.pipeline.cache import Cache, default_root
 from epaper.pipeline.keys import digest
+from epaper.pipeline.memo import stories_from
 from epaper.pipeline.run import Runner, runner_for
 from epaper.pipeline.tasks import (
     VARIANTS,
@@ -34,6 +35,7 @@ from epaper.pipeline.tasks import (
     PageRecord,
     PhotoJob,
     PhotoRecord,
+    cached_file,
     cached_page,
     cached_photo,
     lay_out_page,
@@ -180,10 +182,11 @@ class _Plan:
     # -- the plan ------------------------------------------------------------------------
     def run(self) -> BuildResult:
         started = time.perf_counter()
-        loaded = self._timed("load", lambda: load(self.edition_dir))
+        self.cache = self._open_cache()
+        with stories_from(self.cache):
+            loaded = self._timed("load", lambda: load(self.edition_dir))
         ctx = self.ctx = register(loaded, self.proof)
         self.loaded = loaded
-        self.cache = self._open_cache()
         self.last = self._last_build(len(ctx.plans))
         self.job = Job(str(self.edition_dir.resolve()), ctx.loaded_key, str(self.cache.root),
                        self.proof)
@@ -371,7 +374,13 @@ class _Plan:
                                      str(folder / "pages" / f"{r.number:02d}.pdf"),
                                      f"{title} page {r.number}", page_glyphs))
         publish.fault_point("phase", "files")
-        running = {self.runner.submit(write_file, self.job, f): f for f in files}
+        running = {}
+        for f in files:
+            size = cached_file(self.cache, f)  # unchanged files: no worker needed
+            if size is not None:
+                self.sizes[f.path] = size
+            else:
+                running[self.runner.submit(write_file, self.job, f)] = f
         self.say("files", 0, len(files))
         while running:
             for fut in self._wait(running):

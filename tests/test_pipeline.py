@@ -186,6 +186,50 @@ def test_editing_one_story_lays_out_only_its_page(three, tmp_path):
     assert outputs(out) == outputs(fresh)
 
 
+def test_a_rebuild_reads_only_the_story_file_that_changed(three, tmp_path, monkeypatch):
+    from epaper.content import story as reader
+    read: list[str] = []
+    real = reader._read
+
+    def counting(path, *args):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return real(path, *args)
+
+    monkeypatch.setattr(reader, "_read", counting)
+    out = tmp_path / "out"
+    fourth = three / "stories" / "fourth.md"
+    # A warning a kept story must still give on every build, not only the first.
+    fourth.write_text(fourth.read_text(encoding="utf-8").replace("Sunday", "Sunday \u09be"),
+                      encoding="utf-8")
+    first = build_edition(three, out)
+    assert sorted(read) == ["first.md", "fourth.md", "second.md", "third.md"]
+    marks = [d.line for d in first.diagnostics if d.code == "W-lone-mark"]
+    assert marks
+    read.clear()
+    third = three / "stories" / "third.md"
+    third.write_text(third.read_text(encoding="utf-8").replace("rains", "monsoon"),
+                     encoding="utf-8")
+    again = build_edition(three, out)
+    assert read == ["third.md"]
+    assert [d.line for d in again.diagnostics if d.code == "W-lone-mark"] == marks
+    fresh = tmp_path / "fresh"
+    build_edition(three, fresh, cache=False)
+    assert outputs(out) == outputs(fresh)
+
+
+def test_a_photo_replaced_under_a_kept_story_is_read_again(three, tmp_path):
+    from PIL import Image
+    out = tmp_path / "out"
+    build_edition(three, out)
+    photo = next((three / "photos").iterdir())
+    Image.new("RGB", (900, 300), (200, 30, 30)).save(photo, "JPEG", quality=90)
+    again = build_edition(three, out)
+    fresh = tmp_path / "fresh"
+    build_edition(three, fresh, cache=False)
+    assert outputs(out) == outputs(fresh)
+    assert again.run["pages_laid_out"]  # the new photo's shape is laid out anew
+
+
 def test_editing_a_jumping_story_lays_out_the_page_it_jumps_to(three, tmp_path):
     out = tmp_path / "out"
     build_edition(three, out)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import unicodedata
 from pathlib import Path
+from typing import Protocol
 
 from epaper.content import fields
 from epaper.content.clean import clean, clean_lines
@@ -43,11 +45,39 @@ def load_story(path: Path, root: Path, default_lang: str) -> Story:
     return story
 
 
+class StoryMemo(Protocol):
+    """Stories already read, kept by a key of everything reading one depends on (the
+    pipeline's cache): a rebuild reads only the story files that changed."""
+
+    def get(self, path: Path, root: Path, default_lang: str
+            ) -> tuple[Story, list[Diagnostic]] | None: ...
+
+    def put(self, path: Path, root: Path, default_lang: str, story: Story,
+            warnings: list[Diagnostic]) -> None: ...
+
+
+# Set by a build for the length of its load (a context variable: builds in threads, as
+# build-many runs them, each have their own).
+MEMO: contextvars.ContextVar[StoryMemo | None] = contextvars.ContextVar("story_memo",
+                                                                       default=None)
+
+
 def read_story(path: Path, root: Path, default_lang: str, sink: Collector) -> Story | None:
     """The story as far as it can be read, each error recorded in `sink`; None when the
     file or its front matter cannot be read at all."""
+    memo = MEMO.get()
+    if memo is not None:
+        found = memo.get(path, root, default_lang)
+        if found is not None:
+            for warning in found[1]:
+                sink.warn(warning)
+            return found[0]
+    errors, warnings = len(sink.errors), len(sink.warnings)
     with sink.guard():
-        return _read(path, root, default_lang, sink)
+        story = _read(path, root, default_lang, sink)
+        if memo is not None and len(sink.errors) == errors:
+            memo.put(path, root, default_lang, story, sink.warnings[warnings:])
+        return story
     return None
 
 

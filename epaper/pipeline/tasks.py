@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from epaper.check import Loaded, load
-from epaper.layout.edition import EditionLayout, PagePlan, paper_of, plan
+from epaper.layout.edition import EditionLayout, PageLayout, PagePlan, paper_of, plan
 from epaper.layout.furniture import slug_line
 from epaper.layout.log import LayoutLog
 from epaper.model.edition import Block
@@ -46,6 +46,19 @@ class Job:
     proof: bool = False
 
 
+class _Paragraphs(dict):  # type: ignore[type-arg]
+    """The layout engine's set paragraphs (WordMaker.paragraphs), noting which a page
+    used: those are kept for the page's next layout, in the cache."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: set[object] = set()
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def,override]
+        self.used.add(key)
+        return super().get(key, default)
+
+
 class Context:
     """A loaded edition as tasks use it, kept per process: its plans, a layout engine
     whose shaping cache lives as long as the process, and the fonts' metrics."""
@@ -55,6 +68,7 @@ class Context:
         ed, tset = loaded.edition, loaded.templates
         self.plans = plan(ed, tset)
         self.layout = EditionLayout(ed, tset, loaded.fonts, proof=proof)
+        self.paragraphs = self.layout.ts.maker.paragraphs = _Paragraphs()
         # A Dask worker runs tasks in threads: one layout engine at a time (it is pure
         # Python, so threads would not run it faster anyway).
         self.lock = threading.Lock()
@@ -63,11 +77,12 @@ class Context:
         self.bleed = max((p.template.bleed for p in self.plans), default=0.0)
         profile = tset.print.profile
         self.profile_digest = file_digest(profile) if profile else ""
+        self.fonts_key = folder_digest(loaded.fonts.dir)
         # Everything a page's result may depend on besides its own plan: `key` names a
         # page's context in its key; `loaded_key` is all that was loaded (the stories
         # too), so a worker never takes one edition for another of the same day.
         self.key = digest(keys.engine(), ed.date, ed.lang, ed.hijri_offset, ed.layout,
-                          self.paper, tset, folder_digest(loaded.fonts.dir), len(self.plans),
+                          self.paper, tset, self.fonts_key, len(self.plans),
                           self.profile_digest, proof)
         self.loaded_key = digest(self.key, ed)
 
@@ -284,7 +299,7 @@ def _lay_out_page(ctx: Context, cache: Cache, number: int,
     record = cache.get_object("page", key)
     frame: PageFrame | None = None
     if record is None:
-        laid = ctx.layout.page(ctx.plans[number - 1], ctx.plans, incoming)
+        laid = _layout(ctx, cache, number, incoming)
         frame = laid.frame
         photos = {v: tuple(photo_job(ctx, el, v, frame.mono) for el in frame.elements
                            if el.image is not None) for v in VARIANTS}
@@ -324,6 +339,25 @@ def _draw(ctx: Context, frame: PageFrame, variant: str) -> PageDrawing:
     return drawer.draw(frame, slug)
 
 
+def _layout(ctx: Context, cache: Cache, number: int,
+            incoming: dict[str, tuple[Block, ...]]) -> PageLayout:
+    """Lay out a page, starting from the paragraphs its last layout set: an edit to one
+    story sets only that story's changed paragraphs again. (The kept paragraphs are
+    found by their own keys, which name their text, style and measure: a stale one is
+    never used, only not found.)"""
+    hint = digest(keys.engine(), "paragraphs", ctx.fonts_key, str(ctx.loaded.edition.root),
+                  number)
+    kept = cache.get_object("paragraphs", hint)
+    if isinstance(kept, dict):
+        for k, v in kept.items():
+            ctx.paragraphs.setdefault(k, v)
+    ctx.paragraphs.used = set()
+    laid = ctx.layout.page(ctx.plans[number - 1], ctx.plans, incoming)
+    used = {k: ctx.paragraphs[k] for k in ctx.paragraphs.used if k in ctx.paragraphs}
+    cache.put_object("paragraphs", hint, used)
+    return laid
+
+
 # -- files ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -337,10 +371,29 @@ class FileJob:
     edition_glyphs: tuple[tuple[str, frozenset[int]], ...] = ()  # print: subset per face
 
 
+def file_key(file: FileJob) -> str:
+    """A file's bytes follow from its drawings (their keys name everything that went into
+    them), its variant, title and subsets."""
+    return digest(keys.engine(), "file", file.variant, file.drawings, file.title,
+                  file.edition_glyphs)
+
+
+def cached_file(cache: Cache, file: FileJob) -> int | None:
+    """Write the file from the cache if it has it; its size, or None."""
+    data = cache.get("file", file_key(file))
+    if data is None:
+        return None
+    save(Path(file.path), data)
+    return len(data)
+
+
 def write_file(job: Job, file: FileJob) -> int:
     """Write one PDF from cached drawings and photos; returns its size in bytes."""
     ctx = context(job)
     cache = job_cache(job)
+    found = cached_file(cache, file)
+    if found is not None:
+        return found
     if ctx.res.subsets.store is None:
         ctx.res.subsets = SubsetCache(cache)
     drawings = [_drawing(cache, k) for k in file.drawings]
@@ -357,6 +410,7 @@ def write_file(job: Job, file: FileJob) -> int:
     if file.variant == "screen":
         data = finish_screen(data)
     save(Path(file.path), data)
+    cache.put("file", file_key(file), data)
     return len(data)
 
 
