@@ -49,8 +49,12 @@ class Run:
     summary: dict = field(default_factory=dict)
 
     @property
+    def build(self) -> dict:
+        return dict(self.summary.get("build", {}))
+
+    @property
     def phases(self) -> dict[str, float]:
-        return dict(self.summary.get("seconds", {}))
+        return dict(self.build.get("seconds", {}))
 
 
 def _measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float,
@@ -171,8 +175,8 @@ def report(results: list[Run], cores: int) -> None:
     print(f"{'case':<28} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9}  pages laid out / "
           "reused   phases (s)")
     for r in results:
-        s = r.summary
-        laid, reused = len(s.get("pages_laid_out", [])), len(s.get("pages_reused", []))
+        b = r.build
+        laid, reused = len(b.get("pages_laid_out", [])), len(b.get("pages_reused", []))
         phases = ", ".join(f"{k} {v:.2f}" for k, v in r.phases.items() if k != "total")
         print(f"{r.label:<28} {r.wall:7.2f} {r.cpu:7.2f} {r.rss_mib:9.0f}  {laid:>3} / "
               f"{reused:<3}  {phases}")
@@ -226,7 +230,7 @@ def peers(edition: Path, work: Path, ours: Run) -> None:
     print(f"{'engine':<12} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9} {'pages':>6}  "
           "Bengali face embedded")
     print(f"{'epaper':<12} {ours.wall:7.2f} {ours.cpu:7.2f} {ours.rss_mib:9.0f} "
-          f"{ours.summary.get('pages', 0):>6}  yes")
+          f"{ours.build.get('pages', 0):>6}  yes")
     for p in results:
         print(f"{p.engine:<12} {p.wall:7.2f} {p.cpu:7.2f} {p.peak_rss_mib:9.0f} "
               f"{p.pages:>6}  {'yes' if p.bengali_embedded else 'NO (tofu)'}")
