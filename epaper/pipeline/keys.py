@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-KEY_VERSION = b"epaper-key-1"
+KEY_VERSION = b"epaper-key-2"
 
 
 def digest(*values: object) -> str:
@@ -50,11 +50,10 @@ def _feed(h: Any, v: object) -> None:  # noqa: C901 - one branch per kind of val
     elif isinstance(v, enum.Enum):
         _feed(h, ("enum", type(v).__name__, v.value))
     elif dataclasses.is_dataclass(v) and not isinstance(v, type):
-        h.update(b"D" + type(v).__qualname__.encode() + b"{")
-        for f in dataclasses.fields(v):
-            _feed(h, f.name)
-            _feed(h, getattr(v, f.name))
-        h.update(b"}")
+        if type(v).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            h.update(b"d" + _frozen_digest(v))
+        else:
+            _feed_fields(h, v)
     elif isinstance(v, dict):
         h.update(b"M{")
         for k in sorted(v, key=repr):
@@ -73,6 +72,35 @@ def _feed(h: Any, v: object) -> None:  # noqa: C901 - one branch per kind of val
         h.update(b"]")
     else:
         raise TypeError(f"cannot key a {type(v).__name__}: give tasks plain values")
+
+
+def _feed_fields(h: Any, v: Any) -> None:
+    h.update(b"D" + type(v).__qualname__.encode() + b"{")
+    for f in dataclasses.fields(v):
+        _feed(h, f.name)
+        _feed(h, getattr(v, f.name))
+    h.update(b"}")
+
+
+# A frozen dataclass (every model type: a story, a template, a style) is walked once per
+# process and then stands in a key as its own digest: a page's key names its stories and
+# template, which the edition's key has walked already, and 16 pages share 3 templates.
+# (The memo holds each object, so its id is not reused while it is in the memo.)
+_FROZEN: dict[int, tuple[object, bytes]] = {}
+_FROZEN_LIMIT = 200_000
+
+
+def _frozen_digest(v: object) -> bytes:
+    found = _FROZEN.get(id(v))
+    if found is not None and found[0] is v:
+        return found[1]
+    sub = hashlib.blake2b(KEY_VERSION, digest_size=20)
+    _feed_fields(sub, v)
+    value = sub.digest()
+    if len(_FROZEN) >= _FROZEN_LIMIT:  # a long watch or Dask worker: start again
+        _FROZEN.clear()
+    _FROZEN[id(v)] = (v, value)
+    return value
 
 
 # A file's digest by its identity on disk: reading and hashing 150 MB of photos on every
