@@ -10,6 +10,7 @@ file is walked one node at a time, each node once, so shared nodes cost nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,21 +75,19 @@ ANCHOR_HINT = ("write the value out in full; edition files do not use YAML ancho
 TAG_HINT = "remove the tag and write the value as plain text, in quotes if needed"
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that notes every node written with an anchor (`&a`) or a tag (`!!x`),
+class _Strict:
+    """A loader that notes every node written with an anchor (`&a`) or a tag (`!!x`),
     for the walk to refuse at its path. Composing shares an aliased node (nothing is
     expanded) and the walk meets an anchor before any alias to it, so an alias bomb is
     refused at its first line, in no time."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.refused: dict[int, tuple[str, yaml.Mark, str]] = {}
+    refused: dict[int, tuple[str, yaml.Mark, str]]
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         anchor = None if isinstance(event, yaml.AliasEvent) else getattr(event, "anchor", None)
         tag = getattr(event, "tag", None)
-        node = super().compose_node(parent, index)
+        node = super().compose_node(parent, index)  # type: ignore[misc]
         if node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges a mapping in: a hidden key
             self.refused.setdefault(id(node), ("YAML merge keys (<<) are not allowed",
                                                event.start_mark, ANCHOR_HINT))
@@ -100,6 +99,39 @@ class _StrictLoader(yaml.SafeLoader):
                                                f"{_short_tag(tag)})", event.start_mark,
                                                TAG_HINT))
         return node  # type: ignore[no-any-return]
+
+
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.refused = {}
+
+
+# libyaml scans and parses ten times faster than PyYAML (the template set and fonts.yaml
+# were 0.1 s of every build); PyYAML's own Composer still builds the nodes, so the strict
+# loader's hook runs unchanged. A text libyaml refuses, or that the fast path finds wrong
+# in any way, is read again by PyYAML, so every error reads as it always has.
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML without libyaml: the Python loaders alone
+    CParser = None
+
+if CParser is not None:
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.resolver import Resolver
+
+    class _FastLoader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    class _FastStrictLoader(_Strict, _FastLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.refused = {}
 
 
 def _short_tag(tag: str) -> str:
@@ -163,7 +195,7 @@ class _Walker:
                 continue
             self.seen.add(id(node))
             if isinstance(node, yaml.ScalarNode):
-                if node.style is None:
+                if not node.style:  # plain: None from PyYAML, '' from libyaml
                     self.written[path] = node.value
             elif isinstance(node, yaml.MappingNode):
                 keys = [self.key(k, path) for k, _v in node.value]
@@ -244,11 +276,29 @@ def _syntax_error(exc: yaml.YAMLError, text: str, file: Path, error: type[Epaper
                  hint="check indentation and quoting")
 
 
+# Where libyaml and PyYAML were seen to differ (a differential fuzz of 80,000 texts):
+# libyaml takes a tab as a separator and `|#` as a block scalar with a comment, which
+# PyYAML refuses, a document end (`...`) inside a flow collection, and it ends the last
+# collection of a text without a final newline on the line after. Such texts go to PyYAML.
+_UNLIKE = re.compile(r"\t|[|>][0-9+-]*#|^\.\.\.", re.MULTILINE)
+
+
+def _libyaml_reads_alike(text: str) -> bool:
+    return text.endswith("\n") and not _UNLIKE.search(text) and \
+        not yaml.reader.Reader.NON_PRINTABLE.search(text)
+
+
 def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int = 0,
               *, strict: bool = False) -> Located:
     """Parse `text` (from `file`; its line 1 is the file's line 1 + `line_offset`).
 
     `strict` (edition files): refuse anchors, aliases, tags and duplicate keys."""
+    if CParser is not None and _libyaml_reads_alike(text):
+        try:
+            loader = _FastStrictLoader(text) if strict else _FastLoader(text)
+            return _load(loader, text, file, error, line_offset, strict)
+        except Exception:  # noqa: BLE001 - said again, exactly, by the Python reader below
+            pass
     try:
         # The reader checks every character as the loader is made: a NUL fails here.
         loader = _StrictLoader(text) if strict else yaml.SafeLoader(text)
@@ -258,6 +308,11 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
         raise error(f"control character U+{exc.character:04X} in the YAML", file=file,
                     line=Pos(line, col, col + 1), code="E-yaml",
                     hint="delete it: most editors do not show it") from None
+    return _load(loader, text, file, error, line_offset, strict)
+
+
+def _load(loader: Any, text: str, file: Path, error: type[EpaperError], line_offset: int,
+          strict: bool) -> Located:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
@@ -274,8 +329,7 @@ def load_yaml(text: str, file: Path, error: type[EpaperError], line_offset: int 
                     ) from None
     finally:
         loader.dispose()
-    walker = _Walker(file, error, line_offset,
-                     loader.refused if isinstance(loader, _StrictLoader) else None)
+    walker = _Walker(file, error, line_offset, loader.refused if strict else None)
     if node is not None:
         walker.walk(node)
     try:
