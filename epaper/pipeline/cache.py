@@ -111,30 +111,40 @@ class Cache:
         if self.root is not None:
             self._path(kind, key).unlink(missing_ok=True)
 
-    def trim(self) -> int:
+    def _due(self, now: float, every: float) -> bool:
+        """Whether a trim is due (none for `every` seconds); if so, note that one runs."""
+        assert self.root is not None
+        stamp = self.root / FORMAT / ".trimmed"
+        try:
+            if every and now - stamp.stat().st_mtime < every:
+                return False
+        except OSError:
+            pass
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass
+        return True
+
+    def trim(self, every: float = 0.0) -> int:
         """Evict the least recently used entries until the cache fits `max_bytes`; remove
         temporary files of runs that died and folders of other cache formats. Returns
-        the bytes removed."""
+        the bytes removed. With `every` (seconds), only if no trim ran for that long: a
+        cache of 2 GB is some 10,000 files to stat, a tenth of a second a build that the
+        desk's rebuild loop need not pay each time (the cache may pass its bound by what
+        the builds of `every` seconds add)."""
         if self.root is None or not self.root.is_dir():
             return 0
-        removed = 0
         now = time.time()
-        entries: list[tuple[float, int, Path]] = []
+        if not self._due(now, every):
+            return 0
+        removed = 0
         for top in self.root.iterdir():
             if top.is_dir() and top.name != FORMAT and top.name.startswith("v"):
                 removed += _remove_tree(top)
-        for dirpath, _dirs, files in os.walk(self.root / FORMAT):
-            for name in files:
-                p = Path(dirpath, name)
-                try:
-                    st = p.stat()
-                except OSError:
-                    continue
-                if name.endswith(".tmp"):
-                    if now - st.st_mtime > STALE_TEMP_SECONDS:
-                        removed += _unlink(p, st.st_size)
-                    continue
-                entries.append((st.st_mtime, st.st_size, p))
+        entries, stale = self._entries(now)
+        removed += sum(_unlink(p, size) for p, size in stale)
         total = sum(size for _t, size, _p in entries)
         for _mtime, size, p in sorted(entries):
             if total <= self.max_bytes:
@@ -142,6 +152,26 @@ class Cache:
             total -= size
             removed += _unlink(p, size)
         return removed
+
+    def _entries(self, now: float) -> tuple[list[tuple[float, int, Path]],
+                                            list[tuple[Path, int]]]:
+        """Every entry (last use, size, path), and temporary files of runs that died."""
+        assert self.root is not None
+        entries, stale = [], []
+        for dirpath, _dirs, files in os.walk(self.root / FORMAT):
+            for name in files:
+                if name == ".trimmed":
+                    continue
+                p = Path(dirpath, name)
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                if not name.endswith(".tmp"):
+                    entries.append((st.st_mtime, st.st_size, p))
+                elif now - st.st_mtime > STALE_TEMP_SECONDS:
+                    stale.append((p, st.st_size))
+        return entries, stale
 
 
 def _payload(data: bytes) -> bytes | None:
