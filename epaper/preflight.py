@@ -15,11 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pikepdf
-
+from epaper.lazy import lazy
 from epaper.model.template import PrintSpec
+
+if TYPE_CHECKING:
+    import pikepdf
+else:
+    pikepdf = lazy("pikepdf")  # for files read back: the build's own preflight needs none
 
 RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab"}
 INK_DPI = 150  # below ~100 dpi the maxima of photos are under-read
@@ -261,8 +265,9 @@ def _drawn_checks(pf: Preflight, info: PageInfo, page: DrawnPage, min_ppi: float
 
 # What a malformed object (a box of three numbers, a name where a dictionary belongs)
 # raises when it is read; deep nesting that slipped past the walker's guards too.
-_MALFORMED = (pikepdf.PdfError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-              RecursionError)
+def _malformed() -> tuple[type[BaseException], ...]:
+    return (pikepdf.PdfError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            RecursionError)
 
 
 def _guarded(pf: Preflight, page: int | None, check: Callable[..., None], *args: Any) -> None:
@@ -270,7 +275,7 @@ def _guarded(pf: Preflight, page: int | None, check: Callable[..., None], *args:
     error, and the other parts still run."""
     try:
         check(*args)
-    except _MALFORMED as exc:
+    except _malformed() as exc:
         what = f"page {page}" if page else "the document"
         pf.add("error", "structure", f"{what} is malformed and was only partly checked "
                f"({type(exc).__name__}: {str(exc)[:160] or 'no detail'})", page)

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from epaper.errors import Collector, ContentError
 from epaper.model.edition import Block, BlockKind, Span
 from epaper.yamlio import Pos
 
-# GFM tables are switched on only so that a table is recognised, and refused.
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """Made on first use: a rebuild whose stories all come from the cache parses none."""
+    from markdown_it import MarkdownIt
+
+    # GFM tables are switched on only so that a table is recognised, and refused.
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 BULLETS = ("•", "–", "◦")  # by depth: a news list's bullet, then dashes for sub-items
 BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -134,7 +143,7 @@ def _block(ctx: _Context, heading: bool, lang: str) -> tuple[BlockKind, str, int
 def parse_inline(text: str) -> tuple[Span, ...]:
     """One paragraph's text as spans (emphasis, strong, links; escapes resolved)."""
     sink = Collector()
-    runs = [spans for token in _PARSER.parseInline(text) if token.type == "inline"
+    runs = [spans for token in _parser().parseInline(text) if token.type == "inline"
             for spans, _line in _inline(token, 1, None, text.split("\n"), sink)]
     sink.check()
     return _merge(tuple(s for k, run in enumerate(runs)
@@ -202,7 +211,7 @@ def parse_body(text: str, first_line: int = 1, *, lang: str = "bn",
     # other way, are invisible and left by word processors at random: they are not one.
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     walk = _Walk(first_line, lang, file, source, sink)
-    for token in _PARSER.parse(text):
+    for token in _parser().parse(text):
         walk.token(token)
     if own:
         sink.check()

@@ -7,8 +7,14 @@ written, writer.py). Saving with deterministic IDs keeps rebuilds byte-identical
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import pikepdf
+from epaper.lazy import lazy
+
+if TYPE_CHECKING:
+    import pikepdf
+else:
+    pikepdf = lazy("pikepdf")
 
 
 def finish_screen(data: bytes) -> bytes:
