@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from epaper import kept
 from epaper.check import Loaded, load
 from epaper.diagnostics import Diagnostic
 from epaper.errors import EpaperError
@@ -26,7 +27,7 @@ from epaper.outputs import layout_json, report_json
 from epaper.pipeline import publish
 from epaper.pipeline.cache import Cache, default_root
 from epaper.pipeline.keys import digest
-from epaper.pipeline.memo import stories_from
+from epaper.pipeline.memo import FileFacts, stories_from
 from epaper.pipeline.run import Runner, runner_for
 from epaper.pipeline.tasks import (
     VARIANTS,
@@ -56,6 +57,7 @@ from epaper.render.pdf import image_name
 Progress = Callable[[str, int, int], None]
 PHASES = ("load", "layout", "photos", "files", "preflight", "publish")
 VARIANT_DIRS = {"print": "", "screen": "screen"}
+TRIM_EVERY = 600.0  # seconds: the cache is held to its size at most this often
 
 
 @dataclass
@@ -181,8 +183,12 @@ class _Plan:
 
     # -- the plan ------------------------------------------------------------------------
     def run(self) -> BuildResult:
-        started = time.perf_counter()
         self.cache = self._open_cache()
+        with kept.using(FileFacts(self.cache)):
+            return self._run()
+
+    def _run(self) -> BuildResult:
+        started = time.perf_counter()
         with stories_from(self.cache):
             loaded = self._timed("load", lambda: load(self.edition_dir))
         ctx = self.ctx = register(loaded, self.proof)
@@ -261,7 +267,7 @@ class _Plan:
     def _close(self) -> None:
         if self._runner is not None and self._owns_runner:
             self._runner.close()
-        self.cache.trim()
+        self.cache.trim(every=TRIM_EVERY)
 
     def _pages(self, count: int) -> list[PageRecord]:
         """Lay out and draw every page, each as soon as the pages jumping into it are

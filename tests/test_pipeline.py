@@ -157,6 +157,14 @@ def test_cache_is_bounded_oldest_first(tmp_path):
     left = sorted(p.name for p in (tmp_path / "c" / "v1" / "k" / "00").iterdir())
     assert left == ["0000", "0003", "0004"]
     assert not (tmp_path / "c" / "v0").exists()
+    # A build trims only when no trim ran for a while: walking a big cache costs time.
+    for k in range(5, 8):
+        cache.put("k", f"{k:04d}", bytes(1000))
+    assert cache.trim(every=600) == 0
+    assert len(list((tmp_path / "c" / "v1" / "k" / "00").iterdir())) == 6
+    os.utime(tmp_path / "c" / "v1" / ".trimmed", (1, 1))
+    assert cache.trim(every=600) == 3 * (HEADER.size + 1000)
+    assert len(list((tmp_path / "c" / "v1" / "k" / "00").iterdir())) == 3
 
 
 # -- incremental rebuilds ---------------------------------------------------------------
@@ -228,6 +236,44 @@ def test_a_photo_replaced_under_a_kept_story_is_read_again(three, tmp_path):
     build_edition(three, fresh, cache=False)
     assert outputs(out) == outputs(fresh)
     assert again.run["pages_laid_out"]  # the new photo's shape is laid out anew
+
+
+def test_a_rebuild_takes_the_fonts_measurements_from_the_cache(three, tmp_path,
+                                                               monkeypatch):
+    """A new process need not open a font with fontTools to lay out and draw an edited
+    page: what the last build measured of the fonts comes from the cache."""
+    from epaper.render import embed, pdf
+    from epaper.text import fonts, metrics
+    out = tmp_path / "out"
+    build_edition(three, out, variants=("print", "screen"))
+    third = three / "stories" / "third.md"
+    third.write_text(third.read_text(encoding="utf-8").replace("rains", "monsoon"),
+                     encoding="utf-8")
+    pdf._metrics.cache_clear()  # as in a new process
+
+    def no_fonttools(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("a font was opened with fontTools")
+
+    for module in (fonts, metrics):
+        monkeypatch.setattr(module, "TTFont", no_fonttools)
+    monkeypatch.setattr(embed, "ftsubset", None)  # no subset made: the glyphs are known
+    again = build_edition(three, out, variants=("print", "screen"))
+    assert again.run["pages_laid_out"] == [2]
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build_edition(three, fresh, cache=False, variants=("print", "screen"))
+    assert outputs(out) == outputs(fresh)
+
+
+def test_a_changed_font_is_measured_again(tmp_path):
+    from epaper.pipeline.memo import FileFacts
+    facts = FileFacts(Cache(tmp_path / "c"))
+    font = tmp_path / "f.ttf"
+    font.write_bytes(b"one font")
+    facts.keep("face", font, "measured")
+    assert facts.recall("face", font) == "measured"
+    font.write_bytes(b"another font")
+    assert facts.recall("face", font) is None
 
 
 def test_editing_a_jumping_story_lays_out_the_page_it_jumps_to(three, tmp_path):

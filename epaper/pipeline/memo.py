@@ -76,3 +76,26 @@ def stories_from(cache: Cache) -> Iterator[None]:
         yield
     finally:
         story_reader.MEMO.reset(token)
+
+
+class FileFacts:
+    """epaper.kept's store over the build's cache: facts keyed by kind, the file's
+    content and the engine."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def _key(self, kind: str, path: Path) -> str | None:
+        try:
+            return keys.digest(keys.engine(), "kept", kind, keys.file_digest(path))
+        except OSError:
+            return None
+
+    def recall(self, kind: str, path: Path) -> object | None:
+        key = self._key(kind, path)
+        return self.cache.get_object(f"kept-{kind}", key) if key else None
+
+    def keep(self, kind: str, path: Path, value: object) -> None:
+        key = self._key(kind, path)
+        if key:
+            self.cache.put_object(f"kept-{kind}", key, value)

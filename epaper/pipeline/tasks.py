@@ -9,12 +9,16 @@ cluster, with the same result.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
+from epaper import kept
 from epaper.check import Loaded, load
 from epaper.layout.edition import EditionLayout, PageLayout, PagePlan, paper_of, plan
 from epaper.layout.furniture import slug_line
@@ -25,6 +29,7 @@ from epaper.outputs import page_json
 from epaper.pipeline import keys
 from epaper.pipeline.cache import Cache
 from epaper.pipeline.keys import digest, file_digest, folder_digest
+from epaper.pipeline.memo import FileFacts
 from epaper.pipeline.publish import fault_point
 from epaper.render.embed import SubsetCache
 from epaper.render.finish import finish_screen
@@ -57,6 +62,9 @@ class _Paragraphs(dict):  # type: ignore[type-arg]
     def get(self, key, default=None):  # type: ignore[no-untyped-def,override]
         self.used.add(key)
         return super().get(key, default)
+
+
+T = TypeVar("T")
 
 
 class Context:
@@ -120,6 +128,18 @@ def job_cache(job: Job) -> Cache:
     return Cache(Path(job.cache))
 
 
+def _facts_kept(task: Callable[..., T]) -> Callable[..., T]:
+    """Run a task with the job's cache as epaper.kept's store: a worker process reads
+    the fonts' measurements from it instead of opening the fonts."""
+
+    @functools.wraps(task)
+    def run(job: Job, *args: Any) -> T:
+        with kept.using(FileFacts(job_cache(job))):
+            return task(job, *args)
+
+    return run
+
+
 # -- photos -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -177,6 +197,7 @@ def photo_job(ctx: Context, el: Element, variant: str, mono: bool) -> PhotoJob:
                     tset.print.ink_limit if printing else 0.0, name)
 
 
+@_facts_kept
 def prepare_photos(job: Job, photos: tuple[PhotoJob, ...]) -> tuple[PhotoRecord, ...]:
     """Crop, scale and separate one placed photo for each variant that prints it,
     decoding it once; the results go to the cache, small records come back."""
@@ -284,6 +305,7 @@ def cached_page(ctx: Context, cache: Cache, number: int,
     return record  # type: ignore[no-any-return]
 
 
+@_facts_kept
 def lay_out_page(job: Job, number: int, incoming: dict[str, tuple[Block, ...]],
                  variants: tuple[str, ...]) -> PageRecord:
     """Lay out page `number` and draw it for each variant (what is cached is reused)."""
@@ -355,6 +377,7 @@ def _layout(ctx: Context, cache: Cache, number: int,
     laid = ctx.layout.page(ctx.plans[number - 1], ctx.plans, incoming)
     used = {k: ctx.paragraphs[k] for k in ctx.paragraphs.used if k in ctx.paragraphs}
     cache.put_object("paragraphs", hint, used)
+    ctx.loaded.fonts.keep_measured()
     return laid
 
 
@@ -387,6 +410,7 @@ def cached_file(cache: Cache, file: FileJob) -> int | None:
     return len(data)
 
 
+@_facts_kept
 def write_file(job: Job, file: FileJob) -> int:
     """Write one PDF from cached drawings and photos; returns its size in bytes."""
     ctx = context(job)

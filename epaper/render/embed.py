@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from fontTools import subset as ftsubset
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from reportlab.pdfbase import pdfdoc
+
+from epaper.errors import FontError
+from epaper.lazy import lazy
+
+if TYPE_CHECKING:
+    from fontTools import subset as ftsubset
+else:
+    ftsubset = lazy("fontTools.subset")
 
 
 class FontMetrics:
@@ -28,34 +37,59 @@ class FontMetrics:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        tt = TTFont(path)
+        self._data: bytes | None = path.read_bytes()
+        self.digest = hashlib.sha256(self._data).hexdigest()
+        # Advances and the cmap through HarfBuzz, the header fields from fontTools' small
+        # tables, the italic angle from the post table's raw bytes: fontTools would parse
+        # every glyph name of the post table for its glyph order (a tenth of a rebuild).
+        face = hb.Face(self._data)
+        font = hb.Font(face)
+        tt = TTFont(path, lazy=True)
         self.upem = tt["head"].unitsPerEm
         scale = 1000.0 / self.upem
         # Advances in PDF glyph space (1000 to the em), unrounded: a font whose em is not
         # 1000 units (Lohit Bengali: 769) would otherwise drift from HarfBuzz's positions
         # by a rounding error a glyph, and every glyph would need its own correction.
-        self.advances = [round(tt["hmtx"][g][0] * scale, 3) for g in tt.getGlyphOrder()]
-        head, os2, post = tt["head"], tt["OS/2"], tt["post"]
+        self.advances = [round(font.get_glyph_h_advance(g) * scale, 3)
+                         for g in range(face.glyph_count)]
+        head, os2 = tt["head"], tt["OS/2"]
         self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
         self.ascent = round(os2.sTypoAscender * scale)
         self.descent = round(os2.sTypoDescender * scale)
         self.cap_height = round((getattr(os2, "sCapHeight", 0) or os2.sTypoAscender) * scale)
-        self.italic_angle = float(post.italicAngle)
+        self.italic_angle = struct.unpack(">i", tt.reader["post"][4:8])[0] / 65536.0
         self.ps_name = tt["name"].getDebugName(6) or path.stem
+        tt.close()
         self.flags = 4 | (64 if self.italic_angle else 0)  # symbolic: we use our own encoding
         # gid -> character for glyphs the font maps a character to directly: the
         # ToUnicode map for readers that ignore ActualText (pdfminer, PDFBox).
-        order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
         self.unicode: dict[int, str] = {}
-        cmap = tt.getBestCmap() or {}
-        for cp, name in sorted(cmap.items(), reverse=True):
-            gid = order.get(name)
+        for cp in sorted(face.unicodes, reverse=True):
+            gid = font.get_nominal_glyph(cp)
             if gid is not None and cp >= 0x20 and not 0xE000 <= cp <= 0xF8FF:
                 self.unicode[gid] = chr(cp)  # the lowest code point wins (sorted reverse)
-        self.space = order.get(cmap.get(0x20, ""))  # the glyph drawn for word spaces
-        tt.close()
-        self.data = path.read_bytes()
-        self.digest = hashlib.sha256(self.data).hexdigest()
+        self.space = font.get_nominal_glyph(0x20)  # the glyph drawn for word spaces
+
+
+    @property
+    def data(self) -> bytes:
+        """The font file, read again only when a subset must be made: metrics kept by an
+        earlier run (epaper.kept) come without it."""
+        if self._data is None:
+            data = self.path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != self.digest:
+                raise FontError("the font changed on disk while it was being used",
+                                file=self.path, hint="build again")
+            self._data = data
+        return self._data
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_data": None}
+
+    def at(self, path: Path) -> FontMetrics:
+        """These metrics, kept by an earlier run, for the same font file at `path`."""
+        self.path = path
+        return self
 
 
 class SubsetStore(Protocol):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from epaper import kept
 from epaper.model.frame import Box, Element, Line, PageFrame, PlacedWord
 from epaper.model.template import CMYK
 from epaper.render.codes import Code, FontCodes
@@ -150,17 +151,20 @@ def _plan(group: list[PlacedWord], text: str, metrics: Callable[[str], FontMetri
             for g in run.glyphs:
                 glyphs.append((run.font, run.size, g.gid, g.text or m.unicode.get(g.gid, ""),
                                dx + g.x * hscale, g.y, m.advances[g.gid] * scale))
-    seen: list[Drawn] = []
+    # (plain, ahead, joined) of each glyph: Drawn records are made only for a group
+    # whose glyphs do not all read as themselves in order, a few in a hundred.
+    flags = []
     start = end = -1e9
     before = None
-    for face, size, _gid, chars, x, y, advance in glyphs:
+    for face, size, _gid, _chars, x, y, advance in glyphs:
         place = (face, size, y)
-        seen.append(Drawn(chars, -1e-6 < y < 1e-6 and advance > 0 and x >= start,
-                          x + advance >= end - 1e-3, place == before))
+        flags.append((-1e-6 < y < 1e-6 and advance > 0 and x >= start,
+                      x + advance >= end - 1e-3, place == before))
         start, before, end = x, place, max(end, x + advance)
-    hyphen = bool(seen) and group[-1].word.hyphen
-    if not hyphen and all(d.plain for d in seen) and "".join(d.text for d in seen) == text:
+    hyphen = bool(glyphs) and group[-1].word.hyphen
+    if not hyphen and all(f[0] for f in flags) and "".join(g[3] for g in glyphs) == text:
         return ((None, _runs(glyphs)),)  # most words: every glyph reads as itself, in order
+    seen = [Drawn(g[3], *f) for g, f in zip(glyphs, flags, strict=True)]
     if hyphen:
         # pdfium takes a line-end hyphen for a soft one (and joins the word up) when it
         # comes from an ActualText, or else only between ASCII letters: "ক্যানা-" or
@@ -235,7 +239,12 @@ class PdfResources:
 
 @functools.lru_cache(maxsize=64)
 def _metrics(path: Path) -> FontMetrics:
-    return FontMetrics(path)
+    known = kept.recall("pdf-font", path)
+    if isinstance(known, FontMetrics):
+        return known.at(path)
+    metrics = FontMetrics(path)
+    kept.keep("pdf-font", path, metrics)
+    return metrics
 
 
 def font_name(key: str) -> str:

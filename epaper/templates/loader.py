@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import yaml
+
+from epaper import kept
 from epaper.errors import Collector, TemplateError
 from epaper.model.edition import Paper
 from epaper.model.template import (
@@ -308,6 +311,8 @@ def check_profile(profile: Path, error: Callable[[str], Exception]) -> None:
 
     if not profile.is_file():
         raise error(f"ICC profile {profile} does not exist")
+    if kept.recall("icc-checked", profile) is True:  # this very file passed before
+        return
     try:
         prof = ImageCms.getOpenProfile(str(profile))
     except (OSError, ImageCms.PyCMSError) as exc:
@@ -325,12 +330,17 @@ def check_profile(profile: Path, error: Callable[[str], Exception]) -> None:
     except (OSError, ImageCms.PyCMSError) as exc:
         raise error(f"{profile.name} is damaged or cut short: photos cannot be converted "
                     f"to it ({exc})") from None
+    kept.keep("icc-checked", profile, True)
 
 
 def fonts_dir(path: Path) -> Path:
     """The fonts folder a template set names (`fonts:`), relative to the set's file."""
-    meta = load_yaml(read_text(path, TemplateError, "template set"), path, TemplateError)
-    data = meta.data if isinstance(meta.data, dict) else {}
+    text = read_text(path, TemplateError, "template set")
+    try:  # one field of a set load_template_set has read: its lines are not needed
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        data = load_yaml(text, path, TemplateError).data  # says where, and what is wrong
+    data = data if isinstance(data, dict) else {}
     rel = data.get("fonts", "../fonts")
     return (path.parent / str(rel)).resolve()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import statistics
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
 
+from epaper import kept
 from epaper.errors import FontCoverageError, FontError
 from epaper.text.metrics import Outlines
 from epaper.yamlio import Located, load_yaml, read_text
@@ -207,6 +208,7 @@ class FontBook:
         self._scales: dict[tuple[str, bool, bool], tuple[float, ...]] = {}
         self._spacing: dict[tuple[str, bool, bool], tuple[Spacing, ...]] = {}
         self._covered: dict[tuple[Face, ...], frozenset[int]] = {}
+        self._stacks: dict[tuple[str, bool, bool], tuple[Face, ...]] = {}
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -220,6 +222,14 @@ class FontBook:
 
     def _load(self, key: str) -> Face:
         path = self.dir / f"{key}.ttf"
+        known = kept.recall("face", path)
+        if isinstance(known, Face):  # the same font file, measured by an earlier run
+            return replace(known, key=key, path=path)
+        face = self._measure(key, path)
+        kept.keep("face", path, face)
+        return face
+
+    def _measure(self, key: str, path: Path) -> Face:
         try:
             tt = TTFont(path, lazy=True)
             upem = tt["head"].unitsPerEm
@@ -255,14 +265,29 @@ class FontBook:
         return members
 
     def stack(self, family: str, bold: bool = False, italic: bool = False) -> tuple[Face, ...]:
-        style = _style_name(bold, italic)
-        return tuple(self.face(Path(m.file(style)).stem) for m in self._members(family))
+        found = self._stacks.get((family, bold, italic))
+        if found is None:
+            style = _style_name(bold, italic)
+            found = tuple(self.face(Path(m.file(style)).stem) for m in self._members(family))
+            self._stacks[(family, bold, italic)] = found
+        return found
 
     def outlines(self, key: str) -> Outlines:
         found = self._outlines.get(key)
         if found is None:
-            found = self._outlines[key] = Outlines(self.face(key).path)
+            path = self.face(key).path
+            known = kept.recall("outlines", path)
+            found = known.at(path) if isinstance(known, Outlines) else Outlines(path)
+            self._outlines[key] = found
         return found
+
+    def keep_measured(self) -> None:
+        """Keep what was measured of the outlines since they were opened, for the next run
+        (epaper.kept): a page's layout measures the glyphs of its own text."""
+        for outlines in self._outlines.values():
+            if outlines.grown:
+                kept.keep("outlines", outlines.path, outlines)
+                outlines.mark_kept()
 
     def ink(self, key: str, gid: int) -> tuple[float, float] | None:
         """Left and right edge of a glyph's ink from its origin, in em (None: no ink)."""

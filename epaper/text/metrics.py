@@ -96,21 +96,65 @@ class _Band(BasePen):
 
 
 class Outlines:
-    """One font file's glyph outlines, measured on demand (in em) and remembered."""
+    """One font file's glyph outlines, measured on demand (in em) and remembered. What
+    was measured outlives the run (pickled without the font, which is opened again only
+    for a glyph not measured yet): see FontBook.keep_measured."""
 
     def __init__(self, path: Path) -> None:
-        # From bytes, not the file: a TTFont keeps its file open until closed, and these
-        # live as long as the FontBook.
-        self._tt = TTFont(io.BytesIO(path.read_bytes()))
-        self.upem = self._tt["head"].unitsPerEm
-        # Glyphs named by their index: the font's own names (its `post` table) are not
-        # needed, and reading them was most of the time spent opening a font.
-        self._order = [f"g{i}" for i in range(self._tt["maxp"].numGlyphs)]
-        self._tt.setGlyphOrder(self._order)
-        self._cmap = self._tt.getBestCmap()
-        self._glyf = self._tt["glyf"] if "glyf" in self._tt else None
+        self.path = path
+        self._font: dict[str, Any] = {}
+        tt = self._tt
+        self.upem = tt["head"].unitsPerEm
+        self._count = len(self._order)
+        self._cmap = tt.getBestCmap()
         self._ink: dict[int, tuple[float, float] | None] = {}
         self._body: dict[int, tuple[float, float] | None] = {}
+        self._kept: tuple[int, ...] = ()
+
+    def at(self, path: Path) -> Outlines:
+        """These outlines, kept by an earlier run, for the same font file at `path`."""
+        self.path, self._font = path, {}
+        self.mark_kept()
+        return self
+
+    def _measured(self) -> tuple[int, ...]:
+        # Glyphs measured, and the measurements of the whole face (cached properties).
+        return (len(self._ink), len(self._body), len(self.__dict__))
+
+    @property
+    def grown(self) -> bool:
+        """Whether something was measured since these outlines were opened or kept."""
+        return self._measured() != self._kept
+
+    def mark_kept(self) -> None:
+        self._kept = self._measured()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_font", "_glyphs")}
+
+    @property
+    def _tt(self) -> TTFont:
+        if "tt" not in self._font:
+            # From bytes, not the file: a TTFont keeps its file open until closed, and
+            # these live as long as the FontBook.
+            tt = TTFont(io.BytesIO(self.path.read_bytes()))
+            # Glyphs named by their index: the font's own names (its `post` table) are
+            # not needed, and reading them was most of the time spent opening a font.
+            self._font["order"] = [f"g{i}" for i in range(tt["maxp"].numGlyphs)]
+            tt.setGlyphOrder(self._font["order"])
+            self._font["glyf"] = tt["glyf"] if "glyf" in tt else None
+            self._font["tt"] = tt
+        return self._font["tt"]
+
+    @property
+    def _order(self) -> list[str]:
+        self._tt  # noqa: B018 - opens the font, which names the glyphs
+        return self._font["order"]  # type: ignore[no-any-return]
+
+    @property
+    def _glyf(self) -> Any:
+        self._tt  # noqa: B018
+        return self._font["glyf"]
 
     @cached_property
     def _glyphs(self) -> Any:
@@ -130,7 +174,7 @@ class Outlines:
         glyph that draws nothing (a space)."""
         if gid not in self._ink:
             self._ink[gid] = None
-            box = self._bounds(self._order[gid]) if 0 <= gid < len(self._order) else None
+            box = self._bounds(self._order[gid]) if 0 <= gid < self._count else None
             if box is not None:
                 self._ink[gid] = (box[0] / self.upem, box[2] / self.upem)
         return self._ink[gid]
@@ -149,7 +193,7 @@ class Outlines:
         matra), in em: a bar such as া or । is as narrow there as its stroke."""
         if gid not in self._body:
             self._body[gid] = None
-            if 0 <= gid < len(self._order):
+            if 0 <= gid < self._count:
                 spans = self._band(self._order[gid])
                 if spans:
                     self._body[gid] = (min(a for a, _ in spans) / self.upem,
