@@ -117,13 +117,22 @@ def editions(work: Path, with_32: bool) -> dict[str, Path]:
 
 
 def edit_one_story(edition: Path) -> None:
-    """What the desk does at night: a late change to one story on an inside page."""
+    """What the desk does at night: a late change to one story on an inside page. Each
+    edit is new text (a number that counts up), so no run finds it in the cache."""
     story = sorted((edition / "stories").glob("p05-*.md"))[0]
     text = story.read_text(encoding="utf-8")
-    marker = "\n\nহালনাগাদ: শেষ খবর পাওয়া পর্যন্ত পরিস্থিতি স্বাভাবিক ছিল।"
-    text = text[:-len(marker) - 1] + "\n" if text.endswith(marker + "\n") else \
-        text.rstrip("\n") + marker + "\n"
-    story.write_text(text, encoding="utf-8")
+    marker = "\n\nহালনাগাদ "
+    count = 0
+    if marker in text:
+        text, _, last = text.partition(marker)
+        count = int(last.split(":")[0].translate(FROM_BN))
+    digits = str(count + 1).translate(TO_BN)
+    story.write_text(text.rstrip("\n") + f"{marker}{digits}: শেষ খবর পাওয়া পর্যন্ত "
+                     "পরিস্থিতি স্বাভাবিক ছিল।\n", encoding="utf-8")
+
+
+TO_BN = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+FROM_BN = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 
 def main() -> None:
