@@ -330,7 +330,7 @@ def test_corrupt_cache_entries_are_rebuilt_not_trusted(three, tmp_path):
     build_edition(three, out, cache=cache)
     before = outputs(out)
     for entry in (cache / "v1").rglob("*"):
-        if entry.is_file():
+        if entry.is_file() and entry.name != ".trimmed":  # every entry; not the stamp
             data = bytearray(entry.read_bytes())
             data[len(data) // 2] ^= 0x55
             entry.write_bytes(bytes(data))
