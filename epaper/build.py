@@ -398,7 +398,7 @@ class _Plan:
     def _web(self, records: list[PageRecord]) -> None:
         """The e-paper from the screen pages: each page rasterised in a worker while this
         process writes the bundle (article map, ALTO, IIIF, viewer) from the frames."""
-        from epaper.pipeline.tasks import web_page
+        from epaper.pipeline.tasks import cached_web_page, web_page
         from epaper.web.bundle import Downloads, write_bundle
         from epaper.web.edition import page_plan
 
@@ -408,16 +408,20 @@ class _Plan:
         screen = self.session.staging / "screen"
         frames = [self._frame(r) for r in records]
         plans = [page_plan(f) for f in frames]
-        running = {self.runner.submit(web_page, str(screen / "pages" / f"{p.number:02d}.pdf"),
-                                      str(web), p, self.epaper_url): p for p in plans}
-        self.say("e-paper", 0, len(plans))
+        running = {}
+        for p in plans:
+            pdf = str(screen / "pages" / f"{p.number:02d}.pdf")
+            if cached_web_page(self.cache, pdf, str(web), p, self.epaper_url) is None:
+                running[self.runner.submit(web_page, self.job, pdf, str(web), p,
+                                           self.epaper_url)] = p
+        self.say("e-paper", len(plans) - len(running), len(plans))
         ed = self.loaded.edition
         write_bundle(web, ed, frames, plans, self.ctx.paper, self.loaded.templates,
                      downloads=Downloads(screen / "edition.pdf",
                                          {p.number: screen / "pages" / f"{p.number:02d}.pdf"
                                           for p in plans}),
                      base_url=self.epaper_url, fonts=self.loaded.fonts.dir)
-        done = 0
+        done = len(plans) - len(running)
         while running:
             for fut in self._wait(running):
                 running.pop(fut)

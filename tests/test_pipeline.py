@@ -276,6 +276,29 @@ def test_a_changed_font_is_measured_again(tmp_path):
     assert facts.recall("face", font) is None
 
 
+def test_an_epaper_rebuild_rasterises_only_the_pages_that_changed(three, tmp_path,
+                                                                 monkeypatch):
+    from epaper.web import images
+    out = tmp_path / "out"
+    build_edition(three, out, preflight=False, epaper=True)
+    third = three / "stories" / "third.md"
+    third.write_text(third.read_text(encoding="utf-8").replace("rains", "monsoon"),
+                     encoding="utf-8")
+    drawn: list[str] = []
+    real = images.page_images
+
+    def counting(pdf, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(Path(pdf).name)
+        return real(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(images, "page_images", counting)
+    again = build_edition(three, out, preflight=False, epaper=True)
+    assert again.run["pages_laid_out"] == [2] and drawn == ["02.pdf"]
+    fresh = tmp_path / "fresh"
+    build_edition(three, fresh, preflight=False, epaper=True, cache=False)
+    assert outputs(out / "web") == outputs(fresh / "web")
+
+
 def test_editing_a_jumping_story_lays_out_the_page_it_jumps_to(three, tmp_path):
     out = tmp_path / "out"
     build_edition(three, out)

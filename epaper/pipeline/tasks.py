@@ -469,8 +469,36 @@ def save(path: Path, data: bytes) -> None:
 
 # -- the e-paper ------------------------------------------------------------------------
 
-def web_page(pdf: str, web: str, plan: object, base_url: str) -> object:
-    """One e-paper page's images and tiles from its screen page PDF (epaper.web.images)."""
+def web_key(pdf: str, plan: object, base_url: str) -> str:
+    """A page's e-paper images follow from its screen page PDF, byte for byte, their plan
+    and where they will be published."""
+    return digest(keys.engine(), "web-page", file_digest(Path(pdf)), plan, base_url)
+
+
+def cached_web_page(cache: Cache, pdf: str, web: str, plan: object, base_url: str
+                    ) -> object | None:
+    """Write a page's e-paper images from the cache if it has them; their record, or
+    None. (A rebuild rasterises only the pages whose screen PDF changed.)"""
+    found = cache.get_object("web-page", web_key(pdf, plan, base_url))
+    if not (isinstance(found, tuple) and len(found) == 2):
+        return None
+    record, files = found
+    for rel, data in files.items():
+        save(Path(web) / rel, data)
+    return record
+
+
+@_facts_kept
+def web_page(job: Job, pdf: str, web: str, plan: object, base_url: str) -> object:
+    """One e-paper page's images and tiles from its screen page PDF (epaper.web.images);
+    what it wrote goes to the cache too."""
     from epaper.web.images import page_images
 
-    return page_images(pdf, web, plan, base_url=base_url)  # type: ignore[arg-type]
+    cache = job_cache(job)
+    found = cached_web_page(cache, pdf, web, plan, base_url)
+    if found is not None:
+        return found
+    record = page_images(pdf, web, plan, base_url=base_url)  # type: ignore[arg-type]
+    files = {rel: (Path(web) / rel).read_bytes() for rel in record.files}
+    cache.put_object("web-page", web_key(pdf, plan, base_url), (record, files))
+    return record
