@@ -195,7 +195,7 @@ class _Plan:
         self.loaded = loaded
         self.last = self._last_build(len(ctx.plans))
         self.job = Job(str(self.edition_dir.resolve()), ctx.loaded_key, str(self.cache.root),
-                       self.proof)
+                       self.proof, self.epaper)
         try:
             records = self._pages(len(ctx.plans))
             log = merge_logs([r.log for r in records], loaded.edition,
@@ -401,13 +401,20 @@ class _Plan:
         from epaper.pipeline.tasks import cached_web_page, web_page
         from epaper.web.bundle import Downloads, write_bundle
         from epaper.web.edition import page_plan
+        from epaper.web.images import PageImages
 
         t0 = time.perf_counter()
         publish.fault_point("phase", "e-paper")
         web = self.session.staging / "web"
         screen = self.session.staging / "screen"
-        frames = [self._frame(r) for r in records]
-        plans = [page_plan(f) for f in frames]
+        # Rasterising starts first, from the plans the page tasks made; the frames (a
+        # second of unpickling for 16 pages) are read while the workers draw.
+        frames: dict[int, PageFrame] = {}
+        for r in records:
+            if not isinstance(r.web_plan, PageImages):
+                frames[r.number] = self._frame(r)
+        plans = [r.web_plan if isinstance(r.web_plan, PageImages) else
+                 page_plan(frames[r.number]) for r in records]
         running = {}
         for p in plans:
             pdf = str(screen / "pages" / f"{p.number:02d}.pdf")
@@ -416,7 +423,11 @@ class _Plan:
                                            self.epaper_url)] = p
         self.say("e-paper", len(plans) - len(running), len(plans))
         ed = self.loaded.edition
-        write_bundle(web, ed, frames, plans, self.ctx.paper, self.loaded.templates,
+        for r in records:
+            if r.number not in frames:
+                frames[r.number] = self._frame(r)
+        write_bundle(web, ed, [frames[r.number] for r in records], plans, self.ctx.paper,
+                     self.loaded.templates,
                      downloads=Downloads(screen / "edition.pdf",
                                          {p.number: screen / "pages" / f"{p.number:02d}.pdf"
                                           for p in plans}),

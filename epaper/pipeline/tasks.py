@@ -49,6 +49,7 @@ class Job:
     context: str
     cache: str  # the cache folder (a scratch one that the build removes, with --no-cache)
     proof: bool = False
+    epaper: bool = False  # page tasks also plan the page's e-paper images
 
 
 class _Paragraphs(dict):  # type: ignore[type-arg]
@@ -263,6 +264,9 @@ class PageRecord:
     drawings: dict[str, DrawingMeta] = field(default_factory=dict)
     reused: bool = False  # taken from the cache, not laid out in this build
     drawn: tuple[str, ...] = ()  # variants drawn in this build
+    # The page's e-paper images as planned (epaper.web.edition.page_plan), when the build
+    # makes the e-paper: its rasterising can start without the frame in the main process.
+    web_plan: object | None = None
 
 
 def page_key(ctx: Context, number: int, incoming: dict[str, tuple[Block, ...]]) -> str:
@@ -311,12 +315,12 @@ def lay_out_page(job: Job, number: int, incoming: dict[str, tuple[Block, ...]],
     """Lay out page `number` and draw it for each variant (what is cached is reused)."""
     ctx = context(job)
     with ctx.lock:
-        return _lay_out_page(ctx, job_cache(job), number, incoming, variants)
+        return _lay_out_page(ctx, job_cache(job), number, incoming, variants, job.epaper)
 
 
 def _lay_out_page(ctx: Context, cache: Cache, number: int,
-                  incoming: dict[str, tuple[Block, ...]], variants: tuple[str, ...]
-                  ) -> PageRecord:
+                  incoming: dict[str, tuple[Block, ...]], variants: tuple[str, ...],
+                  epaper: bool = False) -> PageRecord:
     key = page_key(ctx, number, incoming)
     record = cache.get_object("page", key)
     frame: PageFrame | None = None
@@ -346,8 +350,17 @@ def _lay_out_page(ctx: Context, cache: Cache, number: int,
                                                drawing.bleed, glyphs, drawing.images,
                                                drawing.facts)
         drawn.append(variant)
-    record.drawn = tuple(drawn)
-    cache.put_object("page", key, replace(record, reused=False, drawn=()))
+    if epaper and record.web_plan is None:
+        from epaper.web.edition import page_plan
+
+        if frame is None:
+            frame = cache.get_object("frame", key) or ctx.layout.page(
+                ctx.plans[number - 1], ctx.plans, incoming).frame
+        record.web_plan = page_plan(frame)
+        drawn.append("web plan")  # the record changed: keep it
+    record.drawn = tuple(v for v in drawn if v in VARIANTS)
+    if drawn or not record.reused:
+        cache.put_object("page", key, replace(record, reused=False, drawn=()))
     return record
 
 
