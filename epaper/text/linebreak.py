@@ -68,15 +68,17 @@ MAX_LATIN_TRACK = 0.015
 # terms, is 0.88 em. A hole costs HOLE_DEMERITS on top of its badness: more than any
 # number of lines that are loose but show no hole (ten lines at 0.85 em cost about 2e8),
 # so one hole is never traded for several loose lines. Each further HOLE_STEP_EM of the
-# hole (about a word space) adds HOLE_GROWTH of a hole: a 1.2 em hole costs what two at
-# 0.9 em do, so the breaker does not trade small holes for a gaping one. That is a real
-# trade (bench/holes.py on the sample, per 1000 full justified lines with a gap over
-# 0.9 em / lines with one over 2 em): growth 1 gives 111 / 13; 0.5, 106 / 20; 0.25,
-# 100 / 29; 0.15, 98 / 40; no hole cost at all, 121 / 11; word spaces alone, 242 / 28.
+# hole (about a word space) adds HOLE_GROWTH of a hole: a 1.2 em hole costs what 1.5 holes
+# at 0.9 em do, so the breaker does not trade small holes for a gaping one freely. That is
+# a real trade (bench/holes.py on the sample, per 1000 full justified lines with a gap over
+# 0.9 em / lines with one over 2 em): growth 1 gives 103 / 12; 0.5, 99 / 16; 0.35,
+# 97 / 21; earlier, with other copy: 0.15, 98 / 40; no hole cost at all, 121 / 11; word
+# spaces alone, 242 / 28. 0.5 keeps the count of holes a reader sees under the desk's
+# limit (100 per 1000) at the price of four more lines over 2 em in 3495.
 NATURAL_SPACE_EM = 0.3  # em of a word space when the caller gives no font size
 HOLE_EM = 0.88
 HOLE_DEMERITS = 1e12
-HOLE_GROWTH = 1.0
+HOLE_GROWTH = 0.5
 HOLE_STEP_EM = 0.3
 
 
