@@ -121,12 +121,12 @@ def test_one_hole_costs_more_than_several_loose_lines():
     assert hole > 10 * loose
 
 
-def test_a_gaping_hole_costs_more_than_two_small_ones():
+def test_a_gaping_hole_costs_more_than_a_small_one_and_a_half():
     one = linebreak._demerits(3.1, 1.02, 3, False, True, False, False, gap=0.9)
     wide = linebreak._demerits(4.0, 1.02, 3, False, True, False, False, gap=1.25)
     gaping = linebreak._demerits(7.0, 1.02, 3, False, True, False, False, gap=2.2)
-    assert 2 * one < wide < 3 * one
-    assert gaping > 5 * one
+    assert 1.5 * one < wide < 2 * one
+    assert gaping > 3 * one
 
 
 def test_the_breaker_makes_as_few_holes_as_it_can(monkeypatch):
