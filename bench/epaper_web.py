@@ -1,7 +1,7 @@
 """What the e-paper costs: page images per page (time and bytes), the bundle, and the
 whole `--epaper` build against a build without it.
 
-    python bench/epaper.py [EDITION_DIR] [--workers 2]
+    python bench/epaper_web.py [EDITION_DIR] [--workers 2]
 
 Default edition: the 16-page benchmark desk (`python bench/edition_gen.py /tmp/epaper-ed16`
 first), else samples/. Indicative only: on a shared machine other work moves the wall

@@ -17,9 +17,7 @@ from epaper.text.words import Font, WordMaker
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "fonts"
-LOHIT = Path("/usr/share/fonts/truetype/lohit-bengali/Lohit-Bengali.ttf")
-needs_lohit = pytest.mark.skipif(not LOHIT.exists(), reason="fonts-lohit-beng-bengali "
-                                 "is not installed")
+LOHIT = FONTS / "Lohit-Bengali.ttf"  # shipped (OFL), so these tests never skip
 
 # From the sample's stories: Latin capitals and figures in Bengali sentences. কমন (three
 # consonants that hang from the matra, no sign above it) is the headstroke's reference.
@@ -92,7 +90,6 @@ def test_without_the_adjustment_the_capitals_stand_taller(tmp_path):
     assert min(ratio for _, ratio in cap_ratios(r)) > 1.12
 
 
-@needs_lohit
 def test_size_adjustment_measures_any_bengali_font(tmp_path):
     """Lohit's headstroke sits higher than Noto's (0.650 em against 0.622): the automatic
     adjustment follows the font, not Noto's numbers."""
@@ -253,7 +250,6 @@ def test_a_typed_space_before_a_danda_is_kept():
     assert spaced.width == pytest.approx(plain.width + space.width + danda.width)
 
 
-@needs_lohit
 def test_danda_spacing_is_measured_from_any_bengali_font(tmp_path):
     folder = fonts_dir(tmp_path, """\
         families:
