@@ -15,7 +15,7 @@ from pathlib import Path
 from epaper.content.edition import Draft, read_edition
 from epaper.diagnostics import Diagnostic
 from epaper.errors import Collector
-from epaper.layout.edition import check_coverage, plan
+from epaper.layout.edition import check_coverage, plan, unknown_template
 from epaper.model.edition import Edition
 from epaper.model.template import TemplateSet
 from epaper.templates.loader import fonts_dir, load_template_set
@@ -63,10 +63,17 @@ def _templates(draft: Draft, sink: Collector) -> tuple[TemplateSet | None, FontB
 def _slots(draft: Draft, tset: TemplateSet, sink: Collector) -> None:
     """Templates, slots and continuations of the pages whose entries could all be read."""
     ed = draft.edition
-    if draft.broken_pages:
+    # A page's template name is its own matter: reported for every page, whatever else
+    # is wrong, and such a page is then left out like one that lost a story.
+    broken = set(draft.broken_pages)
+    for page in ed.pages:
+        if tset.page(page.template) is None:
+            sink.add(unknown_template(ed, tset, page))
+            broken.add(page.number)
+    if broken:
         # A page that lost a story would be checked against the wrong stories; a jump
         # into or out of it too. Check the others only when nothing refers across.
-        keep = tuple(p for p in ed.pages if p.number not in draft.broken_pages)
+        keep = tuple(p for p in ed.pages if p.number not in broken)
         if any(pl.continue_to for p in ed.pages for pl in p.placements):
             return
         ed = replace(ed, pages=keep)

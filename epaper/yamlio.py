@@ -230,6 +230,14 @@ class _Walker:
             lines[key] = line
 
 
+def _impossible_dates_as_text(node: yaml.Node | None) -> None:
+    """Read `date: 2026-13-07` as the text it is, so that the field's own check reports
+    it (naming the field) and every other mistake in the file is still found: PyYAML
+    would refuse the whole document for one impossible date."""
+    while (bad := _bad_scalar(node)) is not None and bad.tag == TIMESTAMP_TAG:
+        bad.tag = "tag:yaml.org,2002:str"
+
+
 def _bad_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
     """The first scalar PyYAML cannot construct (an impossible date), each node once."""
     if node is None:
@@ -332,6 +340,7 @@ def _load(loader: Any, text: str, file: Path, error: type[EpaperError], line_off
     walker = _Walker(file, error, line_offset, loader.refused if strict else None)
     if node is not None:
         walker.walk(node)
+    _impossible_dates_as_text(node)
     try:
         data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.constructor.ConstructorError as exc:  # an unknown tag (template sets)

@@ -96,6 +96,30 @@ def test_five_mistakes_as_json_are_the_same_five(make_edition):
     assert {d.code for d in records} == {"E-unknown-field", "E-missing-file", "E-markdown"}
 
 
+def test_an_impossible_date_and_a_bad_template_do_not_hide_the_rest(tmp_path):
+    """PyYAML refuses a whole document for one impossible date, and a page that lost a
+    story used to stop the template check of every page when a story jumps (the sample
+    has one): each mistake is still found, each at its own spot."""
+    import shutil
+
+    ed = tmp_path / "ed"
+    shutil.copytree(ROOT / "samples", ed)
+    edit(ed / "edition.yaml", "date: 2026-12-07", "date: 2026-13-07")
+    edit(ed / "edition.yaml", "- stories/rail-eticket.md", "- stories/rail-eticket-x.md")
+    edit(ed / "edition.yaml", "- template: inside\n", "- template: insde\n")
+    proc = run_cli("check", ed, "--json")
+    assert proc.returncode == 1, proc.stderr
+    records = json.loads(proc.stdout)["diagnostics"]
+    said = [(r["line"], r["field"], r["message"]) for r in records]
+    lines = (ed / "edition.yaml").read_text(encoding="utf-8").split("\n")
+    assert len(said) == 3, said
+    assert lines[said[0][0] - 1] == "date: 2026-13-07" and said[0][1] == "date"
+    assert "2026-13-07 is not a day" in said[0][2] and "month" in said[0][2]
+    assert "rail-eticket-x.md" in lines[said[1][0] - 1] and "not found" in said[1][2]
+    assert "insde" in lines[said[2][0] - 1] and said[2][1].endswith(".template")
+    assert "unknown page template 'insde'" in said[2][2]
+
+
 def test_short_format_is_one_line_each(make_edition):
     five_mistakes(make_edition)
     proc = run_cli("check", make_edition, "--diagnostic-format", "short")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,8 +158,12 @@ def _date(value: object, meta: Located) -> dt.date:
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
+                raise ContentError(f"{value.strip()} is not a day of the calendar: {exc}",
+                                   file=meta.file, line=meta.line("date"), field="date",
+                                   hint="dates are written 2026-12-07 (year-month-day)"
+                                   ) from None
     if value is None:
         raise ContentError("missing date", file=meta.file, line=meta.line("date") or 1,
                            field="date", code="E-required",

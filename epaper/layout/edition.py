@@ -90,16 +90,19 @@ def paper_of(ed: Edition, tset: TemplateSet) -> Paper:
     return base.merged({k: v for k, v in ed.paper.__dict__.items()})
 
 
+def unknown_template(ed: Edition, tset: TemplateSet, spec: PageSpec) -> ContentError:
+    return ContentError(f"unknown page template {spec.template!r}", file=ed.source,
+                        line=spec.line or None, field=f"pages[{spec.number - 1}].template",
+                        hint=f"{tset.path.name} has: {', '.join(p.name for p in tset.pages)}")
+
+
 def plan(ed: Edition, tset: TemplateSet) -> list[PagePlan]:
     """Check every page's template, slots and continuations; nothing is composed yet."""
     plans: list[PagePlan] = []
     for spec in ed.pages:
         tpl = tset.page(spec.template)
         if tpl is None:
-            raise ContentError(f"unknown page template {spec.template!r}", file=ed.source,
-                               line=spec.line or None, field=f"pages[{spec.number - 1}].template",
-                               hint=f"{tset.path.name} has: "
-                                    f"{', '.join(p.name for p in tset.pages)}")
+            raise unknown_template(ed, tset, spec)
         plans.append(PagePlan(spec, tpl))
     reserved = {(pl.continue_to.page, pl.continue_to.slot) for spec in ed.pages
                 for pl in spec.placements if pl.continue_to and pl.continue_to.slot}
