@@ -117,6 +117,7 @@ def test_an_impossible_date_and_a_bad_template_do_not_hide_the_rest(tmp_path):
     assert "2026-13-07 is not a day" in said[0][2] and "month" in said[0][2]
     assert "rail-eticket-x.md" in lines[said[1][0] - 1] and "not found" in said[1][2]
     assert "insde" in lines[said[2][0] - 1] and said[2][1].endswith(".template")
+    assert lines[said[2][0] - 1][records[2]["col"] - 1:] == "insde"  # the caret's spot
     assert "unknown page template 'insde'" in said[2][2]
 
 

@@ -280,7 +280,8 @@ def _page(page: object, i: int, meta: Located, root: Path, lang: str,
                               line=meta.line(*where, "auto"), field=f"pages[{i}].auto"))
         auto = False
     return PageSpec(i + 1, template, section, tuple(placements), tuple(ads),
-                    meta.line(*where) or 0, mono, auto)
+                    meta.line(*where) or 0, mono, auto,
+                    meta.line(*where, "template") or meta.line(*where) or 0)
 
 
 def _list(page: dict, key: str, meta: Located, i: int, message: str, hint: str) -> list:

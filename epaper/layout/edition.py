@@ -92,7 +92,8 @@ def paper_of(ed: Edition, tset: TemplateSet) -> Paper:
 
 def unknown_template(ed: Edition, tset: TemplateSet, spec: PageSpec) -> ContentError:
     return ContentError(f"unknown page template {spec.template!r}", file=ed.source,
-                        line=spec.line or None, field=f"pages[{spec.number - 1}].template",
+                        line=spec.template_line or spec.line or None,
+                        field=f"pages[{spec.number - 1}].template",
                         hint=f"{tset.path.name} has: {', '.join(p.name for p in tset.pages)}")
 
 

@@ -110,6 +110,7 @@ class PageSpec:
     line: int = 0
     mono: bool = False  # printed in black only (the press plan's colour positions)
     auto: bool = False  # the engine chooses every story's shape and place (template shapes)
+    template_line: int = 0  # where its template is named: a bad name's caret goes there
 
 
 @dataclass(frozen=True)
