@@ -174,6 +174,7 @@ class AutoLayout:
         self.evaluations = 0
         self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
         self._sizes: dict[tuple[int, str, int, float, int], float] = {}
+        self._step_count: dict[tuple[int, ...], int] = {}  # skyline: its steps
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -198,8 +199,14 @@ class AutoLayout:
     def _free_col(self, c: int) -> bool:
         return self.area.floor[c] > self.area.ceil[c]
 
+    def _cap_key(self, shape: Shape, cap: float) -> float:
+        """The cap as the slot applies it: caps above the shape's largest headline set
+        the same story, so they share what composing it measured."""
+        head = shape.headline
+        return max(head.min_size, min(head.max_size, cap)) if head else 999.0
+
     def profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
-        key = (k, shape.name, span, cap)
+        key = (k, shape.name, span, self._cap_key(shape, cap))
         if key not in self._profiles:
             self.composer.measuring = True
             try:
@@ -254,7 +261,7 @@ class AutoLayout:
         as it goes, then as the shrinking headline comes out (composed, once)."""
         if usable >= prof.dphoto or usable < prof.dmin:
             return prof.size if usable >= prof.dphoto else prof.least_size
-        key = (k, shape.name, span, cap, usable)
+        key = (k, shape.name, span, self._cap_key(shape, cap), usable)
         if key not in self._sizes:
             top = min(self.area.ceil)
             slot = self.slot(k, shape, Rect(0, top, span, usable), cap, False)
@@ -562,12 +569,14 @@ class AutoLayout:
     def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
         """Steps in the skyline of open columns (with `rect` placed): a modular page
         keeps its story feet in line, so each new step is a little worse."""
-        h = list(heights)
         if rect is not None:
-            for c in range(rect.col, rect.right):
-                h[c] = rect.bottom
-        open_h = [x for c, x in enumerate(h) if x < self.area.floor[c]]
-        return sum(1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
+            heights = (heights[:rect.col] + (rect.bottom,) * rect.span
+                       + heights[rect.right:])
+        if heights not in self._step_count:
+            open_h = [x for x, f in zip(heights, self.area.floor, strict=True) if x < f]
+            self._step_count[heights] = sum(
+                1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
+        return self._step_count[heights]
 
     def _stacked(self, node: _Node, rect: Rect) -> bool:
         """A photo story right under another photo story (the upper one too short to keep
