@@ -39,7 +39,7 @@ TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the 
 TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one height (kept
 # a line wider than report.json's measure on baselines, so the model errs on the safe side)
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
-BUDGET = 20000  # placements evaluated per page, at most (then each layout is finished greedily)
+BUDGET = 16000  # placements evaluated per page, at most (then each layout is finished greedily)
 BEAM = 100  # partial layouts carried from one story to the next
 PER_LEAD = 6  # of them at most this many with the lead in one place (shape and rectangle)
 MISSING = 5000.0  # a story left off the page (no room for it anywhere)
@@ -176,6 +176,8 @@ class AutoLayout:
         self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
         self._sizes: dict[tuple[int, str, int, float, int], float] = {}
         self._fits: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._short: dict[tuple[int, int, int], float] = {}
         self._need: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
         self._step_count: dict[tuple[int, ...], int] = {}
@@ -448,9 +450,12 @@ class AutoLayout:
     def _bound(self, node: _Node, k: int) -> float:
         """Penalty so far plus the white the stories left cannot fill however big."""
         left, room = self._free(node.heights)
-        can = sum(self._max_area[k:])
-        over = min((max(0, a - left) + o for a, o in self._needs(k, room)), default=0)
-        return node.penalty + WHITE * max(0, left - can) + OVERSET * over
+        key = (k, left, room)
+        if key not in self._short:
+            can = sum(self._max_area[k:])
+            over = min((max(0, a - left) + o for a, o in self._needs(k, room)), default=0)
+            self._short[key] = WHITE * max(0, left - can) + OVERSET * over
+        return node.penalty + self._short[key]
 
     def _free(self, heights: tuple[int, ...]) -> tuple[int, int]:
         """The cells left under a skyline, and the deepest column of them."""
@@ -524,12 +529,15 @@ class AutoLayout:
         if (r.col > 0 and h[r.col - 1] == r.bottom) or (r.right < len(h)
                                                         and h[r.right] == r.bottom):
             return 0.0
-        per = [self._ranges(j, r.span) for j in range(k, len(self.stories))]
-        ranges = [x for xs in per for x in xs]
+        key = (k, r.span)
+        if key not in self._gaps:
+            per = [self._ranges(j, r.span) for j in range(k, len(self.stories))]
+            self._gaps[key] = [x for xs in per for x in xs] + [
+                (a[0] + b[0], a[1] + b[1]) for i, xs in enumerate(per)
+                for ys in per[i + 1:] for a in xs for b in ys]
+        ranges = self._gaps[key]
         if not ranges:
             return 0.0
-        ranges += [(a[0] + b[0], a[1] + b[1]) for i, xs in enumerate(per)
-                   for ys in per[i + 1:] for a in xs for b in ys]
         miss = min(max(0, lo - gap, gap - hi) for lo, hi in ranges)
         return WHITE * miss * r.span
 
