@@ -223,3 +223,14 @@ def test_generated_sets_are_written_from_their_seed(tmp_path):
         assert path.read_text(encoding="utf-8") == (b / "stories" / path.name).read_text(
             encoding="utf-8")
     assert textwrap.dedent((a / "tiling.json").read_text()) == (b / "tiling.json").read_text()
+
+
+def test_generated_set_with_an_ad_gets_the_fill_its_tiling_has(tmp_path):
+    """Seed 6 (with the ad) is cut to a tiling whose lead is shrunk well below its natural
+    depth: a search that tried leads in the order of their own cost, or children in the
+    order of the area they leave, never reached it (fill 0.93, 8 lines overset)."""
+    folder = generate(tmp_path / "set", seed=6, ad=True)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q

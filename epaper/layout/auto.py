@@ -39,13 +39,14 @@ TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the 
 TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one height (kept
 # a line wider than report.json's measure on baselines, so the model errs on the safe side)
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
-BUDGET = 20000  # placements evaluated per page, at most (then each layout is finished greedily)
+BUDGET = 16000  # placements evaluated per page, at most (then each layout is finished greedily)
 BEAM = 100  # partial layouts carried from one story to the next
-PER_LEAD = 12  # of them at most this many with the lead in one shape, span and column
+PER_LEAD = 6  # of them at most this many with the lead in one place (shape and rectangle)
 MISSING = 5000.0  # a story left off the page (no room for it anywhere)
 STEPS = 6  # depths tried between a story's least and most, besides those that align
+FINISH = 20  # partial layouts the beam finishes greedily once its share is spent
 KEEP = 2  # best layouts of each search composed for real
-DIVE = 300  # the least share of the budget one place of the lead gets
+DIVE = 700  # the least share of the budget one place of the lead gets
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 
 
@@ -174,10 +175,15 @@ class AutoLayout:
         self.evaluations = 0
         self._profiles: dict[tuple[int, str, int, float], Profile | None] = {}
         self._sizes: dict[tuple[int, str, int, float, int], float] = {}
+        self._fits: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._short: dict[tuple[int, int, int], float] = {}
+        self._need: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._step_count: dict[tuple[int, ...], int] = {}
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
-        self._min_area = [self._area_bound(k, least=True) for k in range(n)]
 
     # -- what a story needs ----------------------------------------------------------------
     def slot(self, k: int, shape: Shape, rect: Rect, cap: float, rule: bool,
@@ -198,8 +204,14 @@ class AutoLayout:
     def _free_col(self, c: int) -> bool:
         return self.area.floor[c] > self.area.ceil[c]
 
+    def _cap_key(self, shape: Shape, cap: float) -> float:
+        """The cap as the slot applies it: caps above the shape's largest headline set
+        the same story, so they share what composing it measured."""
+        head = shape.headline
+        return max(head.min_size, min(head.max_size, cap)) if head else 999.0
+
     def profile(self, k: int, shape: Shape, span: int, cap: float) -> Profile | None:
-        key = (k, shape.name, span, cap)
+        key = (k, shape.name, span, self._cap_key(shape, cap))
         if key not in self._profiles:
             self.composer.measuring = True
             try:
@@ -254,7 +266,7 @@ class AutoLayout:
         as it goes, then as the shrinking headline comes out (composed, once)."""
         if usable >= prof.dphoto or usable < prof.dmin:
             return prof.size if usable >= prof.dphoto else prof.least_size
-        key = (k, shape.name, span, cap, usable)
+        key = (k, shape.name, span, self._cap_key(shape, cap), usable)
         if key not in self._sizes:
             top = min(self.area.ceil)
             slot = self.slot(k, shape, Rect(0, top, span, usable), cap, False)
@@ -268,16 +280,16 @@ class AutoLayout:
                 self.composer.measuring = False
         return self._sizes[key]
 
-    def _area_bound(self, k: int, least: bool = False) -> int:
-        """The most cells story k can fill in any shape (uncapped), or the fewest it needs:
-        bounds on what the stories still to place can do with the area left."""
+    def _area_bound(self, k: int) -> int:
+        """The most cells story k can fill in any shape (uncapped): a bound on what the
+        stories still to place can do with the area left (`_needs` is the fewest)."""
         sizes = []
         for shape in self.shapes[k]:
             for w in shape.spans:
                 p = self.profile(k, shape, w, 999.0)
                 if p is not None:
-                    sizes.append(p.dmin * w if least else min(shape.max_depth, p.dmax + 1) * w)
-        return (min(sizes) if least else max(sizes)) if sizes else 0
+                    sizes.append(min(shape.max_depth, p.dmax + 1) * w)
+        return max(sizes) if sizes else 0
 
     # -- the search --------------------------------------------------------------------------
     def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
@@ -294,28 +306,39 @@ class AutoLayout:
     def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
         self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
         self._leaves = 0
+        self._seen: dict[tuple[object, ...], float] = {}
         # One dive per place of the lead, each with its share of the budget: a search that
         # spent it all under the first lead it tried would never see the others.
         start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
         end = self.evaluations + self.budget // 2
-        leads = self._moves(start, 0)
+        # Leads in order of what they must cost in the end, as the stories under them are:
+        # in their own cost's order the shares went to leads at their natural depth, which
+        # leave the rest too little room, before a lead shrunk to make room got one.
+        children = [self._child(start, cost, choice) for cost, choice in self._moves(start, 0)]
+        leads = sorted(((self._guess(c, 1), i, c) for i, c in enumerate(children)
+                        if len(self.stories) == 1 or self._viable(c, 1)),
+                       key=lambda t: (t[0], t[1]))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
-        for cost, choice in leads:
+        for _f, _i, child in leads:
             if self.evaluations >= end:
                 break
-            child = self._child(start, cost, choice)
-            if len(self.stories) == 1 or self._viable(child, 1):
-                self._stop = min(end, self.evaluations + share)
-                self._search(child)
+            self._stop = min(end, self.evaluations + share)
+            self._search(child)
         return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
 
     def _search(self, node: _Node) -> None:
         k = len(node.placed)
         if self._bound(node, k) >= self._worst():
             return
+        # Stories stacked in the same columns reach one skyline by many pairs of depths:
+        # what follows is the same, so only the cheapest way there is searched on.
         if k == len(self.stories):
             self._leaf(node)
             return
+        key = (node.heights, min((c.size for c in node.placed), default=999.0), k)
+        if node.penalty >= self._seen.get(key, float("inf")) - 1e-9:
+            return
+        self._seen[key] = node.penalty
         moves = self._moves(node, k)
         if not moves:  # no room left: the rest is left off, which costs most
             self._leaf(_Node(node.heights, node.placed,
@@ -325,7 +348,7 @@ class AutoLayout:
         # what their own placement costs: a cheap story that leaves the rest no room is
         # tried late.
         children = [self._child(node, cost, choice) for cost, choice in moves]
-        ranked = sorted(((self._bound(c, k + 1), i, c) for i, c in enumerate(children)
+        ranked = sorted(((self._guess(c, k + 1), i, c) for i, c in enumerate(children)
                          if self._viable(c, k + 1)), key=lambda t: (t[0], t[1]))
         for _f, _i, child in ranked[:BRANCH]:
             if self.evaluations >= self._stop:
@@ -355,6 +378,8 @@ class AutoLayout:
         self._stop = self.evaluations + self.budget // 2
         beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
         for k in range(len(self.stories)):
+            if self.evaluations > self._stop:
+                beam = beam[:FINISH]
             children: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
             order = 0
             for node in beam:
@@ -371,18 +396,18 @@ class AutoLayout:
                 for child in moves_children:
                     cap = min((c.size for c in child.placed), default=999.0)
                     key = (child.heights, cap, len(child.placed))
-                    f = self._bound(child, k + 1)
+                    f = self._guess(child, k + 1)
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
             ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
             beam, per_lead = [], {}  # type: ignore[var-annotated]
-            for _f, _o, n in ranked:  # keep many openings alive: a few per lead's shape
-                first = n.placed[0] if n.placed else None
-                lead = (first.shape.name, first.rect.col, first.rect.span) if first else None
+            for _f, _o, nd in ranked:  # keep many openings alive: a few per place of the lead
+                first = nd.placed[0] if nd.placed else None
+                lead = (first.shape.name, first.rect) if first else None
                 if per_lead.get(lead, 0) < PER_LEAD and len(beam) < BEAM:
                     per_lead[lead] = per_lead.get(lead, 0) + 1
-                    beam.append(n)
+                    beam.append(nd)
         leaves = []
         for node in beam:
             left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights,
@@ -424,11 +449,111 @@ class AutoLayout:
 
     def _bound(self, node: _Node, k: int) -> float:
         """Penalty so far plus the white the stories left cannot fill however big."""
-        left = sum(max(0, f - h) for f, h in zip(self.area.floor, node.heights, strict=True))
-        left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
-            node.heights, self.area.floor, self.area.blocked, strict=True) for t, b in runs)
-        can, need = sum(self._max_area[k:]), sum(self._min_area[k:])
-        return node.penalty + WHITE * max(0, left - can) + OVERSET * max(0, need - left)
+        left, room = self._free(node.heights)
+        key = (k, left, room)
+        if key not in self._short:
+            can = sum(self._max_area[k:])
+            over = min((max(0, a - left) + o for a, o in self._needs(k, room)), default=0)
+            self._short[key] = WHITE * max(0, left - can) + OVERSET * over
+        return node.penalty + self._short[key]
+
+    def _free(self, heights: tuple[int, ...]) -> tuple[int, int]:
+        """The cells left under a skyline, and the deepest column of them."""
+        if heights not in self._free_cells:
+            floor = self.area.floor
+            left = sum(max(0, f - h) for f, h in zip(floor, heights, strict=True))
+            left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
+                heights, floor, self.area.blocked, strict=True) for t, b in runs)
+            room = max((f - h for f, h in zip(floor, heights, strict=True)), default=0)
+            self._free_cells[heights] = (left, room)
+        return self._free_cells[heights]
+
+    def _needs(self, k: int, room: int) -> list[tuple[int, int]]:
+        """What stories k.. need when no rectangle can be deeper than `room`: the least
+        cells they cover and the least overset cells (a story deeper than the room at a
+        span is overset by the rest), over their shapes and spans, as the pairs of which
+        neither is worse in both. Without the room, stories that go narrow and deep in
+        too few cells looked as if they fitted under a lead that left them no depth."""
+        key = (k, room)
+        if key not in self._need:
+            if k >= len(self.stories):
+                self._need[key] = [(0, 0)]
+            else:
+                mine = set()
+                for shape in self.shapes[k]:
+                    for w in shape.spans:
+                        p = self.profile(k, shape, w, 999.0)
+                        if p is not None:
+                            deep = min(room, shape.max_depth)
+                            mine.add((min(p.dmin, deep) * w,
+                                      max(0, p.dmin - deep) * (shape.columns or w)))
+                both = sorted({(a + a2, o + o2) for a, o in mine
+                               for a2, o2 in self._needs(k + 1, room)})
+                front: list[tuple[int, int]] = []
+                for a, o in both:
+                    if not front or o < front[-1][1]:
+                        front.append((a, o))
+                self._need[key] = front
+        return self._need[key]
+
+    def _guess(self, node: _Node, k: int) -> float:
+        """The bound plus the white or overset the rows left under the story just placed
+        must get: what orders the search (the bound alone sees only the area left, so it
+        cannot tell a story that leaves room for exactly the next one from one that leaves
+        a gap no story fits)."""
+        return self._bound(node, k) + self._misfit(node, k) - self._levelled(node)
+
+    def _levelled(self, node: _Node) -> float:
+        """RAGGED per step in the story feet the last story closed: the penalty counts
+        only the steps a story makes, so without this a story level with its neighbour
+        ranked no better than one a few lines deeper, which leaves a step for later."""
+        if not node.placed:
+            return 0.0
+        r = node.placed[-1].rect
+        h = node.heights
+        before = h[:r.col] + (r.top,) * r.span + h[r.right:]
+        closed = self._steps(before, None) - self._steps(h, None)
+        return RAGGED * max(0, closed)
+
+    def _misfit(self, node: _Node, k: int) -> float:
+        """Cells the gap under the last story placed misses by, filled by one of the
+        stories left at its span (or two stacked). Not judged where its foot is level
+        with a neighbour's (a wider story may take both) or no story left takes its span."""
+        if not node.placed or k >= len(self.stories):
+            return 0.0
+        r = node.placed[-1].rect
+        gap = self._limit(r.col, r.span, r.bottom) if r.bottom < self.area.floor[r.col] else 0
+        if gap <= 0:
+            return 0.0
+        h = node.heights
+        if (r.col > 0 and h[r.col - 1] == r.bottom) or (r.right < len(h)
+                                                        and h[r.right] == r.bottom):
+            return 0.0
+        key = (k, r.span)
+        if key not in self._gaps:
+            per = [self._ranges(j, r.span) for j in range(k, len(self.stories))]
+            self._gaps[key] = [x for xs in per for x in xs] + [
+                (a[0] + b[0], a[1] + b[1]) for i, xs in enumerate(per)
+                for ys in per[i + 1:] for a in xs for b in ys]
+        ranges = self._gaps[key]
+        if not ranges:
+            return 0.0
+        miss = min(max(0, lo - gap, gap - hi) for lo, hi in ranges)
+        return WHITE * miss * r.span
+
+    def _ranges(self, k: int, w: int) -> list[tuple[int, int]]:
+        """The depths story k fills at span w without overset or white, per shape."""
+        key = (k, w)
+        if key not in self._fits:
+            out = []
+            for shape in self.shapes[k]:
+                p = self.profile(k, shape, w, 999.0) if w in shape.spans else None
+                if p is not None:
+                    lo, hi = max(shape.min_depth, p.dmin), min(shape.max_depth, p.dmax + 1)
+                    if lo <= hi:
+                        out.append((lo, hi))
+            self._fits[key] = out
+        return self._fits[key]
 
     def _moves(self, node: _Node, k: int) -> list[tuple[float, Choice]]:
         h = node.heights
@@ -562,12 +687,14 @@ class AutoLayout:
     def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
         """Steps in the skyline of open columns (with `rect` placed): a modular page
         keeps its story feet in line, so each new step is a little worse."""
-        h = list(heights)
         if rect is not None:
-            for c in range(rect.col, rect.right):
-                h[c] = rect.bottom
-        open_h = [x for c, x in enumerate(h) if x < self.area.floor[c]]
-        return sum(1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
+            heights = (heights[:rect.col] + (rect.bottom,) * rect.span
+                       + heights[rect.right:])
+        if heights not in self._step_count:
+            open_h = [x for x, f in zip(heights, self.area.floor, strict=True) if x < f]
+            self._step_count[heights] = sum(
+                1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
+        return self._step_count[heights]
 
     def _stacked(self, node: _Node, rect: Rect) -> bool:
         """A photo story right under another photo story (the upper one too short to keep
