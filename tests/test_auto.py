@@ -234,3 +234,14 @@ def test_generated_set_with_an_ad_gets_the_fill_its_tiling_has(tmp_path):
     q = log.quality[1]
     assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
     assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+
+
+def test_story_between_two_neighbours_is_kept_clear_of_both_headlines(tmp_path):
+    """Seed 29 puts a story between two whose headlines are level with its own, at 24 and
+    20pt: capped under the larger neighbour only, it took 19pt beside the 20pt one, a
+    tombstone the model did not see."""
+    folder = generate(tmp_path / "set", seed=29)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+    assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
