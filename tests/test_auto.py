@@ -255,3 +255,13 @@ def test_generated_tiling_keeps_the_reports_tombstone_rule(tmp_path):
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["tombstones"] == [] and q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+
+
+def test_dives_go_first_to_leads_that_leave_the_rest_their_natural_area(tmp_path):
+    """Seed 15's tiling shrinks its lead 12 lines below natural: ranked by their own cost,
+    leads near natural depth took the dives' budget, and the one that leaves the rest
+    room came 36th of 70 (5 lines overset)."""
+    folder = generate(tmp_path / "set", seed=15, ad=True)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97 and q["tombstones"] == [], q

@@ -45,6 +45,7 @@ STEPS = 6  # depths tried between a story's least and most, besides those that a
 FINISH = 20  # partial layouts the beam finishes greedily once its share is spent
 KEEP = 2  # best layouts of each search composed for real
 DIVE = 700  # the least share of the budget one place of the lead gets
+BALANCE = 1.0  # per cell a lead leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 
 
@@ -180,6 +181,7 @@ class AutoLayout:
         self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
         self._step_count: dict[tuple[int, ...], int] = {}
         self._ascent: dict[tuple[str, float], float] = {}
+        self._natural: dict[int, int] = {}
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -314,7 +316,8 @@ class AutoLayout:
         # in their own cost's order the shares went to leads at their natural depth, which
         # leave the rest too little room, before a lead shrunk to make room got one.
         children = [self._child(start, cost, choice) for cost, choice in self._moves(start, 0)]
-        leads = sorted(((self._guess(c, 1), i, c) for i, c in enumerate(children)
+        leads = sorted(((self._guess(c, 1) + self._balance(c, 1), i, c)
+                        for i, c in enumerate(children)
                         if len(self.stories) == 1 or self._viable(c, 1)),
                        key=lambda t: (t[0], t[1]))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
@@ -414,6 +417,22 @@ class AutoLayout:
             leaves.append((node.penalty + WHITE * left, node.placed))
         leaves.sort(key=lambda t: t[0])
         return leaves[:KEEP]
+
+    def _balance(self, node: _Node, k: int) -> float:
+        """BALANCE per cell the area left misses what stories k.. fill at their natural
+        depths (each at the median of its shapes and spans): a lead's own cost ranks it
+        at its natural depth, but the budget then went to leads that leave the rest too
+        little room (or too much) before one shrunk or grown to fit them."""
+        if k not in self._natural:
+            total = 0
+            for j in range(k, len(self.stories)):
+                cells = sorted(p.dnat * w for shape in self.shapes[j] for w in shape.spans
+                               if (p := self.profile(j, shape, w, 999.0)) is not None
+                               and p.dnat <= shape.max_depth)
+                total += cells[len(cells) // 2] if cells else 0
+            self._natural[k] = total
+        left, _room = self._free(node.heights)
+        return BALANCE * abs(left - self._natural[k])
 
     def _viable(self, node: _Node, k: int) -> bool:
         """Can story k go anywhere? It must start at the highest open point, so the
