@@ -265,3 +265,13 @@ def test_dives_go_first_to_leads_that_leave_the_rest_their_natural_area(tmp_path
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97 and q["tombstones"] == [], q
+
+
+def test_dive_orders_each_story_by_the_room_it_leaves_the_rest(tmp_path):
+    """Seed 17: under the right lead the dive tried the next stories in the order of
+    their own cost and spent its share in a subtree that left the last story 8 lines
+    short (fill 0.91)."""
+    folder = generate(tmp_path / "set", seed=17)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q

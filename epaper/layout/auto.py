@@ -45,7 +45,7 @@ STEPS = 6  # depths tried between a story's least and most, besides those that a
 FINISH = 20  # partial layouts the beam finishes greedily once its share is spent
 KEEP = 2  # best layouts of each search composed for real
 DIVE = 700  # the least share of the budget one place of the lead gets
-BALANCE = 1.0  # per cell a lead leaves the rest off their natural area (orders the dives)
+BALANCE = 1.0  # per cell a layout leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 
 
@@ -348,10 +348,11 @@ class AutoLayout:
             return
         # Children in order of what they must cost in the end (their bound), not only of
         # what their own placement costs: a cheap story that leaves the rest no room is
-        # tried late.
+        # tried late, as is one that leaves them far from their natural area.
         children = [self._child(node, cost, choice) for cost, choice in moves]
-        ranked = sorted(((self._guess(c, k + 1), i, c) for i, c in enumerate(children)
-                         if self._viable(c, k + 1)), key=lambda t: (t[0], t[1]))
+        ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
+                         for i, c in enumerate(children) if self._viable(c, k + 1)),
+                        key=lambda t: (t[0], t[1]))
         for _f, _i, child in ranked[:BRANCH]:
             if self.evaluations >= self._stop:
                 return
