@@ -376,7 +376,8 @@ class AutoLayout:
     def _beam(self) -> list[tuple[float, tuple[Choice, ...]]]:
         """A beam search over the stories in priority order: every partial layout in the
         beam gets each story's moves; of the children, one per skyline (and headline cap)
-        survives, the best BEAM of those by penalty plus the white they must leave go on.
+        survives, the best BEAM of those by penalty plus the white they must leave (and the
+        area balance the dives use) go on.
         Layouts the budget cuts short are finished greedily, so there is always one."""
         self._stop = self.evaluations + self.budget // 2
         beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
@@ -399,7 +400,7 @@ class AutoLayout:
                 for child in moves_children:
                     cap = min((c.size for c in child.placed), default=999.0)
                     key = (child.heights, cap, len(child.placed))
-                    f = self._guess(child, k + 1)
+                    f = self._guess(child, k + 1) + self._balance(child, k + 1)
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
