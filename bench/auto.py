@@ -1,6 +1,6 @@
 """Auto pages: time per page and the distribution of fill ratio and breaches.
 
-    python bench/auto.py [--seeds 12] [--sample]
+    python bench/auto.py [--seeds 12] [--first 1] [--sample]
 
 Lays out generated story sets (bench/auto_sets.py: stories cut to fill a random modular
 tiling, every third page with an ad), and with --sample the sample edition's auto pages,
@@ -57,13 +57,14 @@ def measure(folder: Path) -> list[dict[str, float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=12)
+    ap.add_argument("--seeds", type=int, default=12, help="how many seeds")
+    ap.add_argument("--first", type=int, default=1, help="the first seed")
     ap.add_argument("--sample", action="store_true", help="also the sample's auto pages")
     args = ap.parse_args()
     rows = []
     pages = {False: page(False), True: page(True)}
     with tempfile.TemporaryDirectory(prefix="epaper-auto-") as tmp:
-        for seed in range(1, args.seeds + 1):
+        for seed in range(args.first, args.first + args.seeds):
             ad = seed % 3 == 0
             folder = generate(Path(tmp) / str(seed), seed, ad, pages[ad])
             for r in measure(folder):

@@ -126,16 +126,19 @@ def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool
           ) -> tuple[list[list[str]], list[tuple[int, int, int, int, bool]]] | None:
     """Stories cut to fill one random tiling, or None if its headlines cannot keep the
     hierarchy and tombstone rules the engine holds layouts to."""
+    from epaper.layout.quality import TOMB_LINES, Set, page_quality
+
     rects = tiling(rnd, ad)
     texts: list[list[str]] = []
     sizes: list[tuple[int, int, int, float]] = []  # col, top, span, headline size
+    elements, sets = [], []
     for k, (col, top, span, depth, photo) in enumerate(rects):
         shape = pg.shape(k, span, photo)
         if shape is None or not shape.min_depth <= depth <= shape.max_depth:
             return None
         cap = min((x[3] for x in sizes), default=999.0)
         for c2, t2, s2, z2 in sizes:
-            if t2 == top and (c2 + s2 == col or col + span == c2):
+            if abs(t2 - top) < TOMB_LINES and (c2 + s2 == col or col + span == c2):
                 cap = min(cap, float(int(z2 * TOMB_CAP)))
         head = shape.headline
         if head.min_size > cap:
@@ -146,14 +149,20 @@ def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool
         if cut is None:
             return None
         texts.append(text[:cut[0]])
-        sizes.append((col, top, span, cut[1]))
+        sizes.append((col, top, span, cut[1].headline_size))
+        elements += cut[1].elements
+        sets.append(Set(f"s{k}", f"g{k}", "story", span, 0, 0, cut[1].headline_size))
+    # The report's test is on first baselines: tops a line or two apart can still be level.
+    q = page_quality(pg.tpl, elements, sets, 1, 0)
+    if q["tombstones"] or q["hierarchy_violations"]:
+        return None
     return texts, rects
 
 
 def _cut(dest: Path, pg: _Page, shape: Any, k: int, rect: tuple[int, int, int, int],
-         photo: bool, text: list[str]) -> tuple[int, float] | None:
+         photo: bool, text: list[str]) -> tuple[int, Any] | None:
     """The most sentences of `text` that fit the rectangle (with at most two empty lines
-    at its foot), and the headline size they get."""
+    at its foot), and the story composed with them."""
     from epaper.layout.geometry import region
     from epaper.model.edition import Block, Photo, Span, Story
     from epaper.model.template import Slot
@@ -180,7 +189,7 @@ def _cut(dest: Path, pg: _Page, shape: Any, k: int, rect: tuple[int, int, int, i
     r = compose(lo)
     if r.overflow or r.underset > 2:
         return None
-    return lo, r.headline_size
+    return lo, r
 
 
 def _write(dest: Path, texts: list[list[str]], photos: list[bool], ad: bool) -> None:

@@ -234,3 +234,44 @@ def test_generated_set_with_an_ad_gets_the_fill_its_tiling_has(tmp_path):
     q = log.quality[1]
     assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
     assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+
+
+def test_story_between_two_neighbours_is_kept_clear_of_both_headlines(tmp_path):
+    """Seed 29 puts a story between two whose headlines are level with its own, at 24 and
+    20pt: capped under the larger neighbour only, it took 19pt beside the 20pt one, a
+    tombstone the model did not see."""
+    folder = generate(tmp_path / "set", seed=29)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+    assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
+
+
+def test_generated_tiling_keeps_the_reports_tombstone_rule(tmp_path):
+    """Seed 22's tiling stacked two pairs whose lower stories started a line apart: equal
+    tops were all the generator checked, so its own tiling had a real tombstone and the
+    page could not be laid out without one (or without overset, fill 0.97)."""
+    folder = generate(tmp_path / "set", seed=22)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["tombstones"] == [] and q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+
+
+def test_dives_go_first_to_leads_that_leave_the_rest_their_natural_area(tmp_path):
+    """Seed 15's tiling shrinks its lead 12 lines below natural: ranked by their own cost,
+    leads near natural depth took the dives' budget, and the one that leaves the rest
+    room came 36th of 70 (5 lines overset)."""
+    folder = generate(tmp_path / "set", seed=15, ad=True)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97 and q["tombstones"] == [], q
+
+
+def test_dive_orders_each_story_by_the_room_it_leaves_the_rest(tmp_path):
+    """Seed 17: under the right lead the dive tried the next stories in the order of
+    their own cost and spent its share in a subtree that left the last story 8 lines
+    short (fill 0.91)."""
+    folder = generate(tmp_path / "set", seed=17)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q

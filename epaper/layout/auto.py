@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from epaper.errors import ContentError
 from epaper.layout.geometry import region
-from epaper.layout.quality import Set, page_quality
+from epaper.layout.quality import TOMB_LINES, Set, page_quality
 from epaper.layout.story import NATURAL, SPACE_STEPS, Composed, Fit, StoryComposer
 from epaper.model.edition import Story
 from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
@@ -36,8 +36,6 @@ RAGGED = 3.0  # a new step in the line of story feet (modular pages keep them in
 LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
 TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
 TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
-TOMB_ROWS = 4  # headlines less than this many grid lines apart read as one height (kept
-# a line wider than report.json's measure on baselines, so the model errs on the safe side)
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
 BUDGET = 16000  # placements evaluated per page, at most (then each layout is finished greedily)
 BEAM = 100  # partial layouts carried from one story to the next
@@ -47,6 +45,7 @@ STEPS = 6  # depths tried between a story's least and most, besides those that a
 FINISH = 20  # partial layouts the beam finishes greedily once its share is spent
 KEEP = 2  # best layouts of each search composed for real
 DIVE = 700  # the least share of the budget one place of the lead gets
+BALANCE = 1.0  # per cell a layout leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 
 
@@ -181,6 +180,8 @@ class AutoLayout:
         self._need: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
         self._step_count: dict[tuple[int, ...], int] = {}
+        self._ascent: dict[tuple[str, float], float] = {}
+        self._natural: dict[int, int] = {}
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -315,7 +316,8 @@ class AutoLayout:
         # in their own cost's order the shares went to leads at their natural depth, which
         # leave the rest too little room, before a lead shrunk to make room got one.
         children = [self._child(start, cost, choice) for cost, choice in self._moves(start, 0)]
-        leads = sorted(((self._guess(c, 1), i, c) for i, c in enumerate(children)
+        leads = sorted(((self._guess(c, 1) + self._balance(c, 1), i, c)
+                        for i, c in enumerate(children)
                         if len(self.stories) == 1 or self._viable(c, 1)),
                        key=lambda t: (t[0], t[1]))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
@@ -346,10 +348,11 @@ class AutoLayout:
             return
         # Children in order of what they must cost in the end (their bound), not only of
         # what their own placement costs: a cheap story that leaves the rest no room is
-        # tried late.
+        # tried late, as is one that leaves them far from their natural area.
         children = [self._child(node, cost, choice) for cost, choice in moves]
-        ranked = sorted(((self._guess(c, k + 1), i, c) for i, c in enumerate(children)
-                         if self._viable(c, k + 1)), key=lambda t: (t[0], t[1]))
+        ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
+                         for i, c in enumerate(children) if self._viable(c, k + 1)),
+                        key=lambda t: (t[0], t[1]))
         for _f, _i, child in ranked[:BRANCH]:
             if self.evaluations >= self._stop:
                 return
@@ -373,7 +376,8 @@ class AutoLayout:
     def _beam(self) -> list[tuple[float, tuple[Choice, ...]]]:
         """A beam search over the stories in priority order: every partial layout in the
         beam gets each story's moves; of the children, one per skyline (and headline cap)
-        survives, the best BEAM of those by penalty plus the white they must leave go on.
+        survives, the best BEAM of those by penalty plus the white they must leave (and the
+        area balance the dives use) go on.
         Layouts the budget cuts short are finished greedily, so there is always one."""
         self._stop = self.evaluations + self.budget // 2
         beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
@@ -396,7 +400,7 @@ class AutoLayout:
                 for child in moves_children:
                     cap = min((c.size for c in child.placed), default=999.0)
                     key = (child.heights, cap, len(child.placed))
-                    f = self._guess(child, k + 1)
+                    f = self._guess(child, k + 1) + self._balance(child, k + 1)
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
@@ -415,6 +419,22 @@ class AutoLayout:
             leaves.append((node.penalty + WHITE * left, node.placed))
         leaves.sort(key=lambda t: t[0])
         return leaves[:KEEP]
+
+    def _balance(self, node: _Node, k: int) -> float:
+        """BALANCE per cell the area left misses what stories k.. fill at their natural
+        depths (each at the median of its shapes and spans): a lead's own cost ranks it
+        at its natural depth, but the budget then went to leads that leave the rest too
+        little room (or too much) before one shrunk or grown to fit them."""
+        if k not in self._natural:
+            total = 0
+            for j in range(k, len(self.stories)):
+                cells = sorted(p.dnat * w for shape in self.shapes[j] for w in shape.spans
+                               if (p := self.profile(j, shape, w, 999.0)) is not None
+                               and p.dnat <= shape.max_depth)
+                total += cells[len(cells) // 2] if cells else 0
+            self._natural[k] = total
+        left, _room = self._free(node.heights)
+        return BALANCE * abs(left - self._natural[k])
 
     def _viable(self, node: _Node, k: int) -> bool:
         """Can story k go anywhere? It must start at the highest open point, so the
@@ -601,7 +621,7 @@ class AutoLayout:
         limit = self._limit(col, w, m)
         if limit <= 0:
             return []
-        cap, tomb_with = self._cap(node, k, col, w, m)
+        cap, hier, beside = self._cap(node, k, shape, col, w, m)
         prof = self.profile(k, shape, w, cap)
         if prof is None:
             return []
@@ -616,7 +636,7 @@ class AutoLayout:
             if usable < prof.dmin and d != limit:
                 continue
             out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
-                                    cap, tomb_with))
+                                    cap, hier, beside))
             self.evaluations += 1
         return out
 
@@ -638,27 +658,46 @@ class AutoLayout:
                     wanted.add(limit - p2.dnat - (0 if floor_here else 1))
         return wanted
 
-    def _cap(self, node: _Node, k: int, col: int, w: int, m: int) -> tuple[float, float]:
-        """The largest headline story k may take here: no larger than any story ranked
-        above it, and clearly smaller than a neighbour whose headline is at its height."""
-        cap = min((p.size for p in node.placed), default=999.0)
-        beside = 0.0
-        mine = m + self._kicker(k)
-        for p in node.placed:
-            r = p.rect
-            touching = r.right == col or col + w == r.col
-            if touching and abs(r.top + self._kicker(p.index) - mine) < TOMB_ROWS:
-                beside = max(beside, p.size)
-        if beside:
-            cap = min(cap, float(int(beside * TOMB_CAP)))
-        return cap, beside
+    def _cap(self, node: _Node, k: int, shape: Shape, col: int, w: int, m: int
+             ) -> tuple[float, float, tuple[tuple[float, float], ...]]:
+        """The largest headline story k may take here, the hierarchy's part of it (no
+        larger than any story ranked above), and the (first baseline, size) of each
+        neighbour beside it. A neighbour caps it clearly smaller only where their first
+        baselines would read as one height (as report.json measures it): on rectangle
+        tops alone, a story a few lines lower looked level and took a cap below its
+        shape's least headline, so a layout that is fine cost a tombstone and a breach."""
+        hier = min((p.size for p in node.placed), default=999.0)
+        beside = tuple((self._baseline(p.index, p.shape, p.rect.top, p.size), p.size)
+                       for p in node.placed if p.rect.right == col or col + w == p.rect.col)
+        cap = hier
+        prof = self.profile(k, shape, w, hier) if beside else None
+        if prof is not None:
+            mine = self._baseline(k, shape, m, prof.size)
+            for base, size in beside:
+                if self._tomb(mine, prof.size, base, size):
+                    cap = min(cap, float(int(size * TOMB_CAP)))
+        return cap, hier, beside
+
+    def _tomb(self, base: float, size: float, base2: float, size2: float) -> bool:
+        """Two headlines side by side read as a tombstone (report.json's test)."""
+        return (abs(base - base2) < TOMB_LINES * self.tpl.grid.baseline
+                and min(size, size2) / max(size, size2) > TOMB_RATIO)
+
+    def _baseline(self, k: int, shape: Shape, top: int, size: float) -> float:
+        """Where story k's headline sets its first baseline at this size, in points."""
+        key = (shape.headline_style, size)
+        if key not in self._ascent:
+            self._ascent[key] = self.composer.ts.extent(
+                self.composer.style(shape.headline_style), size)[0]
+        return (top + self._kicker(k)) * self.tpl.grid.baseline + self._ascent[key]
 
     def _kicker(self, k: int) -> int:
         """Grid lines a story's kicker puts above its headline."""
         return 1 if self.stories[k].kicker else 0
 
     def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
-                prof: Profile, cap: float, beside: float) -> tuple[float, Choice]:
+                prof: Profile, cap: float, hier: float,
+                beside: tuple[tuple[float, float], ...]) -> tuple[float, Choice]:
         columns = shape.columns or rect.span
         white = max(0, usable - prof.dmax) * rect.span
         overset = max(0, prof.dmin - usable) * columns
@@ -666,10 +705,12 @@ class AutoLayout:
         terms = [("white", WHITE * white), ("overset", OVERSET * overset),
                  ("shrunk", SHRUNK * shrunk)]
         size = self._size_at(k, shape, rect.span, cap, usable, prof)
-        if size > cap + 0.01:
+        if size > hier + 0.01:
             terms.append(("hierarchy", HIERARCHY))
-        if beside and size / beside > TOMB_RATIO:
-            terms.append(("tombstone", TOMBSTONE))
+        if beside:
+            mine = self._baseline(k, shape, rect.top, size)
+            terms += [("tombstone", TOMBSTONE) for base, s2 in beside
+                      if self._tomb(mine, size, base, s2)][:1]
         if prof.photo and self._stacked(node, rect):
             terms.append(("stacked_photos", STACKED))
         if k == 0 and rect.col > self.area.left:
