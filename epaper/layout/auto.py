@@ -158,6 +158,8 @@ class _Node:
     heights: tuple[int, ...]
     placed: tuple[Choice, ...]
     penalty: float
+    kids: list[_Node] | None = None  # the dive's children, in the guess's order
+    tried: int = -1  # the most deviations from that order the dive searched under it
 
 
 class AutoLayout:
@@ -307,7 +309,7 @@ class AutoLayout:
     def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
         self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
         self._leaves = 0
-        self._seen: dict[tuple[object, ...], float] = {}
+        self._seen: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
         # One dive per place of the lead, each with its share of the budget: a search that
         # spent it all under the first lead it tried would never see the others.
         start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
@@ -316,47 +318,83 @@ class AutoLayout:
         # in their own cost's order the shares went to leads at their natural depth, which
         # leave the rest too little room, before a lead shrunk to make room got one.
         children = [self._child(start, cost, choice) for cost, choice in self._moves(start, 0)]
+        # On an area that is its own mirror image, a lead off the left is the mirror of
+        # one at the left, whose dive sees the same stories in the same room for LEAD_LEFT
+        # less: half the dives went to such copies (the beam still tries them).
+        mirror = self._symmetric()
         leads = sorted(((self._guess(c, 1) + self._balance(c, 1), i, c)
                         for i, c in enumerate(children)
-                        if len(self.stories) == 1 or self._viable(c, 1)),
+                        if (len(self.stories) == 1 or self._viable(c, 1))
+                        and not (mirror and c.placed[0].rect.col > self.area.left)),
                        key=lambda t: (t[0], t[1]))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
         for _f, _i, child in leads:
             if self.evaluations >= end:
                 break
             self._stop = min(end, self.evaluations + share)
-            self._search(child)
+            # Limited discrepancy: first the guess's first choice for every story, then the
+            # layouts that leave it for one story, two, ... A plain depth-first dive spent
+            # its share trying the last stories' moves under the first few stories' choices,
+            # where the guess is least sure (seed 17 needed the fifth move of the second
+            # story; its dive never came back up that far).
+            for disc in range(len(self.stories) + 1):
+                if self.evaluations >= self._stop:
+                    break
+                self._search(child, disc)
         return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
 
-    def _search(self, node: _Node) -> None:
+    def _symmetric(self) -> bool:
+        """Is the free area the same when mirrored left to right?"""
+        a = self.area
+        return (a.ceil == a.ceil[::-1] and a.floor == a.floor[::-1]
+                and a.blocked == a.blocked[::-1])
+
+    def _search(self, node: _Node, disc: int) -> None:
+        """Search under node on layouts that leave the guess's order at most `disc` times.
+        A node keeps its children (the moves are evaluated once) and how far it was
+        searched, so the next pass with one more goes on where this one stopped."""
+        if disc <= node.tried:
+            return
+        first, node.tried = node.tried < 0, disc
         k = len(node.placed)
         if self._bound(node, k) >= self._worst():
             return
+        if k == len(self.stories):
+            if first:
+                self._leaf(node)
+            return
         # Stories stacked in the same columns reach one skyline by many pairs of depths:
         # what follows is the same, so only the cheapest way there is searched on.
-        if k == len(self.stories):
-            self._leaf(node)
-            return
         key = (node.heights, min((c.size for c in node.placed), default=999.0), k)
-        if node.penalty >= self._seen.get(key, float("inf")) - 1e-9:
+        seen = self._seen.get(key)
+        if seen is not None and seen[2] is not node and node.penalty >= seen[0] - 1e-9 \
+                and disc <= seen[1]:
             return
-        self._seen[key] = node.penalty
-        moves = self._moves(node, k)
-        if not moves:  # no room left: the rest is left off, which costs most
-            self._leaf(_Node(node.heights, node.placed,
-                             node.penalty + MISSING * (len(self.stories) - k)))
-            return
-        # Children in order of what they must cost in the end (their bound), not only of
-        # what their own placement costs: a cheap story that leaves the rest no room is
-        # tried late, as is one that leaves them far from their natural area.
-        children = [self._child(node, cost, choice) for cost, choice in moves]
-        ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
-                         for i, c in enumerate(children) if self._viable(c, k + 1)),
-                        key=lambda t: (t[0], t[1]))
-        for _f, _i, child in ranked[:BRANCH]:
+        self._seen[key] = (node.penalty, disc, node)
+        if node.kids is None:
+            moves = self._moves(node, k)
+            if not moves:  # no room left: the rest is left off, which costs most
+                node.kids = []
+                self._leaf(_Node(node.heights, node.placed,
+                                 node.penalty + MISSING * (len(self.stories) - k)))
+                return
+            # Children in order of what they must cost in the end (their bound), not only
+            # of what their own placement costs: a cheap story that leaves the rest no room
+            # is tried late, as is one that leaves them far from their natural area.
+            children = [self._child(node, cost, choice) for cost, choice in moves]
+            ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
+                             for i, c in enumerate(children) if self._viable(c, k + 1)),
+                            key=lambda t: (t[0], t[1]))
+            node.kids = [c for _f, _i, c in ranked[:BRANCH]]
+        # The other children first: layouts that leave the order high up, where the guess
+        # is least sure, are tried before those that leave it only for the last stories.
+        kids = node.kids if not disc else node.kids[1:] + node.kids[:1]
+        for child in kids:
             if self.evaluations >= self._stop:
                 return
-            self._search(child)
+            self._search(child, disc - (child is not node.kids[0]))
+            if not disc:
+                return
 
     def _worst(self) -> float:
         if len(self._best) < KEEP:
