@@ -47,6 +47,7 @@ KEEP = 2  # best layouts of each search composed for real
 DIVE = 700  # the least share of the budget one place of the lead gets
 BALANCE = 1.0  # per cell a layout leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
+DONE = 1 << 20  # a dive's node whose whole subtree is searched
 
 
 @dataclass(frozen=True)
@@ -338,9 +339,8 @@ class AutoLayout:
             # where the guess is least sure (seed 17 needed the fifth move of the second
             # story; its dive never came back up that far).
             for disc in range(len(self.stories) + 1):
-                if self.evaluations >= self._stop:
+                if self.evaluations >= self._stop or self._search(child, disc):
                     break
-                self._search(child, disc)
         return sorted(((-p, ch) for p, _n, ch in self._best), key=lambda t: t[0])
 
     def _symmetric(self) -> bool:
@@ -349,35 +349,35 @@ class AutoLayout:
         return (a.ceil == a.ceil[::-1] and a.floor == a.floor[::-1]
                 and a.blocked == a.blocked[::-1])
 
-    def _search(self, node: _Node, disc: int) -> None:
+    def _search(self, node: _Node, disc: int) -> bool:
         """Search under node on layouts that leave the guess's order at most `disc` times.
         A node keeps its children (the moves are evaluated once) and how far it was
-        searched, so the next pass with one more goes on where this one stopped."""
+        searched, so the next pass with one more goes on where this one stopped. True if
+        all of it is searched (no later pass need come back to it)."""
         if disc <= node.tried:
-            return
+            return node.tried >= DONE
         first, node.tried = node.tried < 0, disc
         k = len(node.placed)
-        if self._bound(node, k) >= self._worst():
-            return
-        if k == len(self.stories):
-            if first:
+        if self._bound(node, k) >= self._worst() or k == len(self.stories):
+            if first and k == len(self.stories):
                 self._leaf(node)
-            return
+            node.tried = DONE
+            return True
         # Stories stacked in the same columns reach one skyline by many pairs of depths:
         # what follows is the same, so only the cheapest way there is searched on.
         key = (node.heights, min((c.size for c in node.placed), default=999.0), k)
         seen = self._seen.get(key)
         if seen is not None and seen[2] is not node and node.penalty >= seen[0] - 1e-9 \
                 and disc <= seen[1]:
-            return
+            return False
         self._seen[key] = (node.penalty, disc, node)
         if node.kids is None:
             moves = self._moves(node, k)
             if not moves:  # no room left: the rest is left off, which costs most
-                node.kids = []
+                node.kids, node.tried = [], DONE
                 self._leaf(_Node(node.heights, node.placed,
                                  node.penalty + MISSING * (len(self.stories) - k)))
-                return
+                return True
             # Children in order of what they must cost in the end (their bound), not only
             # of what their own placement costs: a cheap story that leaves the rest no room
             # is tried late, as is one that leaves them far from their natural area.
@@ -389,12 +389,17 @@ class AutoLayout:
         # The other children first: layouts that leave the order high up, where the guess
         # is least sure, are tried before those that leave it only for the last stories.
         kids = node.kids if not disc else node.kids[1:] + node.kids[:1]
+        done = True
         for child in kids:
             if self.evaluations >= self._stop:
-                return
-            self._search(child, disc - (child is not node.kids[0]))
+                return False
+            done = self._search(child, disc - (child is not node.kids[0])) and done
             if not disc:
-                return
+                done = done and len(kids) == 1
+                break
+        if done:
+            node.tried = DONE
+        return done
 
     def _worst(self) -> float:
         if len(self._best) < KEEP:
