@@ -275,3 +275,14 @@ def test_dive_orders_each_story_by_the_room_it_leaves_the_rest(tmp_path):
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+
+
+def test_dives_leave_the_guess_high_up_first_and_skip_mirrored_leads(tmp_path):
+    """Seed 17's layout needs the 13th lead in the guess's order and the 5th move of the
+    2nd story: half the dives went to right-hand leads (mirrors of left ones on a
+    symmetric page), and a depth-first dive never came back up to the 2nd story, so the
+    page kept a tombstone."""
+    folder = generate(tmp_path / "set", seed=17)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["tombstones"] == [] and q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
