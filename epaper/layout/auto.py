@@ -336,8 +336,8 @@ class AutoLayout:
             # Limited discrepancy: first the guess's first choice for every story, then the
             # layouts that leave it for one story, two, ... A plain depth-first dive spent
             # its share trying the last stories' moves under the first few stories' choices,
-            # where the guess is least sure (seed 17 needed the fifth move of the second
-            # story; its dive never came back up that far).
+            # where the guess is least sure (a layout that needs the second story's fifth
+            # move was never reached: the dive did not come back up that far).
             for disc in range(len(self.stories) + 1):
                 if self.evaluations >= self._stop or self._search(child, disc):
                     break
