@@ -48,6 +48,8 @@ DIVE = 700  # the least share of the budget one place of the lead gets
 BALANCE = 1.0  # per cell a layout leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 DONE = 1 << 20  # a dive's node whose whole subtree is searched
+REFIT = 2000  # placements evaluated refitting the depths of one layout found, at most
+REFIT_WINDOW = 10  # grid lines a story's depth may move by when refitted
 
 
 @dataclass(frozen=True)
@@ -301,11 +303,24 @@ class AutoLayout:
         branch and bound (good at finishing one layout exactly) and of a beam search
         (good at trying many openings), each within its share of the budget."""
         found: dict[tuple[object, ...], tuple[float, tuple[Choice, ...]]] = {}
-        for penalty, choices in self._dfs() + self._beam():
+
+        def add(penalty: float, choices: tuple[Choice, ...]) -> None:
             key = tuple((c.shape.name, c.rect) for c in choices)
             if key not in found or penalty < found[key][0]:
                 found[key] = (penalty, choices)
-        return sorted(found.values(), key=lambda t: (t[0], [c.rect.col for c in t[1]]))
+
+        for penalty, choices in self._dfs() + self._beam():
+            add(penalty, choices)
+        # The searches choose each story's depth when it is placed, for the stories still
+        # to come as the guess sees them; with every rectangle's neighbours known, the
+        # same arrangement often fits better a few lines up or down (a story two lines
+        # overset under one that could shrink).
+        for penalty, choices in list(found.values()):
+            refit = self._refit(choices, penalty)
+            if refit is not None:
+                add(*refit)
+        return sorted(found.values(), key=lambda t: (t[0], [c.rect.col for c in t[1]]))[
+            :2 * KEEP]
 
     def _dfs(self) -> list[tuple[float, tuple[Choice, ...]]]:
         self._best: list[tuple[float, int, tuple[Choice, ...]]] = []  # max-heap by -penalty
@@ -797,6 +812,78 @@ class AutoLayout:
 
     def _has_photo(self, choice: Choice) -> bool:
         return choice.shape.with_photo and bool(self.stories[choice.index].photos)
+
+    # -- refitting depths ---------------------------------------------------------------------
+    def _refit(self, choices: tuple[Choice, ...], penalty: float
+               ) -> tuple[float, tuple[Choice, ...]] | None:
+        """The layout's arrangement (who is under, beside and over whom) with the depths
+        that cost least: a branch and bound over each story's depth in priority order,
+        within REFIT_WINDOW lines of its depth found. A story under others starts at their
+        foot (so all of them must end on one line), and a story with nothing under it goes
+        down to what stops it. None if nothing better is found within REFIT evaluations."""
+        n = len(choices)
+        rects = [c.rect for c in choices]
+        above = [[i for i in range(n) if rects[i].bottom == rects[j].top
+                  and rects[i].col < rects[j].right and rects[j].col < rects[i].right]
+                 for j in range(n)]
+        below = [[j for j in range(n) if i in above[j]] for i in range(n)]
+        if any(i > j for j in range(n) for i in above[j]):
+            return None  # placed out of skyline order: not an arrangement this refits
+        best: list[object] = [penalty, None]
+        bottoms = [0] * n
+        stop = self.evaluations + REFIT
+
+        def search(node: _Node, k: int) -> None:
+            if node.penalty >= best[0] - 1e-9 or self.evaluations >= stop:  # type: ignore[operator]
+                return
+            if k == n:
+                left = sum(max(0, f - h)
+                           for f, h in zip(self.area.floor, node.heights, strict=True))
+                if node.penalty + WHITE * left < best[0] - 1e-9:  # type: ignore[operator]
+                    best[:] = [node.penalty + WHITE * left, node.placed]
+                return
+            r, shape = rects[k], choices[k].shape
+            top = bottoms[above[k][0]] if above[k] else r.top
+            if any(bottoms[i] != top for i in above[k]):
+                return
+            limit = self._limit(r.col, r.span, top)
+            forced = {bottoms[a] - top for b in below[k] for a in above[b] if a < k}
+            depths = self._refit_depths(r, shape, top, limit, forced, bool(below[k]))
+            if not depths:
+                return
+            cap, hier, beside = self._cap(node, k, shape, r.col, r.span, top)
+            prof = self.profile(k, shape, r.span, cap)
+            if prof is None:
+                return
+            floor_here = top + limit >= self.area.foot
+            for d in depths:
+                rule = not (floor_here and d == limit)
+                self.evaluations += 1
+                cost, choice = self._choice(node, k, shape, Rect(r.col, top, r.span, d),
+                                            rule, d - rule, prof, cap, hier, beside)
+                bottoms[k] = top + d
+                search(self._child(node, cost, choice), k + 1)
+
+        search(_Node(self._settle(tuple(self.area.ceil)), (), 0.0), 0)
+        return None if best[1] is None else (best[0], best[1])  # type: ignore[return-value]
+
+    def _refit_depths(self, r: Rect, shape: Shape, top: int, limit: int, forced: set[int],
+                      has_below: bool) -> list[int]:
+        """The depths a refitted story may take at `top`: the one that ends it level with
+        the others over the story under it, else (at the foot) down to what stops it or
+        where it ended, else any in the window, nearest the depth found first (a good
+        layout early prunes the most)."""
+        lo = max(shape.min_depth, 1, r.depth - REFIT_WINDOW)
+        hi = min(shape.max_depth, limit, r.depth + REFIT_WINDOW)
+        if len(forced) > 1 or lo > hi:
+            return []
+        if forced:
+            depths = sorted(forced)
+        elif not has_below:
+            depths = sorted({limit, r.bottom - top})
+        else:
+            depths = sorted(range(lo, hi + 1), key=lambda d: (abs(d - r.depth), d))
+        return [d for d in depths if lo <= d <= hi]
 
     # -- the real thing ----------------------------------------------------------------------
     def choose(self) -> AutoResult:
