@@ -299,3 +299,16 @@ def test_refit_moves_depths_the_search_fixed_too_early(tmp_path):
     rects = [(s["col"], s["top"], s["span"], s["depth"]) for s in auto["stories"]]
     cells = [(c + i, t + j) for c, t, w, d in rects for i in range(w) for j in range(d)]
     assert len(cells) == len(set(cells))  # refitted rectangles still tile
+
+
+def test_white_costs_more_than_photos_side_by_side(tmp_path):
+    """Seed 31's tiling has the lead's photo beside the second story's: weighed as much
+    as a photo stacked on another (40), that cost more than 35 cells of white, and the
+    page was laid out 0.957 full around a column left empty."""
+    folder = generate(tmp_path / "set", seed=31)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0 and q["tombstones"] == [], q
+    assert q["hierarchy_violations"] == [], q
+    # The report still names the photos side by side: the layout trades them for fill.
+    assert all(f.endswith("(side by side)") for f in q["stacked_photos"]), q

@@ -25,12 +25,13 @@ from epaper.model.edition import Story
 from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
 
 # Penalty weights, per grid cell (one grid column by one grid line) or per breach.
-WHITE = 1.0  # an empty cell: at a story's foot or left uncovered
-OVERSET = 12.0  # a line of text that does not fit, per text column
+WHITE = 2.0  # an empty cell: at a story's foot or left uncovered
+OVERSET = 50.0  # a line of text that does not fit, per text column (worse than any white)
 SHRUNK = 0.2  # a line below the story's natural depth (photo or headline smaller)
 HIERARCHY = 300.0  # a headline larger than one above it, or than a story ranked higher
 TOMBSTONE = 300.0  # neighbouring headlines at one height and (nearly) one size
-STACKED = 40.0  # a photo directly under, or butting, another story's photo
+STACKED = 40.0  # a photo directly under another story's photo
+BUTTING = 10.0  # a photo beside another story's photo at one height (a softer rule)
 BIGGER = 4.0  # per grid column a story is wider than one ranked above it
 RAGGED = 3.0  # a new step in the line of story feet (modular pages keep them in line)
 LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
@@ -769,8 +770,9 @@ class AutoLayout:
             mine = self._baseline(k, shape, rect.top, size)
             terms += [("tombstone", TOMBSTONE) for base, s2 in beside
                       if self._tomb(mine, size, base, s2)][:1]
-        if prof.photo and self._stacked(node, rect):
-            terms.append(("stacked_photos", STACKED))
+        stacked = self._stacked(node, rect) if prof.photo else None
+        if stacked:
+            terms.append(("stacked_photos", STACKED if stacked == "under" else BUTTING))
         if k == 0 and rect.col > self.area.left:
             terms.append(("lead_not_left", LEAD_LEFT))
         ragged = self._steps(node.heights, rect) - self._steps(node.heights, None)
@@ -795,9 +797,9 @@ class AutoLayout:
                 1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
         return self._step_count[heights]
 
-    def _stacked(self, node: _Node, rect: Rect) -> bool:
-        """A photo story right under another photo story (the upper one too short to keep
-        the photos apart), or beside one at the same height."""
+    def _stacked(self, node: _Node, rect: Rect) -> str | None:
+        """"under" for a photo story right under another photo story (the upper one too
+        short to keep the photos apart), "beside" for one beside another at one height."""
         for p in node.placed:
             if not self._has_photo(p):
                 continue
@@ -805,10 +807,10 @@ class AutoLayout:
             overlap = r.col < rect.right and rect.col < r.right
             if overlap and r.bottom == rect.top and r.depth < STACK_ROWS + (
                     p.shape.photo.max_height / self.tpl.grid.baseline):
-                return True
+                return "under"
             if (r.right == rect.col or rect.right == r.col) and abs(r.top - rect.top) < 2:
-                return True
-        return False
+                return "beside"
+        return None
 
     def _has_photo(self, choice: Choice) -> bool:
         return choice.shape.with_photo and bool(self.stories[choice.index].photos)
@@ -920,7 +922,10 @@ class AutoLayout:
         q = page_quality(self.tpl, elements, sets, self.area.cells(), uncovered)
         named = [(HIERARCHY, "hierarchy", q["hierarchy_violations"]),
                  (TOMBSTONE, "tombstone", q["tombstones"]),
-                 (STACKED, "stacked_photos", q["stacked_photos"])]
+                 (STACKED, "stacked_photos", [f for f in q["stacked_photos"]  # type: ignore[attr-defined]
+                                              if not f.endswith("(side by side)")]),
+                 (BUTTING, "butting_photos", [f for f in q["stacked_photos"]  # type: ignore[attr-defined]
+                                              if f.endswith("(side by side)")])]
         penalty = WHITE * uncovered + MISSING * (len(self.stories) - len(choices))
         explain = []
         for ch, r, overset in done:

@@ -116,8 +116,10 @@ def _stacked(tpl: PageTemplate, photos: list[Element]) -> list[str]:
             butting = down and overlap > 0.5 * min(a.box.height, b.box.height) and (
                 abs(a.box.x1 - b.box.x0) <= 1.5 * gutter or abs(b.box.x1 - a.box.x0)
                 <= 1.5 * gutter)
-            if under or butting:
+            if under:
                 out.append(f"{a.story} and {b.story}")
+            elif butting:
+                out.append(f"{a.story} and {b.story} (side by side)")
     return out
 
 
