@@ -220,3 +220,17 @@ def test_no_story_boxes_overlap_on_auto_pages(sample_layout):
                  for s in page["auto"]["stories"]]
         for a, b in itertools.combinations(rects, 2):
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_fixed_pages_keep_headlines_clear_of_tombstones(sample_report, sample_layout):
+    """The front page's fourth and fifth slots sit side by side at one height with one
+    headline range (18-24pt): set alone, they came out 23 and 24pt, a tombstone, and
+    page 5's pairs 28/26 and 27/24. The later of a pair is now set a fifth smaller."""
+    for page in sample_report["pages"]:
+        assert page["quality"]["tombstones"] == [], page["number"]
+    front = next(p for p in sample_layout["pages"] if p["number"] == 1)
+    slots = {e["slot"]: e["story"] for e in front["elements"] if e["role"] == "headline"}
+    sizes = {slot: sample_report["stories"][sid]["headline_size"]
+             for slot, sid in slots.items()}
+    assert sizes["fifth"] <= 0.8 * sizes["fourth"] + 0.01, sizes
+    assert sizes["fourth"] >= 20, sizes  # the earlier story keeps its size

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from epaper.errors import ContentError
 from epaper.layout.geometry import region
-from epaper.layout.quality import TOMB_LINES, Set, page_quality
+from epaper.layout.quality import TOMB_CAP, TOMB_LINES, Set, page_quality
 from epaper.layout.story import NATURAL, SPACE_STEPS, Composed, Fit, StoryComposer
 from epaper.model.edition import Story
 from epaper.model.template import HeadlineFit, PageTemplate, Shape, Slot
@@ -36,7 +36,6 @@ BIGGER = 4.0  # per grid column a story is wider than one ranked above it
 RAGGED = 3.0  # a new step in the line of story feet (modular pages keep them in line)
 LEAD_LEFT = 6.0  # the lead not at the top left (it may be, when that fills better)
 TOMB_RATIO = 0.85  # headlines closer in size than this ratio look alike
-TOMB_CAP = 0.8  # a neighbour at the same height is capped at this ratio of the other
 STACK_ROWS = 6  # a photo this close under another's (grid lines) reads as stacked
 BUDGET = 16000  # placements evaluated per page, at most (then each layout is finished greedily)
 BEAM = 100  # partial layouts carried from one story to the next

@@ -12,7 +12,7 @@ from epaper.layout.auto import AutoLayout, free_area, slot_rect
 from epaper.layout.furniture import ad, folio, imprint, masthead
 from epaper.layout.geometry import Region, region
 from epaper.layout.log import LayoutLog
-from epaper.layout.quality import Set, page_quality
+from epaper.layout.quality import Set, headline_caps, page_quality
 from epaper.layout.story import Composed, Jump, StoryComposer
 from epaper.layout.typeset import Typesetter
 from epaper.model.edition import Block, Edition, PageSpec, Paper, Placement, Story
@@ -490,6 +490,8 @@ class EditionLayout:
             tslot = next(s for pl, _n, s in target.incoming if pl is placement)
             jump = Jump(placement.continue_to.page, tslot.col)
         result = self.composer.compose(story, reg, jump=jump)
+        if slot.role == "story" and slot.headline and not p.spec.auto:
+            result = self._clear_of_neighbours(story, reg, result, jump)
         self._record(p, story, slot, result)
         if result.overflow and jump is not None:
             pending[story.id] = result.overflow
@@ -498,6 +500,30 @@ class EditionLayout:
             self._overset(story, result, reg)
             return result.elements + self._proof(story, reg, result)
         return result.elements
+
+    def _clear_of_neighbours(self, story: Story, reg: Region, result: Composed,
+                             jump: Jump | None) -> Composed:
+        """A fixed page's story set again with a smaller headline where its own would be
+        larger than one set higher on the page, or read as a tombstone beside one (slots
+        side by side at one height with one headline range: the front page's fourth and
+        fifth). The stories go in the page's order, so the earlier keeps its size. An
+        auto page's search has capped its headlines already. The story set again is kept
+        only if it does not overset more."""
+        fit = reg.slot.headline
+        others = [(list(r.elements), r.headline_size) for _s, _id, r in self._sets]
+        caps = headline_caps(reg.page, list(result.elements), result.headline_size, others)
+        # A hierarchy the slot's range cannot keep is the template's (and its breach is
+        # reported): followed to the range's foot, it made the front page's fourth and
+        # fifth one size, a tombstone. A tombstone is avoided as far as the range goes.
+        caps = [c for c, rule in caps if fit and (rule == "tombstone" or c >= fit.min_size)]
+        if not caps or fit is None:
+            return result
+        cap = max(min(caps), fit.min_size)
+        if cap >= result.headline_size:
+            return result
+        slot = replace(reg.slot, headline=replace(fit, max_size=min(fit.max_size, cap)))
+        again = self.composer.compose(story, region(reg.page, slot), jump=jump)
+        return again if len(again.overflow) <= len(result.overflow) else result
 
     def _stacked(self, p: PagePlan, placement: Placement, slot: Slot,
                  cursor: dict[str, float], *, from_page: int = 0,

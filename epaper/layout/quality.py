@@ -11,6 +11,7 @@ from epaper.model.template import PageTemplate
 TOMB_RATIO = 0.85  # headlines closer in size than this look alike
 TOMB_LINES = 3  # first baselines within this many grid lines read as one height
 STACK_LINES = 6  # a photo this close under another (grid lines) reads as stacked
+TOMB_CAP = 0.8  # a headline beside another at its height is kept this much smaller
 
 
 @dataclass(frozen=True)
@@ -84,20 +85,54 @@ def _first_baseline(e: Element) -> float:
 def _tombstones(tpl: PageTemplate, heads: dict[str, Element],
                 sizes: dict[str, float]) -> list[str]:
     """Side-by-side headlines at about one height and one size."""
-    lead, gutter = tpl.grid.baseline, tpl.grid.gutter
     out = []
     items = sorted(heads.items())
     for i, (a, ea) in enumerate(items):
         for b, eb in items[i + 1:]:
             if a not in sizes or b not in sizes:
                 continue
-            beside = (abs(ea.box.x1 - eb.box.x0) <= gutter + 1
-                      or abs(eb.box.x1 - ea.box.x0) <= gutter + 1)
-            level = abs(_first_baseline(ea) - _first_baseline(eb)) < TOMB_LINES * lead
-            alike = min(sizes[a], sizes[b]) / max(sizes[a], sizes[b]) > TOMB_RATIO
-            if beside and level and alike:
+            if _level_beside(tpl, ea, eb) and _alike(sizes[a], sizes[b]):
                 out.append(f"{a} and {b} ({sizes[a]:g}/{sizes[b]:g}pt)")
     return out
+
+
+def _level_beside(tpl: PageTemplate, ea: Element, eb: Element) -> bool:
+    """Two headlines side by side, their first baselines at about one height."""
+    gap = tpl.grid.gutter + 1
+    beside = abs(ea.box.x1 - eb.box.x0) <= gap or abs(eb.box.x1 - ea.box.x0) <= gap
+    level = abs(_first_baseline(ea) - _first_baseline(eb)) < TOMB_LINES * tpl.grid.baseline
+    return beside and level
+
+
+def _alike(a: float, b: float) -> bool:
+    return min(a, b) / max(a, b) > TOMB_RATIO
+
+
+def headline_caps(tpl: PageTemplate, mine: list[Element], size: float,
+                  others: list[tuple[list[Element], float]]) -> list[tuple[float, str]]:
+    """The largest headline a story may have beside and below the stories already set
+    (each as its elements and headline size), per rule its own size breaks: no larger
+    than any that starts higher on the page ("hierarchy"), and a fifth smaller than one
+    it would read as a tombstone beside ("tombstone")."""
+    head = next((e for e in mine if e.role == "headline"), None)
+    if head is None:
+        return []
+    top = _top(mine)
+    caps = []
+    for els, s in others:
+        other = next((e for e in els if e.role == "headline"), None)
+        if other is None:
+            continue
+        if _level_beside(tpl, head, other) and _alike(size, s):
+            caps.append((float(int(s * TOMB_CAP)), "tombstone"))
+        if _top(els) < top - tpl.grid.baseline / 2 and size > s + 0.01:
+            caps.append((s, "hierarchy"))
+    return caps
+
+
+def _top(els: list[Element]) -> float:
+    """Where a story starts: its kicker, or its headline (as the hierarchy is judged)."""
+    return min(e.box.y0 for e in els if e.role in ("kicker", "headline"))
 
 
 def _stacked(tpl: PageTemplate, photos: list[Element]) -> list[str]:
