@@ -316,6 +316,8 @@ class AutoLayout:
         # same arrangement often fits better a few lines up or down (a story two lines
         # overset under one that could shrink).
         for penalty, choices in list(found.values()):
+            if not self._misfits(choices):
+                continue  # every story fills its rectangle: depths a refit could move
             refit = self._refit(choices, penalty)
             if refit is not None:
                 add(*refit)
@@ -867,6 +869,11 @@ class AutoLayout:
 
         search(_Node(self._settle(tuple(self.area.ceil)), (), 0.0), 0)
         return None if best[1] is None else (best[0], best[1])  # type: ignore[return-value]
+
+    def _misfits(self, choices: tuple[Choice, ...]) -> bool:
+        """Does a layout leave white or overset (in the model)?"""
+        covered = sum(c.rect.span * c.rect.depth for c in choices)
+        return covered < self.area.cells() or any(c.white or c.overset for c in choices)
 
     def _refit_depths(self, r: Rect, shape: Shape, top: int, limit: int, forced: set[int],
                       has_below: bool) -> list[int]:
