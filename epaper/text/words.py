@@ -46,6 +46,14 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
     A token of closing punctuation only is glued to the word before it, space included,
     so the text layer keeps the desk's spacing while no line can start with a danda.
     """
+    # A paragraph is tokenized again for every width it is set at and every time a
+    # story runs over in it (layout/body.py remaining_blocks): once is enough. A copy,
+    # so no caller can change what the next one gets.
+    return list(_tokenize(tuple(spans)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _tokenize(spans: tuple[Span, ...]) -> tuple[tuple[Piece, ...], ...]:
     words: list[list[Piece]] = []
     current: list[Piece] = []
     glue_next = False
@@ -76,7 +84,7 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
         else:
             merged.append(w)
         glue_next = all(c in OPENING for c in text)
-    return [tuple(w) for w in merged]
+    return tuple(tuple(w) for w in merged)
 
 
 _NUMBER = re.compile(r"^[(\[“‘]?[৳$€£]?[0-9০-৯][0-9০-৯.,:/–-]*$")
