@@ -40,6 +40,7 @@ class Fit:
 NATURAL = Fit()
 GROW_PPI = 0.8  # a photo below min_ppi may grow until it loses this share of its ppi
 SPACE_STEPS = 2  # at most this many grid lines of added space around deck and byline
+MEMO_LIMIT = 4096  # entries a StoryComposer memo holds before it starts afresh
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,14 @@ class StoryComposer:
         # tries: each (text, style, measure, size) is set once.
         self._set_cache: dict[tuple[object, ...], list[SetLine]] = {}
         self.measuring = False  # compose only to measure: body lines are not placed
+        # The auto search composes a story in one slot with one fit many times over (its
+        # profile, the headline at a depth, copyfit's steps, the best layouts): while
+        # measuring, each is composed once. Keyed by the story and page objects (hashing
+        # them whole costs more than it saves), which the entry keeps alive and checks.
+        self._measured: dict[tuple[object, ...], tuple[Story, object, Composed]] = {}
+        # A story's body rows at one column width: the same for every fit of every slot
+        # that gives it that width (keyed, and kept, like `_measured`).
+        self._rows: dict[tuple[object, ...], tuple[tuple[Block, ...], list[Row]]] = {}
 
     def _set(self, text: str, style: Style, width: float, lang: str, *,
              size: float | None = None, align: str | None = None,
@@ -307,6 +316,23 @@ class StoryComposer:
 
     def _compose(self, story: Story, reg: Region, fit: Fit, jump: Jump | None,
                  from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
+        if not self.measuring or jump is not None or from_page or blocks is not None:
+            return self._compose_now(story, reg, fit, jump, from_page, blocks)
+        # What a measured composition is made of: the story, the page and the slot on it
+        # (its region follows from them, but is keyed whole in case it was made apart),
+        # and the fit. The result is shared: the search only reads it.
+        key = (id(story), id(reg.page), reg.slot, reg.box, reg.row0, reg.row_end, fit)
+        found = self._measured.get(key)
+        if found is not None and found[0] is story and found[1] is reg.page:
+            return found[2]
+        result = self._compose_now(story, reg, fit, jump, from_page, blocks)
+        if len(self._measured) >= MEMO_LIMIT:  # a long edition: keep the page's own
+            self._measured.clear()
+        self._measured[key] = (story, reg.page, result)
+        return result
+
+    def _compose_now(self, story: Story, reg: Region, fit: Fit, jump: Jump | None,
+                     from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
         out = Composed()
         y = reg.box.y0
         lang = story.lang
@@ -453,8 +479,7 @@ class StoryComposer:
         body, subhead = self.style("body"), self.style("subhead")
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         width = columns[0][1] - columns[0][0]
-        rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang,
-                         quote=self.quote_style())
+        rows = self._body_rows(blocks, body, subhead, width, story.lang)
         starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
@@ -506,6 +531,22 @@ class StoryComposer:
             self._jump_line(out, story, reg, columns[-1], jump)
         elif not out.overflow:
             out.underset = max(0, reg.row_end - max(last_row, min(starts)))
+
+    def _body_rows(self, blocks: tuple[Block, ...], body: Style, subhead: Style, width: float,
+                   lang: str) -> list[Row]:
+        """`body_rows` at this width, once per blocks (the list is shared: nothing
+        changes it). body_rows sets at the width rounded (layout/body.py _set_block), so
+        widths that round alike share rows."""
+        quote = self.quote_style()
+        key = (id(blocks), body, subhead, round(width, 4), lang, quote)
+        found = self._rows.get(key)
+        if found is not None and found[0] is blocks:
+            return found[1]
+        rows = body_rows(self.ts.maker, blocks, body, subhead, width, lang, quote=quote)
+        if len(self._rows) >= MEMO_LIMIT:
+            self._rows.clear()
+        self._rows[key] = (blocks, rows)
+        return rows
 
     def _jump_line(self, out: Composed, story: Story, reg: Region,
                    column: tuple[float, float], jump: Jump) -> None:
