@@ -821,7 +821,14 @@ class AutoLayout:
         for ch in choices:
             slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
             story = self.stories[ch.index]
-            r = self.composer.compose(story, region(self.tpl, slot))
+            # Measured: what is judged here is the boxes, headlines and photos (body lines
+            # unplaced change only the grid alignment, which no term reads); the page
+            # composes the winner again for real.
+            self.composer.measuring = True
+            try:
+                r = self.composer.compose(story, region(self.tpl, slot))
+            finally:
+                self.composer.measuring = False
             lines = len([x for x in r.rows[r.placed:] if x.line is not None])
             overset = lines or (ch.shape.columns or ch.rect.span) * bool(r.overflow)
             done.append((ch, r, overset))
