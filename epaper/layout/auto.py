@@ -161,6 +161,7 @@ class _Node:
     penalty: float
     kids: list[_Node] | None = None  # the dive's children, in the guess's order
     tried: int = -1  # the most deviations from that order the dive searched under it
+    hier: float = 999.0  # the smallest headline placed: the hierarchy's cap on the rest
 
 
 class AutoLayout:
@@ -185,6 +186,12 @@ class AutoLayout:
         self._step_count: dict[tuple[int, ...], int] = {}
         self._ascent: dict[tuple[str, float], float] = {}
         self._natural: dict[int, int] = {}
+        self._limits: dict[tuple[int, int, int], int] = {}
+        self._widest_at: dict[tuple[int, ...], int] = {}
+        self._misses: dict[tuple[int, int, int], int] = {}
+        # The blocked runs in `_settle`'s order (column by column, top down): most areas
+        # have none, and the search settles every skyline it makes.
+        self._runs = [(c, t, b) for c, runs in enumerate(area.blocked) for t, b in runs]
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -365,7 +372,7 @@ class AutoLayout:
             return True
         # Stories stacked in the same columns reach one skyline by many pairs of depths:
         # what follows is the same, so only the cheapest way there is searched on.
-        key = (node.heights, min((c.size for c in node.placed), default=999.0), k)
+        key = (node.heights, node.hier, k)
         seen = self._seen.get(key)
         if seen is not None and seen[2] is not node and node.penalty >= seen[0] - 1e-9 \
                 and disc <= seen[1]:
@@ -434,15 +441,15 @@ class AutoLayout:
                 if self.evaluations > self._stop:
                     moves = moves[:1]
                 if not moves:  # no room left: this story and the rest are overset whole
-                    child = _Node(node.heights, node.placed, node.penalty + MISSING)
+                    child = _Node(node.heights, node.placed, node.penalty + MISSING,
+                                  hier=node.hier)
                     moves_children = [child]
                 else:
                     moves_children = [self._child(node, cost, ch) for cost, ch in moves]
                     viable = [c for c in moves_children if self._viable(c, k + 1)]
                     moves_children = viable or moves_children
                 for child in moves_children:
-                    cap = min((c.size for c in child.placed), default=999.0)
-                    key = (child.heights, cap, len(child.placed))
+                    key = (child.heights, child.hier, len(child.placed))
                     f = self._guess(child, k + 1) + self._balance(child, k + 1)
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
@@ -484,30 +491,39 @@ class AutoLayout:
         widest gap there must take its narrowest shape."""
         if k >= len(self.stories):
             return True
-        h, floor = node.heights, self.area.floor
-        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
-        if not open_cols:
-            return False
-        m = min(h[c] for c in open_cols)
-        widest = run = 0
-        for c in range(len(h)):
-            run = run + 1 if h[c] == m and h[c] < floor[c] else 0
-            widest = max(widest, run)
-        return widest >= self._min_span[k]
+        return self._widest(node.heights) >= self._min_span[k]
+
+    def _widest(self, heights: tuple[int, ...]) -> int:
+        """The widest run of open columns at the skyline's highest open point (0: none
+        open). The beam makes the same skyline many times over: counted once."""
+        found = self._widest_at.get(heights)
+        if found is None:
+            floor = self.area.floor
+            m = min((h for h, f in zip(heights, floor, strict=True) if h < f), default=None)
+            found = run = 0
+            if m is not None:
+                for h, f in zip(heights, floor, strict=True):
+                    run = run + 1 if h == m and h < f else 0
+                    found = max(found, run)
+            self._widest_at[heights] = found
+        return found
 
     def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
-        heights = list(node.heights)
-        for c in range(choice.rect.col, choice.rect.right):
-            heights[c] = choice.rect.bottom
-        return _Node(self._settle(tuple(heights)), node.placed + (choice,), node.penalty + cost)
+        r, h = choice.rect, node.heights
+        heights = h[:r.col] + (r.top + r.depth,) * r.span + h[r.col + r.span:]
+        # min() over the sizes placed, kept as it goes: min keeps the first of equals.
+        hier = min(node.hier, choice.size) if node.placed else choice.size
+        return _Node(self._settle(heights), node.placed + (choice,), node.penalty + cost,
+                     hier=hier)
 
     def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
         """A column that reaches a blocked run continues below it."""
+        if not self._runs:
+            return heights
         out = list(heights)
-        for c, runs in enumerate(self.area.blocked):
-            for t, b in runs:
-                if out[c] == t:
-                    out[c] = b
+        for c, t, b in self._runs:
+            if out[c] == t:
+                out[c] = b
         return tuple(out)
 
     def _bound(self, node: _Node, k: int) -> float:
@@ -522,14 +538,16 @@ class AutoLayout:
 
     def _free(self, heights: tuple[int, ...]) -> tuple[int, int]:
         """The cells left under a skyline, and the deepest column of them."""
-        if heights not in self._free_cells:
+        found = self._free_cells.get(heights)
+        if found is None:
             floor = self.area.floor
-            left = sum(max(0, f - h) for f, h in zip(floor, heights, strict=True))
-            left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
-                heights, floor, self.area.blocked, strict=True) for t, b in runs)
-            room = max((f - h for f, h in zip(floor, heights, strict=True)), default=0)
-            self._free_cells[heights] = (left, room)
-        return self._free_cells[heights]
+            deep = [f - h for f, h in zip(floor, heights, strict=True)]
+            left = sum(d for d in deep if d > 0)
+            if self._runs:
+                left -= sum(max(0, min(b, floor[c]) - max(t, heights[c]))
+                            for c, t, b in self._runs)
+            found = self._free_cells[heights] = (left, max(deep, default=0))
+        return found
 
     def _needs(self, k: int, room: int) -> list[tuple[int, int]]:
         """What stories k.. need when no rectangle can be deeper than `room`: the least
@@ -601,7 +619,11 @@ class AutoLayout:
         ranges = self._gaps[key]
         if not ranges:
             return 0.0
-        miss = min(max(0, lo - gap, gap - hi) for lo, hi in ranges)
+        # Stacked pairs make many ranges: the miss at each gap is found once.
+        miss = self._misses.get((k, r.span, gap))
+        if miss is None:
+            miss = self._misses[(k, r.span, gap)] = min(max(0, lo - gap, gap - hi)
+                                                        for lo, hi in ranges)
         return WHITE * miss * r.span
 
     def _ranges(self, k: int, w: int) -> list[tuple[int, int]]:
@@ -653,11 +675,15 @@ class AutoLayout:
 
     def _limit(self, col: int, w: int, m: int) -> int:
         """How deep a rectangle at row m over columns col..col+w may go."""
-        deepest = []
-        for c in range(col, col + w):
-            below = [t for t, _b in self.area.blocked[c] if t >= m]
-            deepest.append(min([self.area.floor[c], *below]))
-        return min(deepest) - m
+        key = (col, w, m)
+        found = self._limits.get(key)
+        if found is None:
+            deepest = []
+            for c in range(col, col + w):
+                below = [t for t, _b in self.area.blocked[c] if t >= m]
+                deepest.append(min([self.area.floor[c], *below]))
+            found = self._limits[key] = min(deepest) - m
+        return found
 
     def _depths(self, node: _Node, k: int, shape: Shape, col: int, w: int,
                 m: int) -> list[tuple[float, Choice]]:
@@ -670,16 +696,22 @@ class AutoLayout:
             return []
         floor_here = m + limit >= self.area.foot
         wanted = self._wanted(node, k, shape, w, m, limit, prof, cap, floor_here)
+        # What the depth does not change, found once for all of them: a photo stacked on
+        # another's, the skyline's steps before it, how much wider than a story above.
+        stacked = prof.photo and self._stacked(node, col, w, m)
+        before = self._steps(node.heights, None)
+        wider = w - min(p.rect.span for p in node.placed) if node.placed else 0
+        deepest = min(limit, shape.max_depth)
         out = []
         for d in sorted(wanted, reverse=True):
-            if not (shape.min_depth <= d <= min(limit, shape.max_depth)):
+            if not (shape.min_depth <= d <= deepest):
                 continue
             rule = not (floor_here and d == limit)
             usable = d - (1 if rule else 0)
             if usable < prof.dmin and d != limit:
                 continue
             out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
-                                    cap, hier, beside))
+                                    cap, hier, beside, stacked, before, wider))
             self.evaluations += 1
         return out
 
@@ -709,7 +741,7 @@ class AutoLayout:
         baselines would read as one height (as report.json measures it): on rectangle
         tops alone, a story a few lines lower looked level and took a cap below its
         shape's least headline, so a layout that is fine cost a tombstone and a breach."""
-        hier = min((p.size for p in node.placed), default=999.0)
+        hier = node.hier
         beside = tuple((self._baseline(p.index, p.shape, p.rect.top, p.size), p.size)
                        for p in node.placed if p.rect.right == col or col + w == p.rect.col)
         cap = hier
@@ -739,8 +771,8 @@ class AutoLayout:
         return 1 if self.stories[k].kicker else 0
 
     def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
-                prof: Profile, cap: float, hier: float,
-                beside: tuple[tuple[float, float], ...]) -> tuple[float, Choice]:
+                prof: Profile, cap: float, hier: float, beside: tuple[tuple[float, float], ...],
+                stacked: bool, before: int, wider: int) -> tuple[float, Choice]:
         columns = shape.columns or rect.span
         white = max(0, usable - prof.dmax) * rect.span
         overset = max(0, prof.dmin - usable) * columns
@@ -754,14 +786,13 @@ class AutoLayout:
             mine = self._baseline(k, shape, rect.top, size)
             terms += [("tombstone", TOMBSTONE) for base, s2 in beside
                       if self._tomb(mine, size, base, s2)][:1]
-        if prof.photo and self._stacked(node, rect):
+        if stacked:
             terms.append(("stacked_photos", STACKED))
         if k == 0 and rect.col > self.area.left:
             terms.append(("lead_not_left", LEAD_LEFT))
-        ragged = self._steps(node.heights, rect) - self._steps(node.heights, None)
+        ragged = self._steps(node.heights, rect) - before
         if ragged > 0:
             terms.append(("ragged", RAGGED * ragged))
-        wider = max((rect.span - p.rect.span for p in node.placed), default=0)
         if wider > 0:
             terms.append(("bigger_than_higher", BIGGER * wider))
         cost = sum(v for _n, v in terms)
@@ -780,18 +811,20 @@ class AutoLayout:
                 1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
         return self._step_count[heights]
 
-    def _stacked(self, node: _Node, rect: Rect) -> bool:
-        """A photo story right under another photo story (the upper one too short to keep
-        the photos apart), or beside one at the same height."""
+    def _stacked(self, node: _Node, col: int, w: int, top: int) -> bool:
+        """A photo story at columns col..col+w from row `top` right under another photo
+        story (the upper one too short to keep the photos apart), or beside one at the
+        same height. Its own depth does not matter."""
+        right = col + w
         for p in node.placed:
             if not self._has_photo(p):
                 continue
             r = p.rect
-            overlap = r.col < rect.right and rect.col < r.right
-            if overlap and r.bottom == rect.top and r.depth < STACK_ROWS + (
+            overlap = r.col < right and col < r.right
+            if overlap and r.bottom == top and r.depth < STACK_ROWS + (
                     p.shape.photo.max_height / self.tpl.grid.baseline):
                 return True
-            if (r.right == rect.col or rect.right == r.col) and abs(r.top - rect.top) < 2:
+            if (r.right == col or right == r.col) and abs(r.top - top) < 2:
                 return True
         return False
 
