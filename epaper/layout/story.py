@@ -105,6 +105,11 @@ class StoryComposer:
         # A story's body rows at one column width: the same for every fit of every slot
         # that gives it that width (keyed, and kept, like `_measured`).
         self._rows: dict[tuple[object, ...], tuple[tuple[Block, ...], list[Row]]] = {}
+        # Those rows flowed from the same column starts to the same foot: copyfit's steps
+        # that move neither (a headline a point smaller on as many lines), and the search
+        # meeting one story's text at one depth in other slots.
+        self._flows: dict[tuple[object, ...], tuple[list[Row], list[list[Row]], int,
+                                                    dict[str, int]]] = {}
 
     def _set(self, text: str, style: Style, width: float, lang: str, *,
              size: float | None = None, align: str | None = None,
@@ -483,9 +488,9 @@ class StoryComposer:
         starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
-        cols, placed = flow(rows, starts, reg.row_end, stats=stats)
+        cols, placed = self._flow(rows, starts, reg.row_end, 0, stats)
         if placed < len(rows) and jump is not None:
-            cols, placed = flow(rows, starts, reg.row_end, reserve=1, stats=stats)
+            cols, placed = self._flow(rows, starts, reg.row_end, 1, stats)
         out.rows, out.placed = rows, placed
         out.widows_orphans_avoided = stats.get("avoided", 0)
         out.widows_orphans_left += _widows_orphans_left(rows, cols, placed)
@@ -547,6 +552,22 @@ class StoryComposer:
             self._rows.clear()
         self._rows[key] = (blocks, rows)
         return rows
+
+    def _flow(self, rows: list[Row], starts: list[int], row_end: int, reserve: int,
+              stats: dict[str, int]) -> tuple[list[list[Row]], int]:
+        """`flow`, once per rows (by identity: they come from `_body_rows`), starts and
+        foot. The columns are shared (nothing changes them); `stats` is filled as flow
+        fills it."""
+        key = (id(rows), tuple(starts), row_end, reserve)
+        found = self._flows.get(key)
+        if found is None or found[0] is not rows:
+            cols, placed = flow(rows, starts, row_end, reserve=reserve, stats=stats)
+            if len(self._flows) >= MEMO_LIMIT:
+                self._flows.clear()
+            found = self._flows[key] = (rows, cols, placed, dict(stats))
+        stats.clear()
+        stats.update(found[3])
+        return found[1], found[2]
 
     def _jump_line(self, out: Composed, story: Story, reg: Region,
                    column: tuple[float, float], jump: Jump) -> None:
