@@ -183,11 +183,9 @@ class AutoLayout:
         self._short: dict[tuple[int, int, int], float] = {}
         self._need: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
-        self._step_count: dict[tuple[int, ...], int] = {}
         self._ascent: dict[tuple[str, float], float] = {}
         self._natural: dict[int, int] = {}
         self._limits: dict[tuple[int, int, int], int] = {}
-        self._widest_at: dict[tuple[int, ...], int] = {}
         self._misses: dict[tuple[int, int, int], int] = {}
         # The blocked runs in `_settle`'s order (column by column, top down): most areas
         # have none, and the search settles every skyline it makes.
@@ -495,18 +493,19 @@ class AutoLayout:
 
     def _widest(self, heights: tuple[int, ...]) -> int:
         """The widest run of open columns at the skyline's highest open point (0: none
-        open). The beam makes the same skyline many times over: counted once."""
-        found = self._widest_at.get(heights)
-        if found is None:
-            floor = self.area.floor
-            m = min((h for h, f in zip(heights, floor, strict=True) if h < f), default=None)
-            found = run = 0
-            if m is not None:
-                for h, f in zip(heights, floor, strict=True):
-                    run = run + 1 if h == m and h < f else 0
-                    found = max(found, run)
-            self._widest_at[heights] = found
-        return found
+        open)."""
+        floor = self.area.floor
+        m = min((h for h, f in zip(heights, floor, strict=True) if h < f), default=None)
+        widest = run = 0
+        if m is not None:
+            for h, f in zip(heights, floor, strict=True):
+                if h == m and h < f:
+                    run += 1
+                    if run > widest:
+                        widest = run
+                else:
+                    run = 0
+        return widest
 
     def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
         r, h = choice.rect, node.heights
@@ -795,21 +794,25 @@ class AutoLayout:
             terms.append(("ragged", RAGGED * ragged))
         if wider > 0:
             terms.append(("bigger_than_higher", BIGGER * wider))
-        cost = sum(v for _n, v in terms)
+        cost = sum([v for _n, v in terms])
         return cost, Choice(k, shape, rect, rule, cap, size, white, overset, shrunk,
-                            tuple((n, round(v, 2)) for n, v in terms if v))
+                            tuple([(n, round(v, 2)) for n, v in terms if v]))
 
     def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
         """Steps in the skyline of open columns (with `rect` placed): a modular page
         keeps its story feet in line, so each new step is a little worse."""
         if rect is not None:
-            heights = (heights[:rect.col] + (rect.bottom,) * rect.span
-                       + heights[rect.right:])
-        if heights not in self._step_count:
-            open_h = [x for x, f in zip(heights, self.area.floor, strict=True) if x < f]
-            self._step_count[heights] = sum(
-                1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
-        return self._step_count[heights]
+            heights = (heights[:rect.col] + (rect.top + rect.depth,) * rect.span
+                       + heights[rect.col + rect.span:])
+        # Counted each time: the search seldom meets a skyline twice, and keeping them
+        # all cost more than counting.
+        steps, last = 0, None
+        for h, f in zip(heights, self.area.floor, strict=True):
+            if h < f:
+                if last is not None and h != last:
+                    steps += 1
+                last = h
+        return steps
 
     def _stacked(self, node: _Node, col: int, w: int, top: int) -> bool:
         """A photo story at columns col..col+w from row `top` right under another photo
