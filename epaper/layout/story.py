@@ -110,6 +110,7 @@ class StoryComposer:
         # meeting one story's text at one depth in other slots.
         self._flows: dict[tuple[object, ...], tuple[list[Row], list[list[Row]], int,
                                                     dict[str, int]]] = {}
+        self._headers: dict[tuple[object, ...], tuple[Story, object, float, Composed]] = {}
 
     def _set(self, text: str, style: Style, width: float, lang: str, *,
              size: float | None = None, align: str | None = None,
@@ -358,6 +359,27 @@ class StoryComposer:
         return out
 
     def _header(self, out: Composed, story: Story, reg: Region, y: float, fit: Fit) -> float:
+        """Kicker, headline, deck and byline from y; where the body may start. Copyfit
+        sets the same header for every photo size it tries, and the search for every
+        depth of a slot: it is set once per what it reads (not the slot's depth)."""
+        slot, box = reg.slot, reg.box
+        key = (id(story), id(reg.page), slot.name, slot.headline, slot.headline_style,
+               box.x0, box.x1, y, fit.headline_size, fit.headline_lines, fit.space)
+        found = self._headers.get(key)
+        if found is None or found[0] is not story or found[1] is not reg.page:
+            part = Composed()
+            end = self._header_now(part, story, reg, y, fit)
+            if len(self._headers) >= MEMO_LIMIT:
+                self._headers.clear()
+            found = self._headers[key] = (story, reg.page, end, part)
+        part = found[3]
+        out.elements += part.elements  # frozen elements: shared
+        out.warnings += part.warnings
+        out.headline_size, out.headline_lines = part.headline_size, part.headline_lines
+        return found[2]
+
+    def _header_now(self, out: Composed, story: Story, reg: Region, y: float, fit: Fit
+                    ) -> float:
         lead = reg.page.grid.baseline
         if story.kicker:
             y = self._text_block(out, story, reg, y, "kicker", story.kicker, "kicker")
