@@ -43,6 +43,24 @@ SPACE_STEPS = 2  # at most this many grid lines of added space around deck and b
 MEMO_LIMIT = 4096  # entries a StoryComposer memo holds before it starts afresh
 
 
+@dataclass
+class _BodyText:
+    """A story's body set at one column width, and what every composition of it reads:
+    its rows, the words broken across lines in them, and the blocks left to set after
+    each count of rows placed (found when first asked for)."""
+
+    blocks: tuple[Block, ...]
+    rows: list[Row]
+    broken: list[str]
+    rest: dict[int, tuple[Block, ...]] = field(default_factory=dict)
+
+    def overflow(self, placed: int) -> tuple[Block, ...]:
+        found = self.rest.get(placed)
+        if found is None:
+            found = self.rest[placed] = remaining_blocks(self.blocks, self.rows, placed)
+        return found
+
+
 @dataclass(frozen=True)
 class Jump:
     """Where the rest of a story goes: page, grid column, language of the line."""
@@ -104,7 +122,7 @@ class StoryComposer:
         self._measured: dict[tuple[object, ...], tuple[Story, object, Composed]] = {}
         # A story's body rows at one column width: the same for every fit of every slot
         # that gives it that width (keyed, and kept, like `_measured`).
-        self._rows: dict[tuple[object, ...], tuple[tuple[Block, ...], list[Row]]] = {}
+        self._rows: dict[tuple[object, ...], _BodyText] = {}
         # Those rows flowed from the same column starts to the same foot: copyfit's steps
         # that move neither (a headline a point smaller on as many lines), and the search
         # meeting one story's text at one depth in other slots.
@@ -506,7 +524,8 @@ class StoryComposer:
         body, subhead = self.style("body"), self.style("subhead")
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         width = columns[0][1] - columns[0][0]
-        rows = self._body_rows(blocks, body, subhead, width, story.lang)
+        text = self._body_text(blocks, body, subhead, width, story.lang)
+        rows = text.rows
         starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
@@ -516,7 +535,7 @@ class StoryComposer:
         out.rows, out.placed = rows, placed
         out.widows_orphans_avoided = stats.get("avoided", 0)
         out.widows_orphans_left += _widows_orphans_left(rows, cols, placed)
-        broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
+        broken = text.broken
         if broken:
             out.warnings.append(_warning(
                 "W-word-broken", f"{story.id}: a word is wider than the "
@@ -524,7 +543,7 @@ class StoryComposer:
                 f"{broken[0][:24]!r})", story, broken[0][:12],
                 blocks[0].line if blocks else 1, hint="check it reads right; a long URL or "
                 "number may need a space where it can break"))
-        out.overflow = remaining_blocks(blocks, rows, placed)
+        out.overflow = text.overflow(placed)
         lead = reg.page.grid.baseline
         last_row = 0
         for i, col_rows in enumerate(cols):
@@ -559,21 +578,22 @@ class StoryComposer:
         elif not out.overflow:
             out.underset = max(0, reg.row_end - max(last_row, min(starts)))
 
-    def _body_rows(self, blocks: tuple[Block, ...], body: Style, subhead: Style, width: float,
-                   lang: str) -> list[Row]:
-        """`body_rows` at this width, once per blocks (the list is shared: nothing
-        changes it). body_rows sets at the width rounded (layout/body.py _set_block), so
-        widths that round alike share rows."""
+    def _body_text(self, blocks: tuple[Block, ...], body: Style, subhead: Style,
+                   width: float, lang: str) -> _BodyText:
+        """`body_rows` at this width, once per blocks (the rows are shared: nothing
+        changes them). body_rows sets at the width rounded (layout/body.py _set_block),
+        so widths that round alike share them."""
         quote = self.quote_style()
         key = (id(blocks), body, subhead, round(width, 4), lang, quote)
         found = self._rows.get(key)
-        if found is not None and found[0] is blocks:
-            return found[1]
+        if found is not None and found.blocks is blocks:
+            return found
         rows = body_rows(self.ts.maker, blocks, body, subhead, width, lang, quote=quote)
         if len(self._rows) >= MEMO_LIMIT:
             self._rows.clear()
-        self._rows[key] = (blocks, rows)
-        return rows
+        found = self._rows[key] = _BodyText(blocks, rows, [
+            w.word.text for r in rows if r.line for w in r.line.words if w.word.forced])
+        return found
 
     def _flow(self, rows: list[Row], starts: list[int], row_end: int, reserve: int,
               stats: dict[str, int]) -> tuple[list[list[Row]], int]:
