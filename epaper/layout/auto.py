@@ -162,6 +162,8 @@ class _Node:
     kids: list[_Node] | None = None  # the dive's children, in the guess's order
     tried: int = -1  # the most deviations from that order the dive searched under it
     hier: float = 999.0  # the smallest headline placed: the hierarchy's cap on the rest
+    steps: int = 0  # steps in its skyline of open columns (`_steps`)
+    levelled: float = 0.0  # `_levelled`'s credit for the steps its last story closed
 
 
 class AutoLayout:
@@ -318,7 +320,7 @@ class AutoLayout:
         self._seen: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
         # One dive per place of the lead, each with its share of the budget: a search that
         # spent it all under the first lead it tried would never see the others.
-        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
+        start = self._root()
         end = self.evaluations + self.budget // 2
         # Leads in order of what they must cost in the end, as the stories under them are:
         # in their own cost's order the shares went to leads at their natural depth, which
@@ -328,11 +330,11 @@ class AutoLayout:
         # one at the left, whose dive sees the same stories in the same room for LEAD_LEFT
         # less: half the dives went to such copies (the beam still tries them).
         mirror = self._symmetric()
+        # By guess, then index (no two alike, so the nodes themselves are never compared).
         leads = sorted(((self._guess(c, 1) + self._balance(c, 1), i, c)
                         for i, c in enumerate(children)
                         if (len(self.stories) == 1 or self._viable(c, 1))
-                        and not (mirror and c.placed[0].rect.col > self.area.left)),
-                       key=lambda t: (t[0], t[1]))
+                        and not (mirror and c.placed[0].rect.col > self.area.left)))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
         for _f, _i, child in leads:
             if self.evaluations >= end:
@@ -387,9 +389,9 @@ class AutoLayout:
             # of what their own placement costs: a cheap story that leaves the rest no room
             # is tried late, as is one that leaves them far from their natural area.
             children = [self._child(node, cost, choice) for cost, choice in moves]
-            ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
-                             for i, c in enumerate(children) if self._viable(c, k + 1)),
-                            key=lambda t: (t[0], t[1]))
+            # By guess, then index, as the leads.
+            ranked = sorted((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
+                            for i, c in enumerate(children) if self._viable(c, k + 1))
             node.kids = [c for _f, _i, c in ranked[:BRANCH]]
         # The other children first: layouts that leave the order high up, where the guess
         # is least sure, are tried before those that leave it only for the last stories.
@@ -428,7 +430,7 @@ class AutoLayout:
         area balance the dives use) go on.
         Layouts the budget cuts short are finished greedily, so there is always one."""
         self._stop = self.evaluations + self.budget // 2
-        beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
+        beam = [self._root()]
         for k in range(len(self.stories)):
             if self.evaluations > self._stop:
                 beam = beam[:FINISH]
@@ -440,7 +442,7 @@ class AutoLayout:
                     moves = moves[:1]
                 if not moves:  # no room left: this story and the rest are overset whole
                     child = _Node(node.heights, node.placed, node.penalty + MISSING,
-                                  hier=node.hier)
+                                  hier=node.hier, steps=node.steps, levelled=node.levelled)
                     moves_children = [child]
                 else:
                     moves_children = [self._child(node, cost, ch) for cost, ch in moves]
@@ -452,7 +454,7 @@ class AutoLayout:
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
-            ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
+            ranked = sorted(children.values())  # by f, then order (no two alike)
             beam, per_lead = [], {}  # type: ignore[var-annotated]
             for _f, _o, nd in ranked:  # keep many openings alive: a few per place of the lead
                 first = nd.placed[0] if nd.placed else None
@@ -510,10 +512,17 @@ class AutoLayout:
     def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
         r, h = choice.rect, node.heights
         heights = h[:r.col] + (r.top + r.depth,) * r.span + h[r.col + r.span:]
+        heights = self._settle(heights)
         # min() over the sizes placed, kept as it goes: min keeps the first of equals.
         hier = min(node.hier, choice.size) if node.placed else choice.size
-        return _Node(self._settle(heights), node.placed + (choice,), node.penalty + cost,
-                     hier=hier)
+        steps = self._steps(heights, None)
+        return _Node(heights, node.placed + (choice,), node.penalty + cost, hier=hier,
+                     steps=steps, levelled=RAGGED * max(0, node.steps - steps))
+
+    def _root(self) -> _Node:
+        """The search's start: the free area's ceiling, settled, nothing placed."""
+        heights = self._settle(tuple(self.area.ceil))
+        return _Node(heights, (), 0.0, steps=self._steps(heights, None))
 
     def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
         """A column that reaches a blocked run continues below it."""
@@ -587,13 +596,9 @@ class AutoLayout:
         """RAGGED per step in the story feet the last story closed: the penalty counts
         only the steps a story makes, so without this a story level with its neighbour
         ranked no better than one a few lines deeper, which leaves a step for later."""
-        if not node.placed:
-            return 0.0
-        r = node.placed[-1].rect
-        h = node.heights
-        before = h[:r.col] + (r.top,) * r.span + h[r.right:]
-        closed = self._steps(before, None) - self._steps(h, None)
-        return RAGGED * max(0, closed)
+        # Counted as the node is made (`_child`): before the last story the skyline was
+        # its parent's (the story's columns stood at its top, the rest as they are now).
+        return node.levelled
 
     def _misfit(self, node: _Node, k: int) -> float:
         """Cells the gap under the last story placed misses by, filled by one of the
@@ -698,7 +703,7 @@ class AutoLayout:
         # What the depth does not change, found once for all of them: a photo stacked on
         # another's, the skyline's steps before it, how much wider than a story above.
         stacked = prof.photo and self._stacked(node, col, w, m)
-        before = self._steps(node.heights, None)
+        before = node.steps
         wider = w - min(p.rect.span for p in node.placed) if node.placed else 0
         deepest = min(limit, shape.max_depth)
         out = []
