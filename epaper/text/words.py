@@ -302,15 +302,19 @@ class WordMaker:
                                            offset + at, piece[at], spacing[run.index]))
                 runs.append(GlyphRun(face.key, size, tuple(glyphs)))
             offset += len(piece)
-        word = (self._spaced(text, runs, marks, pen) if marks else
-                Word(text=text, width=pen, runs=tuple(runs)))
-        return replace(word, bearings=self._bearings(word))
+        if marks:
+            word = self._spaced(text, runs, marks, pen)
+            return replace(word, bearings=self._bearings(word.runs, word.width))
+        # Made once, bearings and all: a page makes thousands of words, and copying each
+        # to add them was a tenth of what making one cost besides its shaping.
+        done = tuple(runs)
+        return Word(text=text, width=pen, runs=done, bearings=self._bearings(done, pen))
 
-    def _bearings(self, word: Word) -> tuple[float, float]:
+    def _bearings(self, runs: tuple[GlyphRun, ...], width: float) -> tuple[float, float]:
         """The white before the word's first ink and after its last, in points: what a
         reader sees of a word space is the space plus these (justification evens them)."""
         left, right = float("inf"), float("-inf")
-        for run in word.runs:
+        for run in runs:
             face = self.fonts.face(run.font)
             scale = run.size / face.upem
             for g in run.glyphs:
@@ -318,7 +322,7 @@ class WordMaker:
                 if ink is not None:
                     left = min(left, g.x + ink[0] * scale)
                     right = max(right, g.x + ink[1] * scale)
-        return (left, word.width - right) if right >= left else (0.0, 0.0)
+        return (left, width - right) if right >= left else (0.0, 0.0)
 
     def _spaced(self, text: str, runs: list[GlyphRun], marks: list[_Mark], pen: float
                 ) -> Word:
