@@ -188,6 +188,7 @@ class AutoLayout:
         self._ascent: dict[tuple[str, float], float] = {}
         self._natural: dict[int, int] = {}
         self._limits: dict[tuple[int, int, int], int] = {}
+        self._next_nat: dict[tuple[int, int, float], list[int]] = {}
         self._misses: dict[tuple[int, int, int], int] = {}
         # The blocked runs in `_settle`'s order (column by column, top down): most areas
         # have none, and the search settles every skyline it makes.
@@ -706,6 +707,7 @@ class AutoLayout:
         before = node.steps
         wider = w - min(p.rect.span for p in node.placed) if node.placed else 0
         deepest = min(limit, shape.max_depth)
+        tombs: dict[float, bool] = {}  # per headline size: a tombstone with a neighbour
         out = []
         for d in sorted(wanted, reverse=True):
             if not (shape.min_depth <= d <= deepest):
@@ -715,7 +717,7 @@ class AutoLayout:
             if usable < prof.dmin and d != limit:
                 continue
             out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
-                                    cap, hier, beside, stacked, before, wider))
+                                    cap, hier, beside, stacked, before, wider, tombs))
             self.evaluations += 1
         return out
 
@@ -730,12 +732,21 @@ class AutoLayout:
         lo, hi = max(shape.min_depth, prof.dmin + 1), min(limit, shape.max_depth, prof.dmax + 1)
         # Every depth for the lead (it sets where the page's tiers break), a few for others.
         wanted.update(range(lo, hi + 1, 1 if k == 0 else max(1, (hi - lo) // STEPS)))
-        for j in range(k + 1, min(len(self.stories), k + 4)):
-            for s2 in self.shapes[j]:
-                p2 = self.profile(j, s2, w, cap) if w in s2.spans else None
-                if p2 is not None:
-                    wanted.add(limit - p2.dnat - (0 if floor_here else 1))
+        below = 0 if floor_here else 1
+        wanted.update(limit - d - below for d in self._next_natural(k, w, cap))
         return wanted
+
+    def _next_natural(self, k: int, w: int, cap: float) -> list[int]:
+        """The natural depths of the next few stories at span w under this cap, per
+        shape (the same for every place at that span)."""
+        key = (k, w, cap)
+        found = self._next_nat.get(key)
+        if found is None:
+            found = self._next_nat[key] = [
+                p2.dnat for j in range(k + 1, min(len(self.stories), k + 4))
+                for s2 in self.shapes[j] if w in s2.spans
+                and (p2 := self.profile(j, s2, w, cap)) is not None]
+        return found
 
     def _cap(self, node: _Node, k: int, shape: Shape, col: int, w: int, m: int
              ) -> tuple[float, float, tuple[tuple[float, float], ...]]:
@@ -776,7 +787,8 @@ class AutoLayout:
 
     def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
                 prof: Profile, cap: float, hier: float, beside: tuple[tuple[float, float], ...],
-                stacked: bool, before: int, wider: int) -> tuple[float, Choice]:
+                stacked: bool, before: int, wider: int,
+                tombs: dict[float, bool]) -> tuple[float, Choice]:
         columns = shape.columns or rect.span
         white = max(0, usable - prof.dmax) * rect.span
         overset = max(0, prof.dmin - usable) * columns
@@ -786,10 +798,13 @@ class AutoLayout:
         size = self._size_at(k, shape, rect.span, cap, usable, prof)
         if size > hier + 0.01:
             terms.append(("hierarchy", HIERARCHY))
-        if beside:
-            mine = self._baseline(k, shape, rect.top, size)
-            terms += [("tombstone", TOMBSTONE) for base, s2 in beside
-                      if self._tomb(mine, size, base, s2)][:1]
+        if beside:  # one term however many neighbours; the same at every depth of a size
+            tomb = tombs.get(size)
+            if tomb is None:
+                mine = self._baseline(k, shape, rect.top, size)
+                tomb = tombs[size] = any(self._tomb(mine, size, base, s2) for base, s2 in beside)
+            if tomb:
+                terms.append(("tombstone", TOMBSTONE))
         if stacked:
             terms.append(("stacked_photos", STACKED))
         if k == 0 and rect.col > self.area.left:
