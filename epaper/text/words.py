@@ -118,6 +118,9 @@ class WordMaker:
         # A story is set again for each shape the layout tries: its words' break points
         # and pieces are the same every time.
         self._fragments: dict[tuple[object, ...], list[Fragment]] = {}
+        # Per word, font and languages: the cut that serves every measure at least as
+        # wide as its widest part, and that width.
+        self._anywhere: dict[tuple[object, ...], tuple[float, list[Fragment]]] = {}
         # Whole paragraphs set, keyed by all that decides their lines (layout/body.py).
         self.paragraphs: dict[tuple[object, ...], object] = {}
 
@@ -160,7 +163,14 @@ class WordMaker:
         key = (pieces, font, width, langs)
         found = self._fragments.get(key)
         if found is None:
-            found = self._fragments[key] = self._fragments_of(pieces, font, width, langs)
+            # A word whose every part fits the measure is cut only at its own points,
+            # whatever the measure: one cut serves every measure its widest part fits.
+            wide = self._anywhere.get((pieces, font, langs))
+            if wide is not None and wide[0] <= width:
+                found = wide[1]
+            else:
+                found = self._fragments_of(pieces, font, width, langs)
+            self._fragments[key] = found
         return found
 
     def _fragments_of(self, pieces: tuple[Piece, ...], font: Font, width: float,
@@ -169,12 +179,16 @@ class WordMaker:
         text = "".join(c[0] for c in chars)
         bounds = [0, *seams(text), len(text)]
         out: list[Fragment] = []
+        widest = 0.0  # of its parts whole (`_part` cuts one only where it is too wide)
         for a, b in zip(bounds, bounds[1:], strict=False):
+            widest = max(widest, self.word(_pieces(chars[a:b]), font).width)
             part = self._part(chars[a:b], font, width, langs)
             if b < len(text):
                 last = part[-1]
                 part[-1] = Fragment(replace(last.word, joined=True), DASH, last.pieces)
             out += part
+        if widest <= width:
+            self._anywhere[(pieces, font, langs)] = (widest, out)
         return out
 
     def _part(self, chars: list[Piece], font: Font, width: float, langs: tuple[str, ...]
