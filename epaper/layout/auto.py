@@ -162,7 +162,8 @@ class _Node:
     kids: list[_Node] | None = None  # the dive's children, in the guess's order
     tried: int = -1  # the most deviations from that order the dive searched under it
     hier: float = 999.0  # the smallest headline placed: the hierarchy's cap on the rest
-    steps: int = 0  # steps in its skyline of open columns (`_steps`)
+    steps: int = 0  # steps in its skyline of open columns (`_skyline`)
+    widest: int = 0  # its widest run of open columns at the highest open point
     levelled: float = 0.0  # `_levelled`'s credit for the steps its last story closed
 
 
@@ -443,7 +444,8 @@ class AutoLayout:
                     moves = moves[:1]
                 if not moves:  # no room left: this story and the rest are overset whole
                     child = _Node(node.heights, node.placed, node.penalty + MISSING,
-                                  hier=node.hier, steps=node.steps, levelled=node.levelled)
+                                  hier=node.hier, steps=node.steps, widest=node.widest,
+                                  levelled=node.levelled)
                     moves_children = [child]
                 else:
                     moves_children = [self._child(node, cost, ch) for cost, ch in moves]
@@ -492,23 +494,7 @@ class AutoLayout:
         widest gap there must take its narrowest shape."""
         if k >= len(self.stories):
             return True
-        return self._widest(node.heights) >= self._min_span[k]
-
-    def _widest(self, heights: tuple[int, ...]) -> int:
-        """The widest run of open columns at the skyline's highest open point (0: none
-        open)."""
-        floor = self.area.floor
-        m = min((h for h, f in zip(heights, floor, strict=True) if h < f), default=None)
-        widest = run = 0
-        if m is not None:
-            for h, f in zip(heights, floor, strict=True):
-                if h == m and h < f:
-                    run += 1
-                    if run > widest:
-                        widest = run
-                else:
-                    run = 0
-        return widest
+        return node.widest >= self._min_span[k]
 
     def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
         r, h = choice.rect, node.heights
@@ -516,14 +502,15 @@ class AutoLayout:
         heights = self._settle(heights)
         # min() over the sizes placed, kept as it goes: min keeps the first of equals.
         hier = min(node.hier, choice.size) if node.placed else choice.size
-        steps = self._steps(heights, None)
+        steps, widest = self._skyline(heights)
         return _Node(heights, node.placed + (choice,), node.penalty + cost, hier=hier,
-                     steps=steps, levelled=RAGGED * max(0, node.steps - steps))
+                     steps=steps, widest=widest, levelled=RAGGED * max(0, node.steps - steps))
 
     def _root(self) -> _Node:
         """The search's start: the free area's ceiling, settled, nothing placed."""
         heights = self._settle(tuple(self.area.ceil))
-        return _Node(heights, (), 0.0, steps=self._steps(heights, None))
+        steps, widest = self._skyline(heights)
+        return _Node(heights, (), 0.0, steps=steps, widest=widest)
 
     def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
         """A column that reaches a blocked run continues below it."""
@@ -824,15 +811,30 @@ class AutoLayout:
         if rect is not None:
             heights = (heights[:rect.col] + (rect.top + rect.depth,) * rect.span
                        + heights[rect.col + rect.span:])
-        # Counted each time: the search seldom meets a skyline twice, and keeping them
-        # all cost more than counting.
-        steps, last = 0, None
+        return self._skyline(heights)[0]
+
+    def _skyline(self, heights: tuple[int, ...]) -> tuple[int, int]:
+        """Of a skyline's open columns: the steps between neighbours (`_steps`), and the
+        widest run at the highest open point (0: none open), where the next story must
+        start (`_viable`). Counted each time, in one pass: the search seldom meets a
+        skyline twice, and keeping them all cost more than counting."""
+        steps = widest = run = 0
+        last = top = None
         for h, f in zip(heights, self.area.floor, strict=True):
-            if h < f:
-                if last is not None and h != last:
-                    steps += 1
-                last = h
-        return steps
+            if h >= f:
+                run = 0
+                continue
+            if last is not None and h != last:
+                steps += 1
+            last = h
+            if top is None or h < top:  # a higher open point: runs before it do not count
+                top, run, widest = h, 1, 1
+            elif h == top:
+                run += 1
+                widest = max(widest, run)
+            else:
+                run = 0
+        return steps, widest
 
     def _stacked(self, node: _Node, col: int, w: int, top: int) -> bool:
         """A photo story at columns col..col+w from row `top` right under another photo
