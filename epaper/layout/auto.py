@@ -163,6 +163,10 @@ class _Node:
     penalty: float
     kids: list[_Node] | None = None  # the dive's children, in the guess's order
     tried: int = -1  # the most deviations from that order the dive searched under it
+    hier: float = 999.0  # the smallest headline placed: the hierarchy's cap on the rest
+    steps: int = 0  # steps in its skyline of open columns (`_skyline`)
+    widest: int = 0  # its widest run of open columns at the highest open point
+    levelled: float = 0.0  # `_levelled`'s credit for the steps its last story closed
 
 
 class AutoLayout:
@@ -184,9 +188,14 @@ class AutoLayout:
         self._short: dict[tuple[int, int, int], float] = {}
         self._need: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._free_cells: dict[tuple[int, ...], tuple[int, int]] = {}
-        self._step_count: dict[tuple[int, ...], int] = {}
         self._ascent: dict[tuple[str, float], float] = {}
         self._natural: dict[int, int] = {}
+        self._limits: dict[tuple[int, int, int], int] = {}
+        self._next_nat: dict[tuple[int, int, float], list[int]] = {}
+        self._misses: dict[tuple[int, int, int], int] = {}
+        # The blocked runs in `_settle`'s order (column by column, top down): most areas
+        # have none, and the search settles every skyline it makes.
+        self._runs = [(c, t, b) for c, runs in enumerate(area.blocked) for t, b in runs]
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
@@ -330,7 +339,7 @@ class AutoLayout:
         self._seen: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
         # One dive per place of the lead, each with its share of the budget: a search that
         # spent it all under the first lead it tried would never see the others.
-        start = _Node(self._settle(tuple(self.area.ceil)), (), 0.0)
+        start = self._root()
         end = self.evaluations + self.budget // 2
         # Leads in order of what they must cost in the end, as the stories under them are:
         # in their own cost's order the shares went to leads at their natural depth, which
@@ -340,11 +349,11 @@ class AutoLayout:
         # one at the left, whose dive sees the same stories in the same room for LEAD_LEFT
         # less: half the dives went to such copies (the beam still tries them).
         mirror = self._symmetric()
+        # By guess, then index (no two alike, so the nodes themselves are never compared).
         leads = sorted(((self._guess(c, 1) + self._balance(c, 1), i, c)
                         for i, c in enumerate(children)
                         if (len(self.stories) == 1 or self._viable(c, 1))
-                        and not (mirror and c.placed[0].rect.col > self.area.left)),
-                       key=lambda t: (t[0], t[1]))
+                        and not (mirror and c.placed[0].rect.col > self.area.left)))
         share = max(DIVE, (end - self.evaluations) // max(1, len(leads)))
         for _f, _i, child in leads:
             if self.evaluations >= end:
@@ -382,7 +391,7 @@ class AutoLayout:
             return True
         # Stories stacked in the same columns reach one skyline by many pairs of depths:
         # what follows is the same, so only the cheapest way there is searched on.
-        key = (node.heights, min((c.size for c in node.placed), default=999.0), k)
+        key = (node.heights, node.hier, k)
         seen = self._seen.get(key)
         if seen is not None and seen[2] is not node and node.penalty >= seen[0] - 1e-9 \
                 and disc <= seen[1]:
@@ -399,9 +408,9 @@ class AutoLayout:
             # of what their own placement costs: a cheap story that leaves the rest no room
             # is tried late, as is one that leaves them far from their natural area.
             children = [self._child(node, cost, choice) for cost, choice in moves]
-            ranked = sorted(((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
-                             for i, c in enumerate(children) if self._viable(c, k + 1)),
-                            key=lambda t: (t[0], t[1]))
+            # By guess, then index, as the leads.
+            ranked = sorted((self._guess(c, k + 1) + self._balance(c, k + 1), i, c)
+                            for i, c in enumerate(children) if self._viable(c, k + 1))
             node.kids = [c for _f, _i, c in ranked[:BRANCH]]
         # The other children first: layouts that leave the order high up, where the guess
         # is least sure, are tried before those that leave it only for the last stories.
@@ -440,7 +449,7 @@ class AutoLayout:
         area balance the dives use) go on.
         Layouts the budget cuts short are finished greedily, so there is always one."""
         self._stop = self.evaluations + self.budget // 2
-        beam = [_Node(self._settle(tuple(self.area.ceil)), (), 0.0)]
+        beam = [self._root()]
         for k in range(len(self.stories)):
             if self.evaluations > self._stop:
                 beam = beam[:FINISH]
@@ -451,20 +460,21 @@ class AutoLayout:
                 if self.evaluations > self._stop:
                     moves = moves[:1]
                 if not moves:  # no room left: this story and the rest are overset whole
-                    child = _Node(node.heights, node.placed, node.penalty + MISSING)
+                    child = _Node(node.heights, node.placed, node.penalty + MISSING,
+                                  hier=node.hier, steps=node.steps, widest=node.widest,
+                                  levelled=node.levelled)
                     moves_children = [child]
                 else:
                     moves_children = [self._child(node, cost, ch) for cost, ch in moves]
                     viable = [c for c in moves_children if self._viable(c, k + 1)]
                     moves_children = viable or moves_children
                 for child in moves_children:
-                    cap = min((c.size for c in child.placed), default=999.0)
-                    key = (child.heights, cap, len(child.placed))
+                    key = (child.heights, child.hier, len(child.placed))
                     f = self._guess(child, k + 1) + self._balance(child, k + 1)
                     order += 1
                     if key not in children or f < children[key][0] - 1e-9:
                         children[key] = (f, order, child)
-            ranked = sorted(children.values(), key=lambda t: (t[0], t[1]))
+            ranked = sorted(children.values())  # by f, then order (no two alike)
             beam, per_lead = [], {}  # type: ignore[var-annotated]
             for _f, _o, nd in ranked:  # keep many openings alive: a few per place of the lead
                 first = nd.placed[0] if nd.placed else None
@@ -501,30 +511,32 @@ class AutoLayout:
         widest gap there must take its narrowest shape."""
         if k >= len(self.stories):
             return True
-        h, floor = node.heights, self.area.floor
-        open_cols = [c for c in range(len(h)) if h[c] < floor[c]]
-        if not open_cols:
-            return False
-        m = min(h[c] for c in open_cols)
-        widest = run = 0
-        for c in range(len(h)):
-            run = run + 1 if h[c] == m and h[c] < floor[c] else 0
-            widest = max(widest, run)
-        return widest >= self._min_span[k]
+        return node.widest >= self._min_span[k]
 
     def _child(self, node: _Node, cost: float, choice: Choice) -> _Node:
-        heights = list(node.heights)
-        for c in range(choice.rect.col, choice.rect.right):
-            heights[c] = choice.rect.bottom
-        return _Node(self._settle(tuple(heights)), node.placed + (choice,), node.penalty + cost)
+        r, h = choice.rect, node.heights
+        heights = h[:r.col] + (r.top + r.depth,) * r.span + h[r.col + r.span:]
+        heights = self._settle(heights)
+        # min() over the sizes placed, kept as it goes: min keeps the first of equals.
+        hier = min(node.hier, choice.size) if node.placed else choice.size
+        steps, widest = self._skyline(heights)
+        return _Node(heights, node.placed + (choice,), node.penalty + cost, hier=hier,
+                     steps=steps, widest=widest, levelled=RAGGED * max(0, node.steps - steps))
+
+    def _root(self) -> _Node:
+        """The search's start: the free area's ceiling, settled, nothing placed."""
+        heights = self._settle(tuple(self.area.ceil))
+        steps, widest = self._skyline(heights)
+        return _Node(heights, (), 0.0, steps=steps, widest=widest)
 
     def _settle(self, heights: tuple[int, ...]) -> tuple[int, ...]:
         """A column that reaches a blocked run continues below it."""
+        if not self._runs:
+            return heights
         out = list(heights)
-        for c, runs in enumerate(self.area.blocked):
-            for t, b in runs:
-                if out[c] == t:
-                    out[c] = b
+        for c, t, b in self._runs:
+            if out[c] == t:
+                out[c] = b
         return tuple(out)
 
     def _bound(self, node: _Node, k: int) -> float:
@@ -539,14 +551,16 @@ class AutoLayout:
 
     def _free(self, heights: tuple[int, ...]) -> tuple[int, int]:
         """The cells left under a skyline, and the deepest column of them."""
-        if heights not in self._free_cells:
+        found = self._free_cells.get(heights)
+        if found is None:
             floor = self.area.floor
-            left = sum(max(0, f - h) for f, h in zip(floor, heights, strict=True))
-            left -= sum(max(0, min(b, f) - max(t, h)) for h, f, runs in zip(
-                heights, floor, self.area.blocked, strict=True) for t, b in runs)
-            room = max((f - h for f, h in zip(floor, heights, strict=True)), default=0)
-            self._free_cells[heights] = (left, room)
-        return self._free_cells[heights]
+            deep = [f - h for f, h in zip(floor, heights, strict=True)]
+            left = sum(d for d in deep if d > 0)
+            if self._runs:
+                left -= sum(max(0, min(b, floor[c]) - max(t, heights[c]))
+                            for c, t, b in self._runs)
+            found = self._free_cells[heights] = (left, max(deep, default=0))
+        return found
 
     def _needs(self, k: int, room: int) -> list[tuple[int, int]]:
         """What stories k.. need when no rectangle can be deeper than `room`: the least
@@ -587,13 +601,9 @@ class AutoLayout:
         """RAGGED per step in the story feet the last story closed: the penalty counts
         only the steps a story makes, so without this a story level with its neighbour
         ranked no better than one a few lines deeper, which leaves a step for later."""
-        if not node.placed:
-            return 0.0
-        r = node.placed[-1].rect
-        h = node.heights
-        before = h[:r.col] + (r.top,) * r.span + h[r.right:]
-        closed = self._steps(before, None) - self._steps(h, None)
-        return RAGGED * max(0, closed)
+        # Counted as the node is made (`_child`): before the last story the skyline was
+        # its parent's (the story's columns stood at its top, the rest as they are now).
+        return node.levelled
 
     def _misfit(self, node: _Node, k: int) -> float:
         """Cells the gap under the last story placed misses by, filled by one of the
@@ -618,7 +628,11 @@ class AutoLayout:
         ranges = self._gaps[key]
         if not ranges:
             return 0.0
-        miss = min(max(0, lo - gap, gap - hi) for lo, hi in ranges)
+        # Stacked pairs make many ranges: the miss at each gap is found once.
+        miss = self._misses.get((k, r.span, gap))
+        if miss is None:
+            miss = self._misses[(k, r.span, gap)] = min(max(0, lo - gap, gap - hi)
+                                                        for lo, hi in ranges)
         return WHITE * miss * r.span
 
     def _ranges(self, k: int, w: int) -> list[tuple[int, int]]:
@@ -670,11 +684,15 @@ class AutoLayout:
 
     def _limit(self, col: int, w: int, m: int) -> int:
         """How deep a rectangle at row m over columns col..col+w may go."""
-        deepest = []
-        for c in range(col, col + w):
-            below = [t for t, _b in self.area.blocked[c] if t >= m]
-            deepest.append(min([self.area.floor[c], *below]))
-        return min(deepest) - m
+        key = (col, w, m)
+        found = self._limits.get(key)
+        if found is None:
+            deepest = []
+            for c in range(col, col + w):
+                below = [t for t, _b in self.area.blocked[c] if t >= m]
+                deepest.append(min([self.area.floor[c], *below]))
+            found = self._limits[key] = min(deepest) - m
+        return found
 
     def _depths(self, node: _Node, k: int, shape: Shape, col: int, w: int,
                 m: int) -> list[tuple[float, Choice]]:
@@ -687,16 +705,23 @@ class AutoLayout:
             return []
         floor_here = m + limit >= self.area.foot
         wanted = self._wanted(node, k, shape, w, m, limit, prof, cap, floor_here)
+        # What the depth does not change, found once for all of them: a photo stacked on
+        # another's, the skyline's steps before it, how much wider than a story above.
+        stacked = self._stacked(node, col, w, m) if prof.photo else None
+        before = node.steps
+        wider = w - min(p.rect.span for p in node.placed) if node.placed else 0
+        deepest = min(limit, shape.max_depth)
+        tombs: dict[float, bool] = {}  # per headline size: a tombstone with a neighbour
         out = []
         for d in sorted(wanted, reverse=True):
-            if not (shape.min_depth <= d <= min(limit, shape.max_depth)):
+            if not (shape.min_depth <= d <= deepest):
                 continue
             rule = not (floor_here and d == limit)
             usable = d - (1 if rule else 0)
             if usable < prof.dmin and d != limit:
                 continue
             out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
-                                    cap, hier, beside))
+                                    cap, hier, beside, stacked, before, wider, tombs))
             self.evaluations += 1
         return out
 
@@ -711,12 +736,21 @@ class AutoLayout:
         lo, hi = max(shape.min_depth, prof.dmin + 1), min(limit, shape.max_depth, prof.dmax + 1)
         # Every depth for the lead (it sets where the page's tiers break), a few for others.
         wanted.update(range(lo, hi + 1, 1 if k == 0 else max(1, (hi - lo) // STEPS)))
-        for j in range(k + 1, min(len(self.stories), k + 4)):
-            for s2 in self.shapes[j]:
-                p2 = self.profile(j, s2, w, cap) if w in s2.spans else None
-                if p2 is not None:
-                    wanted.add(limit - p2.dnat - (0 if floor_here else 1))
+        below = 0 if floor_here else 1
+        wanted.update(limit - d - below for d in self._next_natural(k, w, cap))
         return wanted
+
+    def _next_natural(self, k: int, w: int, cap: float) -> list[int]:
+        """The natural depths of the next few stories at span w under this cap, per
+        shape (the same for every place at that span)."""
+        key = (k, w, cap)
+        found = self._next_nat.get(key)
+        if found is None:
+            found = self._next_nat[key] = [
+                p2.dnat for j in range(k + 1, min(len(self.stories), k + 4))
+                for s2 in self.shapes[j] if w in s2.spans
+                and (p2 := self.profile(j, s2, w, cap)) is not None]
+        return found
 
     def _cap(self, node: _Node, k: int, shape: Shape, col: int, w: int, m: int
              ) -> tuple[float, float, tuple[tuple[float, float], ...]]:
@@ -726,7 +760,7 @@ class AutoLayout:
         baselines would read as one height (as report.json measures it): on rectangle
         tops alone, a story a few lines lower looked level and took a cap below its
         shape's least headline, so a layout that is fine cost a tombstone and a breach."""
-        hier = min((p.size for p in node.placed), default=999.0)
+        hier = node.hier
         beside = tuple((self._baseline(p.index, p.shape, p.rect.top, p.size), p.size)
                        for p in node.placed if p.rect.right == col or col + w == p.rect.col)
         cap = hier
@@ -756,8 +790,9 @@ class AutoLayout:
         return 1 if self.stories[k].kicker else 0
 
     def _choice(self, node: _Node, k: int, shape: Shape, rect: Rect, rule: bool, usable: int,
-                prof: Profile, cap: float, hier: float,
-                beside: tuple[tuple[float, float], ...]) -> tuple[float, Choice]:
+                prof: Profile, cap: float, hier: float, beside: tuple[tuple[float, float], ...],
+                stacked: str | None, before: int, wider: int,
+                tombs: dict[float, bool]) -> tuple[float, Choice]:
         columns = shape.columns or rect.span
         white = max(0, usable - prof.dmax) * rect.span
         overset = max(0, prof.dmin - usable) * columns
@@ -767,49 +802,71 @@ class AutoLayout:
         size = self._size_at(k, shape, rect.span, cap, usable, prof)
         if size > hier + 0.01:
             terms.append(("hierarchy", HIERARCHY))
-        if beside:
-            mine = self._baseline(k, shape, rect.top, size)
-            terms += [("tombstone", TOMBSTONE) for base, s2 in beside
-                      if self._tomb(mine, size, base, s2)][:1]
-        stacked = self._stacked(node, rect) if prof.photo else None
+        if beside:  # one term however many neighbours; the same at every depth of a size
+            tomb = tombs.get(size)
+            if tomb is None:
+                mine = self._baseline(k, shape, rect.top, size)
+                tomb = tombs[size] = any(self._tomb(mine, size, base, s2) for base, s2 in beside)
+            if tomb:
+                terms.append(("tombstone", TOMBSTONE))
         if stacked:
             terms.append(("stacked_photos", STACKED if stacked == "under" else BUTTING))
         if k == 0 and rect.col > self.area.left:
             terms.append(("lead_not_left", LEAD_LEFT))
-        ragged = self._steps(node.heights, rect) - self._steps(node.heights, None)
+        ragged = self._steps(node.heights, rect) - before
         if ragged > 0:
             terms.append(("ragged", RAGGED * ragged))
-        wider = max((rect.span - p.rect.span for p in node.placed), default=0)
         if wider > 0:
             terms.append(("bigger_than_higher", BIGGER * wider))
-        cost = sum(v for _n, v in terms)
+        cost = sum([v for _n, v in terms])
         return cost, Choice(k, shape, rect, rule, cap, size, white, overset, shrunk,
-                            tuple((n, round(v, 2)) for n, v in terms if v))
+                            tuple([(n, round(v, 2)) for n, v in terms if v]))
 
     def _steps(self, heights: tuple[int, ...], rect: Rect | None) -> int:
         """Steps in the skyline of open columns (with `rect` placed): a modular page
         keeps its story feet in line, so each new step is a little worse."""
         if rect is not None:
-            heights = (heights[:rect.col] + (rect.bottom,) * rect.span
-                       + heights[rect.right:])
-        if heights not in self._step_count:
-            open_h = [x for x, f in zip(heights, self.area.floor, strict=True) if x < f]
-            self._step_count[heights] = sum(
-                1 for a, b in zip(open_h, open_h[1:], strict=False) if a != b)
-        return self._step_count[heights]
+            heights = (heights[:rect.col] + (rect.top + rect.depth,) * rect.span
+                       + heights[rect.col + rect.span:])
+        return self._skyline(heights)[0]
 
-    def _stacked(self, node: _Node, rect: Rect) -> str | None:
-        """"under" for a photo story right under another photo story (the upper one too
-        short to keep the photos apart), "beside" for one beside another at one height."""
+    def _skyline(self, heights: tuple[int, ...]) -> tuple[int, int]:
+        """Of a skyline's open columns: the steps between neighbours (`_steps`), and the
+        widest run at the highest open point (0: none open), where the next story must
+        start (`_viable`). Counted each time, in one pass: the search seldom meets a
+        skyline twice, and keeping them all cost more than counting."""
+        steps = widest = run = 0
+        last = top = None
+        for h, f in zip(heights, self.area.floor, strict=True):
+            if h >= f:
+                run = 0
+                continue
+            if last is not None and h != last:
+                steps += 1
+            last = h
+            if top is None or h < top:  # a higher open point: runs before it do not count
+                top, run, widest = h, 1, 1
+            elif h == top:
+                run += 1
+                widest = max(widest, run)
+            else:
+                run = 0
+        return steps, widest
+
+    def _stacked(self, node: _Node, col: int, w: int, top: int) -> str | None:
+        """"under" for a photo story at columns col..col+w from row `top` right under
+        another photo story (the upper one too short to keep the photos apart), "beside"
+        for one beside another at one height. Its own depth does not matter."""
+        right = col + w
         for p in node.placed:
             if not self._has_photo(p):
                 continue
             r = p.rect
-            overlap = r.col < rect.right and rect.col < r.right
-            if overlap and r.bottom == rect.top and r.depth < STACK_ROWS + (
+            overlap = r.col < right and col < r.right
+            if overlap and r.bottom == top and r.depth < STACK_ROWS + (
                     p.shape.photo.max_height / self.tpl.grid.baseline):
                 return "under"
-            if (r.right == rect.col or rect.right == r.col) and abs(r.top - rect.top) < 2:
+            if (r.right == col or right == r.col) and abs(r.top - top) < 2:
                 return "beside"
         return None
 
@@ -859,15 +916,19 @@ class AutoLayout:
             if prof is None:
                 return
             floor_here = top + limit >= self.area.foot
+            stacked = self._stacked(node, r.col, r.span, top) if prof.photo else None
+            wider = r.span - min(p.rect.span for p in node.placed) if node.placed else 0
+            tombs: dict[float, bool] = {}
             for d in depths:
                 rule = not (floor_here and d == limit)
                 self.evaluations += 1
                 cost, choice = self._choice(node, k, shape, Rect(r.col, top, r.span, d),
-                                            rule, d - rule, prof, cap, hier, beside)
+                                            rule, d - rule, prof, cap, hier, beside,
+                                            stacked, node.steps, wider, tombs)
                 bottoms[k] = top + d
                 search(self._child(node, cost, choice), k + 1)
 
-        search(_Node(self._settle(tuple(self.area.ceil)), (), 0.0), 0)
+        search(self._root(), 0)
         return None if best[1] is None else (best[0], best[1])  # type: ignore[return-value]
 
     def _misfits(self, choices: tuple[Choice, ...]) -> bool:
@@ -916,7 +977,14 @@ class AutoLayout:
         for ch in choices:
             slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
             story = self.stories[ch.index]
-            r = self.composer.compose(story, region(self.tpl, slot))
+            # Measured: what is judged here is the boxes, headlines and photos (body lines
+            # unplaced change only the grid alignment, which no term reads); the page
+            # composes the winner again for real.
+            self.composer.measuring = True
+            try:
+                r = self.composer.compose(story, region(self.tpl, slot))
+            finally:
+                self.composer.measuring = False
             lines = len([x for x in r.rows[r.placed:] if x.line is not None])
             overset = lines or (ch.shape.columns or ch.rect.span) * bool(r.overflow)
             done.append((ch, r, overset))

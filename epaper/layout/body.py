@@ -250,10 +250,6 @@ def _end_cost(rows: list[Row], e: int) -> float:
     return WIDOW if widow_or_orphan(rows, e) else 0.0
 
 
-def _short_cost(d: int) -> float:
-    return 0.0 if d <= 0 else SHORT + UNLEVEL * (d - 1)
-
-
 def square_off(rows: list[Row], starts: list[int], limits: list[int],
                stats: dict[str, int] | None = None) -> list[list[Row]] | None:
     """The column breaks that place every row with the feet level: for the least foot F
@@ -352,10 +348,15 @@ def _square(rows: list[Row], starts: list[int], limits: list[int], foot: int
                 choices = list(range(top, max(k0, top - MAX_SHORT) - 1, -1))
                 if total <= top and total not in choices:
                     choices.append(total)
+            base = foot - starts[i] + k0
             for e in choices:
-                short = foot - (starts[i] + e - k0)
-                c = cost + ecost[e] + _short_cost(short) + (OUT_OF_ORDER if short < prev else 0)
-                key = (e, min(short, 2))
+                # A column `short` lines short of the foot costs SHORT, and UNLEVEL per
+                # line beyond one (written out, as is min(): this loop runs for every
+                # break of every column of every story the auto search squares off).
+                short = base - e
+                c = cost + ecost[e] + (0.0 if short <= 0 else SHORT + UNLEVEL * (short - 1)) \
+                    + (OUT_OF_ORDER if short < prev else 0)
+                key = (e, short if short < 2 else 2)
                 old = nxt.get(key)
                 if old is None or c < old[0]:
                     nxt[key] = (c, (k, prev), e)

@@ -40,6 +40,25 @@ class Fit:
 NATURAL = Fit()
 GROW_PPI = 0.8  # a photo below min_ppi may grow until it loses this share of its ppi
 SPACE_STEPS = 2  # at most this many grid lines of added space around deck and byline
+MEMO_LIMIT = 4096  # entries a StoryComposer memo holds before it starts afresh
+
+
+@dataclass
+class _BodyText:
+    """A story's body set at one column width, and what every composition of it reads:
+    its rows, the words broken across lines in them, and the blocks left to set after
+    each count of rows placed (found when first asked for)."""
+
+    blocks: tuple[Block, ...]
+    rows: list[Row]
+    broken: list[str]
+    rest: dict[int, tuple[Block, ...]] = field(default_factory=dict)
+
+    def overflow(self, placed: int) -> tuple[Block, ...]:
+        found = self.rest.get(placed)
+        if found is None:
+            found = self.rest[placed] = remaining_blocks(self.blocks, self.rows, placed)
+        return found
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,20 @@ class StoryComposer:
         # tries: each (text, style, measure, size) is set once.
         self._set_cache: dict[tuple[object, ...], list[SetLine]] = {}
         self.measuring = False  # compose only to measure: body lines are not placed
+        # The auto search composes a story in one slot with one fit many times over (its
+        # profile, the headline at a depth, copyfit's steps, the best layouts): while
+        # measuring, each is composed once. Keyed by the story and page objects (hashing
+        # them whole costs more than it saves), which the entry keeps alive and checks.
+        self._measured: dict[tuple[object, ...], tuple[Story, object, Composed]] = {}
+        # A story's body rows at one column width: the same for every fit of every slot
+        # that gives it that width (keyed, and kept, like `_measured`).
+        self._rows: dict[tuple[object, ...], _BodyText] = {}
+        # Those rows flowed from the same column starts to the same foot: copyfit's steps
+        # that move neither (a headline a point smaller on as many lines), and the search
+        # meeting one story's text at one depth in other slots.
+        self._flows: dict[tuple[object, ...], tuple[list[Row], list[list[Row]], int,
+                                                    dict[str, int]]] = {}
+        self._headers: dict[tuple[object, ...], tuple[Story, object, float, Composed]] = {}
 
     def _set(self, text: str, style: Style, width: float, lang: str, *,
              size: float | None = None, align: str | None = None,
@@ -307,6 +340,23 @@ class StoryComposer:
 
     def _compose(self, story: Story, reg: Region, fit: Fit, jump: Jump | None,
                  from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
+        if not self.measuring or jump is not None or from_page or blocks is not None:
+            return self._compose_now(story, reg, fit, jump, from_page, blocks)
+        # What a measured composition is made of: the story, the page and the slot on it
+        # (its region follows from them, but is keyed whole in case it was made apart),
+        # and the fit. The result is shared: the search only reads it.
+        key = (id(story), id(reg.page), reg.slot, reg.box, reg.row0, reg.row_end, fit)
+        found = self._measured.get(key)
+        if found is not None and found[0] is story and found[1] is reg.page:
+            return found[2]
+        result = self._compose_now(story, reg, fit, jump, from_page, blocks)
+        if len(self._measured) >= MEMO_LIMIT:  # a long edition: keep the page's own
+            self._measured.clear()
+        self._measured[key] = (story, reg.page, result)
+        return result
+
+    def _compose_now(self, story: Story, reg: Region, fit: Fit, jump: Jump | None,
+                     from_page: int, blocks: tuple[Block, ...] | None) -> Composed:
         out = Composed()
         y = reg.box.y0
         lang = story.lang
@@ -327,6 +377,27 @@ class StoryComposer:
         return out
 
     def _header(self, out: Composed, story: Story, reg: Region, y: float, fit: Fit) -> float:
+        """Kicker, headline, deck and byline from y; where the body may start. Copyfit
+        sets the same header for every photo size it tries, and the search for every
+        depth of a slot: it is set once per what it reads (not the slot's depth)."""
+        slot, box = reg.slot, reg.box
+        key = (id(story), id(reg.page), slot.name, slot.headline, slot.headline_style,
+               box.x0, box.x1, y, fit.headline_size, fit.headline_lines, fit.space)
+        found = self._headers.get(key)
+        if found is None or found[0] is not story or found[1] is not reg.page:
+            part = Composed()
+            end = self._header_now(part, story, reg, y, fit)
+            if len(self._headers) >= MEMO_LIMIT:
+                self._headers.clear()
+            found = self._headers[key] = (story, reg.page, end, part)
+        part = found[3]
+        out.elements += part.elements  # frozen elements: shared
+        out.warnings += part.warnings
+        out.headline_size, out.headline_lines = part.headline_size, part.headline_lines
+        return found[2]
+
+    def _header_now(self, out: Composed, story: Story, reg: Region, y: float, fit: Fit
+                    ) -> float:
         lead = reg.page.grid.baseline
         if story.kicker:
             y = self._text_block(out, story, reg, y, "kicker", story.kicker, "kicker")
@@ -453,18 +524,18 @@ class StoryComposer:
         body, subhead = self.style("body"), self.style("subhead")
         columns = reg.text_columns(reg.slot.columns or reg.slot.span)
         width = columns[0][1] - columns[0][0]
-        rows = body_rows(self.ts.maker, blocks, body, subhead, width, story.lang,
-                         quote=self.quote_style())
+        text = self._body_text(blocks, body, subhead, width, story.lang)
+        rows = text.rows
         starts = _column_starts(out, reg, y, len(columns))
         # The jump line takes the last row of the last column when the story runs over.
         stats: dict[str, int] = {}
-        cols, placed = flow(rows, starts, reg.row_end, stats=stats)
+        cols, placed = self._flow(rows, starts, reg.row_end, 0, stats)
         if placed < len(rows) and jump is not None:
-            cols, placed = flow(rows, starts, reg.row_end, reserve=1, stats=stats)
+            cols, placed = self._flow(rows, starts, reg.row_end, 1, stats)
         out.rows, out.placed = rows, placed
         out.widows_orphans_avoided = stats.get("avoided", 0)
         out.widows_orphans_left += _widows_orphans_left(rows, cols, placed)
-        broken = [w.word.text for r in rows if r.line for w in r.line.words if w.word.forced]
+        broken = text.broken
         if broken:
             out.warnings.append(_warning(
                 "W-word-broken", f"{story.id}: a word is wider than the "
@@ -472,7 +543,7 @@ class StoryComposer:
                 f"{broken[0][:24]!r})", story, broken[0][:12],
                 blocks[0].line if blocks else 1, hint="check it reads right; a long URL or "
                 "number may need a space where it can break"))
-        out.overflow = remaining_blocks(blocks, rows, placed)
+        out.overflow = text.overflow(placed)
         lead = reg.page.grid.baseline
         last_row = 0
         for i, col_rows in enumerate(cols):
@@ -506,6 +577,39 @@ class StoryComposer:
             self._jump_line(out, story, reg, columns[-1], jump)
         elif not out.overflow:
             out.underset = max(0, reg.row_end - max(last_row, min(starts)))
+
+    def _body_text(self, blocks: tuple[Block, ...], body: Style, subhead: Style,
+                   width: float, lang: str) -> _BodyText:
+        """`body_rows` at this width, once per blocks (the rows are shared: nothing
+        changes them). body_rows sets at the width rounded (layout/body.py _set_block),
+        so widths that round alike share them."""
+        quote = self.quote_style()
+        key = (id(blocks), body, subhead, round(width, 4), lang, quote)
+        found = self._rows.get(key)
+        if found is not None and found.blocks is blocks:
+            return found
+        rows = body_rows(self.ts.maker, blocks, body, subhead, width, lang, quote=quote)
+        if len(self._rows) >= MEMO_LIMIT:
+            self._rows.clear()
+        found = self._rows[key] = _BodyText(blocks, rows, [
+            w.word.text for r in rows if r.line for w in r.line.words if w.word.forced])
+        return found
+
+    def _flow(self, rows: list[Row], starts: list[int], row_end: int, reserve: int,
+              stats: dict[str, int]) -> tuple[list[list[Row]], int]:
+        """`flow`, once per rows (by identity: they come from `_body_rows`), starts and
+        foot. The columns are shared (nothing changes them); `stats` is filled as flow
+        fills it."""
+        key = (id(rows), tuple(starts), row_end, reserve)
+        found = self._flows.get(key)
+        if found is None or found[0] is not rows:
+            cols, placed = flow(rows, starts, row_end, reserve=reserve, stats=stats)
+            if len(self._flows) >= MEMO_LIMIT:
+                self._flows.clear()
+            found = self._flows[key] = (rows, cols, placed, dict(stats))
+        stats.clear()
+        stats.update(found[3])
+        return found[1], found[2]
 
     def _jump_line(self, out: Composed, story: Story, reg: Region,
                    column: tuple[float, float], jump: Jump) -> None:

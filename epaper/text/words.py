@@ -46,6 +46,14 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
     A token of closing punctuation only is glued to the word before it, space included,
     so the text layer keeps the desk's spacing while no line can start with a danda.
     """
+    # A paragraph is tokenized again for every width it is set at and every time a
+    # story runs over in it (layout/body.py remaining_blocks): once is enough. A copy,
+    # so no caller can change what the next one gets.
+    return list(_tokenize(tuple(spans)))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _tokenize(spans: tuple[Span, ...]) -> tuple[tuple[Piece, ...], ...]:
     words: list[list[Piece]] = []
     current: list[Piece] = []
     glue_next = False
@@ -76,7 +84,7 @@ def tokenize(spans: tuple[Span, ...] | list[Span]) -> list[tuple[Piece, ...]]:
         else:
             merged.append(w)
         glue_next = all(c in OPENING for c in text)
-    return [tuple(w) for w in merged]
+    return tuple(tuple(w) for w in merged)
 
 
 _NUMBER = re.compile(r"^[(\[“‘]?[৳$€£]?[0-9০-৯][0-9০-৯.,:/–-]*$")
@@ -110,6 +118,9 @@ class WordMaker:
         # A story is set again for each shape the layout tries: its words' break points
         # and pieces are the same every time.
         self._fragments: dict[tuple[object, ...], list[Fragment]] = {}
+        # Per word, font and languages: the cut that serves every measure at least as
+        # wide as its widest part, and that width.
+        self._anywhere: dict[tuple[object, ...], tuple[float, list[Fragment]]] = {}
         # Whole paragraphs set, keyed by all that decides their lines (layout/body.py).
         self.paragraphs: dict[tuple[object, ...], object] = {}
 
@@ -152,7 +163,14 @@ class WordMaker:
         key = (pieces, font, width, langs)
         found = self._fragments.get(key)
         if found is None:
-            found = self._fragments[key] = self._fragments_of(pieces, font, width, langs)
+            # A word whose every part fits the measure is cut only at its own points,
+            # whatever the measure: one cut serves every measure its widest part fits.
+            wide = self._anywhere.get((pieces, font, langs))
+            if wide is not None and wide[0] <= width:
+                found = wide[1]
+            else:
+                found = self._fragments_of(pieces, font, width, langs)
+            self._fragments[key] = found
         return found
 
     def _fragments_of(self, pieces: tuple[Piece, ...], font: Font, width: float,
@@ -161,12 +179,16 @@ class WordMaker:
         text = "".join(c[0] for c in chars)
         bounds = [0, *seams(text), len(text)]
         out: list[Fragment] = []
+        widest = 0.0  # of its parts whole (`_part` cuts one only where it is too wide)
         for a, b in zip(bounds, bounds[1:], strict=False):
+            widest = max(widest, self.word(_pieces(chars[a:b]), font).width)
             part = self._part(chars[a:b], font, width, langs)
             if b < len(text):
                 last = part[-1]
                 part[-1] = Fragment(replace(last.word, joined=True), DASH, last.pieces)
             out += part
+        if widest <= width:
+            self._anywhere[(pieces, font, langs)] = (widest, out)
         return out
 
     def _part(self, chars: list[Piece], font: Font, width: float, langs: tuple[str, ...]
@@ -294,15 +316,19 @@ class WordMaker:
                                            offset + at, piece[at], spacing[run.index]))
                 runs.append(GlyphRun(face.key, size, tuple(glyphs)))
             offset += len(piece)
-        word = (self._spaced(text, runs, marks, pen) if marks else
-                Word(text=text, width=pen, runs=tuple(runs)))
-        return replace(word, bearings=self._bearings(word))
+        if marks:
+            word = self._spaced(text, runs, marks, pen)
+            return replace(word, bearings=self._bearings(word.runs, word.width))
+        # Made once, bearings and all: a page makes thousands of words, and copying each
+        # to add them was a tenth of what making one cost besides its shaping.
+        done = tuple(runs)
+        return Word(text=text, width=pen, runs=done, bearings=self._bearings(done, pen))
 
-    def _bearings(self, word: Word) -> tuple[float, float]:
+    def _bearings(self, runs: tuple[GlyphRun, ...], width: float) -> tuple[float, float]:
         """The white before the word's first ink and after its last, in points: what a
         reader sees of a word space is the space plus these (justification evens them)."""
         left, right = float("inf"), float("-inf")
-        for run in word.runs:
+        for run in runs:
             face = self.fonts.face(run.font)
             scale = run.size / face.upem
             for g in run.glyphs:
@@ -310,7 +336,7 @@ class WordMaker:
                 if ink is not None:
                     left = min(left, g.x + ink[0] * scale)
                     right = max(right, g.x + ink[1] * scale)
-        return (left, word.width - right) if right >= left else (0.0, 0.0)
+        return (left, width - right) if right >= left else (0.0, 0.0)
 
     def _spaced(self, text: str, runs: list[GlyphRun], marks: list[_Mark], pen: float
                 ) -> Word:
