@@ -48,7 +48,7 @@ DIVE = 700  # the least share of the budget one place of the lead gets
 BALANCE = 1.0  # per cell a layout leaves the rest off their natural area (orders the dives)
 BRANCH = 1000  # under a lead, the dive tries at most this many moves of each story
 DONE = 1 << 20  # a dive's node whose whole subtree is searched
-REFIT = 2000  # placements evaluated refitting the depths of one layout found, at most
+REFIT = 4000  # placements evaluated refitting the depths of the layouts found, at most
 REFIT_WINDOW = 10  # grid lines a story's depth may move by when refitted
 
 
@@ -324,10 +324,14 @@ class AutoLayout:
         # to come as the guess sees them; with every rectangle's neighbours known, the
         # same arrangement often fits better a few lines up or down (a story two lines
         # overset under one that could shrink).
-        for penalty, choices in list(found.values()):
+        # Best first, all within REFIT evaluations (each at most half of them).
+        end = self.evaluations + REFIT
+        for penalty, choices in sorted(found.values(), key=lambda t: t[0]):
             if not self._misfits(choices):
                 continue  # every story fills its rectangle: depths a refit could move
-            refit = self._refit(choices, penalty)
+            if self.evaluations >= end:
+                break
+            refit = self._refit(choices, penalty, min(end, self.evaluations + REFIT // 2))
             if refit is not None:
                 add(*refit)
         return sorted(found.values(), key=lambda t: (t[0], [c.rect.col for c in t[1]]))[
@@ -874,13 +878,13 @@ class AutoLayout:
         return choice.shape.with_photo and bool(self.stories[choice.index].photos)
 
     # -- refitting depths ---------------------------------------------------------------------
-    def _refit(self, choices: tuple[Choice, ...], penalty: float
+    def _refit(self, choices: tuple[Choice, ...], penalty: float, stop: int
                ) -> tuple[float, tuple[Choice, ...]] | None:
         """The layout's arrangement (who is under, beside and over whom) with the depths
         that cost least: a branch and bound over each story's depth in priority order,
         within REFIT_WINDOW lines of its depth found. A story under others starts at their
         foot (so all of them must end on one line), and a story with nothing under it goes
-        down to what stops it. None if nothing better is found within REFIT evaluations."""
+        down to what stops it. None if nothing better is found before `stop` evaluations."""
         n = len(choices)
         rects = [c.rect for c in choices]
         above = [[i for i in range(n) if rects[i].bottom == rects[j].top
@@ -891,7 +895,6 @@ class AutoLayout:
             return None  # placed out of skyline order: not an arrangement this refits
         best: list[object] = [penalty, None]
         bottoms = [0] * n
-        stop = self.evaluations + REFIT
 
         def search(node: _Node, k: int) -> None:
             if node.penalty >= best[0] - 1e-9 or self.evaluations >= stop:  # type: ignore[operator]
