@@ -54,10 +54,12 @@ def write_photo(path: Path, size: tuple[int, int], seed: int) -> None:
     im.save(path, "JPEG", quality=85)
 
 
-def tiling(rnd: random.Random, ad: bool) -> list[tuple[int, int, int, int, bool]]:
+def tiling(rnd: random.Random, ad: bool, nested: bool = False
+           ) -> list[tuple[int, int, int, int, bool]]:
     """A modular inside page (8 columns, grid lines 2-110; with `inside-ad`'s ad at
     columns 5-8 from line 87): (col, top, span, depth, photo) per story in priority order
-    (the lead first, then top to bottom, left to right)."""
+    (the lead first, then top to bottom, left to right). Nested: a deep 4-column group
+    takes a wide story over two side by side, instead of one or two stacked."""
     out = []
     lead = rnd.choice((5, 5, 6, 8))
     d1 = rnd.randint(40, 54)
@@ -69,7 +71,12 @@ def tiling(rnd: random.Random, ad: bool) -> list[tuple[int, int, int, int, bool]
     col = 1
     for g, span in enumerate(groups):
         depth = (87 if ad and col >= 5 else 110) - top
-        if depth > 56 or (depth > 44 and rnd.random() < 0.5):  # two stories stacked
+        if nested and span == 4 and depth > 44:
+            upper = rnd.randint(18, depth - 24)
+            out.append((col, top, span, upper, rnd.random() < 0.5))
+            out.append((col, top + upper, 2, depth - upper, False))
+            out.append((col + 2, top + upper, 2, depth - upper, False))
+        elif depth > 56 or (depth > 44 and rnd.random() < 0.5):  # two stories stacked
             upper = rnd.randint(18, depth - 18)
             out.append((col, top, span, upper, rnd.random() < 0.4 and span >= 2))
             out.append((col, top + upper, span, depth - upper, False))
@@ -106,14 +113,15 @@ def page(ad: bool) -> _Page:
                  tset.page("inside-ad" if ad else "inside"))
 
 
-def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None) -> Path:
+def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None,
+             nested: bool = False) -> Path:
     """Write the edition of one auto page into `dest` (made; must not exist), with the
     tiling its stories were cut to in tiling.json."""
     rnd = random.Random(seed)
     bank = sentences()
     pg = pg or page(ad)
     for _attempt in range(40):
-        found = _fill(dest, rnd, bank, pg, ad)
+        found = _fill(dest, rnd, bank, pg, ad, nested)
         if found is not None:
             texts, rects = found
             _write(dest, texts, [r[4] for r in rects], ad)
@@ -122,13 +130,14 @@ def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None) -
     raise RuntimeError(f"seed {seed}: no tiling whose headlines keep the rules")
 
 
-def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool
+def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool,
+          nested: bool = False
           ) -> tuple[list[list[str]], list[tuple[int, int, int, int, bool]]] | None:
     """Stories cut to fill one random tiling, or None if its headlines cannot keep the
     hierarchy and tombstone rules the engine holds layouts to."""
     from epaper.layout.quality import TOMB_LINES, Set, page_quality
 
-    rects = tiling(rnd, ad)
+    rects = tiling(rnd, ad, nested)
     texts: list[list[str]] = []
     sizes: list[tuple[int, int, int, float]] = []  # col, top, span, headline size
     elements, sets = [], []

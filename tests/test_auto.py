@@ -312,3 +312,18 @@ def test_white_costs_more_than_photos_side_by_side(tmp_path):
     assert q["hierarchy_violations"] == [], q
     # The report still names the photos side by side: the layout trades them for fill.
     assert all(f.endswith("(side by side)") for f in q["stacked_photos"]), q
+
+
+def test_nested_tiling_is_laid_out_whole(tmp_path):
+    """Seed 111 (with the ad), nested: a 4-column story over two 2-column ones side by
+    side, a structure the search was never tuned on. It fills the page without overset,
+    tombstone or hierarchy breach, and the two side by side keep apart in size."""
+    folder = generate(tmp_path / "set", seed=111, ad=True, nested=True)
+    tiling = json.loads((folder / "tiling.json").read_text())
+    under = [[b for b in tiling if b[2] == 2 and b[1] == a[1] + a[3]
+              and a[0] <= b[0] < a[0] + 4] for a in tiling if a[2] == 4]
+    assert any(len(u) == 2 for u in under), tiling
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
