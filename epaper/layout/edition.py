@@ -510,13 +510,15 @@ class EditionLayout:
         auto page's search has capped its headlines already. The story set again is kept
         only if it does not overset more."""
         fit = reg.slot.headline
+        if fit is None:
+            return result
         others = [(list(r.elements), r.headline_size) for _s, _id, r in self._sets]
-        caps = headline_caps(reg.page, list(result.elements), result.headline_size, others)
+        found = headline_caps(reg.page, list(result.elements), result.headline_size, others)
         # A hierarchy the slot's range cannot keep is the template's (and its breach is
         # reported): followed to the range's foot, it made the front page's fourth and
         # fifth one size, a tombstone. A tombstone is avoided as far as the range goes.
-        caps = [c for c, rule in caps if fit and (rule == "tombstone" or c >= fit.min_size)]
-        if not caps or fit is None:
+        caps = [c for c, rule in found if rule == "tombstone" or c >= fit.min_size]
+        if not caps:
             return result
         cap = max(min(caps), fit.min_size)
         if cap >= result.headline_size:
