@@ -1,11 +1,12 @@
 """Auto pages: time per page and the distribution of fill ratio and breaches.
 
-    python bench/auto.py [--seeds 12] [--first 1] [--sample] [--nested]
+    python bench/auto.py [--seeds 12] [--first 1] [--sample] [--nested | --cuts]
 
 Lays out generated story sets (bench/auto_sets.py: stories cut to fill a random modular
 tiling, every third page with an ad; with --nested, tilings that put a wide story over
-two side by side, where the generator finds one: seeds it cannot are skipped), and with
---sample the sample edition's auto pages,
+two side by side; with --cuts, tilings cut across and down at random below the lead, so
+stories span several under them and stacks sit in stacks; seeds the generator cannot
+cut to keep the rules are skipped), and with --sample the sample edition's auto pages,
 and prints per page the time of its auto layout (profiling the stories, the search, and
 composing its best layouts; with a cold paragraph cache, as in a build), fill ratio,
 overset lines, tombstones, hierarchy breaches and stacked photos, then the distribution.
@@ -63,7 +64,9 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=12, help="how many seeds")
     ap.add_argument("--first", type=int, default=1, help="the first seed")
     ap.add_argument("--sample", action="store_true", help="also the sample's auto pages")
-    ap.add_argument("--nested", action="store_true", help="nested tilings")
+    kind = ap.add_mutually_exclusive_group()
+    kind.add_argument("--nested", action="store_true", help="nested tilings")
+    kind.add_argument("--cuts", action="store_true", help="tilings cut at random")
     args = ap.parse_args()
     rows = []
     pages = {False: page(False), True: page(True)}
@@ -72,10 +75,10 @@ def main() -> None:
         for seed in range(args.first, args.first + args.seeds):
             try:
                 folders.append(generate(Path(tmp) / str(seed), seed, seed % 3 == 0,
-                                        pages[seed % 3 == 0], args.nested))
+                                        pages[seed % 3 == 0], args.nested, args.cuts))
                 seeds.append(seed)
             except RuntimeError:  # no nested tiling whose headlines keep the rules
-                if not args.nested:
+                if not (args.nested or args.cuts):
                     raise
         # The generator's composers hold what they measured (hundreds of MB over many
         # sets): freed before anything is timed, as a build never has them.

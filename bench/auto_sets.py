@@ -86,6 +86,56 @@ def tiling(rnd: random.Random, ad: bool, nested: bool = False
     return [out[0]] + sorted(out[1:], key=lambda r: (r[1], r[0]))
 
 
+def cut_tiling(rnd: random.Random, ad: bool) -> list[tuple[int, int, int, int, bool]]:
+    """A modular inside page cut at random, as tiling(): the lead at the top left, then
+    every other rectangle made by cutting the rest across or down, again and again, until
+    each piece takes one story (so a story may span several under it, stacks may sit in
+    stacks, and the ad's corner is one more edge). Pieces keep to the broadsheet's shapes:
+    1-4 columns, 12-90 lines (3-4 columns at most 60, a photo at least 26)."""
+    lead = rnd.choice((4, 5, 5, 6, 8))
+    d1 = rnd.randint(34, 56) if lead >= 5 else rnd.randint(24, 44)
+    out = [(1, 2, lead, d1, lead >= 5 and rnd.random() < 0.7)]
+
+    def leaf_ok(w: int, d: int) -> bool:
+        return 1 <= w <= 4 and 12 <= d <= (90 if w <= 2 else 60)
+
+    def cut(c: int, t: int, w: int, d: int, level: int) -> None:
+        across = d >= 30 and rnd.random() < 0.5
+        down = w >= 2
+        if leaf_ok(w, d) and (level >= 3 or rnd.random() < 0.25 + 0.2 * level):
+            photo = w >= 2 and d >= 26 and rnd.random() < 0.35
+            out.append((c, t, w, d, photo))
+        elif across or not down:
+            if d < 24:  # neither a story nor two: give it to the piece above
+                raise ValueError
+            upper = rnd.randint(12, d - 12)
+            cut(c, t, w, upper, level + 1)
+            cut(c, t + upper, w, d - upper, level + 1)
+        else:
+            # Mostly pieces two columns or wider: three 1-column stories side by side
+            # cannot step their headlines down without tombstones.
+            wide = [x for x in range(2, w - 1)]
+            left = rnd.choice(wide) if wide and rnd.random() < 0.8 else rnd.randint(1, w - 1)
+            cut(c, t, left, d, level + 1)
+            cut(c + left, t, w - left, d, level + 1)
+
+    while True:
+        del out[1:]
+        try:
+            if lead < 8:
+                cut(lead + 1, 2, 8 - lead, d1, 1)
+            top = 2 + d1
+            if ad:  # the ad takes columns 5-8 from line 87
+                cut(1, top, 4, 110 - top, 1)
+                cut(5, top, 4, 87 - top, 1)
+            else:
+                cut(1, top, 8, 110 - top, 0)
+        except ValueError:
+            continue
+        if len(out) <= 10:
+            return [out[0]] + sorted(out[1:], key=lambda r: (r[1], r[0]))
+
+
 @dataclass
 class _Page:
     composer: Any
@@ -114,14 +164,14 @@ def page(ad: bool) -> _Page:
 
 
 def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None,
-             nested: bool = False) -> Path:
+             nested: bool = False, cuts: bool = False) -> Path:
     """Write the edition of one auto page into `dest` (made; must not exist), with the
     tiling its stories were cut to in tiling.json."""
     rnd = random.Random(seed)
     bank = sentences()
     pg = pg or page(ad)
     for _attempt in range(40):
-        found = _fill(dest, rnd, bank, pg, ad, nested)
+        found = _fill(dest, rnd, bank, pg, ad, nested, cuts)
         if found is not None:
             texts, rects = found
             _write(dest, texts, [r[4] for r in rects], ad)
@@ -131,13 +181,13 @@ def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None,
 
 
 def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool,
-          nested: bool = False
+          nested: bool = False, cuts: bool = False
           ) -> tuple[list[list[str]], list[tuple[int, int, int, int, bool]]] | None:
     """Stories cut to fill one random tiling, or None if its headlines cannot keep the
     hierarchy and tombstone rules the engine holds layouts to."""
     from epaper.layout.quality import TOMB_LINES, Set, page_quality
 
-    rects = tiling(rnd, ad, nested)
+    rects = cut_tiling(rnd, ad) if cuts else tiling(rnd, ad, nested)
     texts: list[list[str]] = []
     sizes: list[tuple[int, int, int, float]] = []  # col, top, span, headline size
     elements, sets = [], []
