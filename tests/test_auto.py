@@ -327,3 +327,15 @@ def test_nested_tiling_is_laid_out_whole(tmp_path):
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
     assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+
+
+def test_refit_does_not_lift_a_story_above_one_ranked_higher(tmp_path):
+    """Seed 255 (with the ad), cut at random: refitting depths moved a story up beside the
+    one ranked above it until its top was higher, and its 18pt headline then stood above
+    a 24pt one (a hierarchy breach report.json named)."""
+    folder = generate(tmp_path / "set", seed=255, ad=True, cuts=True)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["hierarchy_violations"] == [] and q["tombstones"] == [], q
+    assert q["overset_lines"] == 0, q
+

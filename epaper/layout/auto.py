@@ -199,6 +199,10 @@ class AutoLayout:
         n = len(stories)
         self._min_span = [min(w for s in shapes[k] for w in s.spans) for k in range(n)]
         self._max_area = [self._area_bound(k) for k in range(n)]
+        # The smallest headline each story can have in any of its shapes.
+        self._least_head = [min(s.headline.min_size if s.headline
+                                else self.composer.style(s.headline_style).size
+                                for s in shapes[k]) for k in range(n)]
 
     # -- what a story needs ----------------------------------------------------------------
     def slot(self, k: int, shape: Shape, rect: Rect, cap: float, rule: bool,
@@ -551,7 +555,12 @@ class AutoLayout:
             can = sum(self._max_area[k:])
             over = min((max(0, a - left) + o for a, o in self._needs(k, room)), default=0)
             self._short[key] = WHITE * max(0, left - can) + OVERSET * over
-        return node.penalty + self._short[key]
+        # A story whose least headline is larger than the smallest placed breaks the
+        # hierarchy wherever it goes: a 13 pt one-column story early leaves every wider
+        # story after it (16 pt at least) a breach the search found only at the end.
+        breaks = sum(1 for j in range(k, len(self.stories))
+                     if self._least_head[j] > node.hier + 0.01) if node.placed else 0
+        return node.penalty + self._short[key] + HIERARCHY * breaks
 
     def _free(self, heights: tuple[int, ...]) -> tuple[int, int]:
         """The cells left under a skyline, and the deepest column of them."""
@@ -922,12 +931,20 @@ class AutoLayout:
             stacked = self._stacked(node, r.col, r.span, top) if prof.photo else None
             wider = r.span - min(p.rect.span for p in node.placed) if node.placed else 0
             tombs: dict[float, bool] = {}
+            # The searches place stories top down, so a story ranked lower never starts
+            # higher; moving depths can lift one above a story ranked higher, whose larger
+            # headline is then below a smaller one (report.json's hierarchy breach).
+            start = top + self._kicker(k)
+            flipped = [p for p in node.placed if p.rect.top + self._kicker(p.index) > start]
             for d in depths:
                 rule = not (floor_here and d == limit)
                 self.evaluations += 1
                 cost, choice = self._choice(node, k, shape, Rect(r.col, top, r.span, d),
                                             rule, d - rule, prof, cap, hier, beside,
                                             stacked, node.steps, wider, tombs)
+                if flipped and any(p.size > choice.size + 0.01 for p in flipped):
+                    cost += HIERARCHY
+                    choice = replace(choice, terms=choice.terms + (("hierarchy", HIERARCHY),))
                 bottoms[k] = top + d
                 search(self._child(node, cost, choice), k + 1)
 
