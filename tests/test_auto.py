@@ -15,6 +15,7 @@ from test_template_errors import write_set
 
 from epaper.build import build_edition, load
 from epaper.errors import ContentError, TemplateError
+from epaper.layout.auto import BUDGET
 from epaper.layout.edition import EditionLayout
 from epaper.templates.loader import load_template_set
 
@@ -329,6 +330,19 @@ def test_nested_tiling_is_laid_out_whole(tmp_path):
     assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
 
 
+def test_cut_page_that_breaks_a_rule_is_searched_again(tmp_path):
+    """Seed 238, a tiling cut at random (a story over two, beside a stack): its first
+    search's best layout put a 16pt headline under a 13pt one. A page that breaks a rule
+    is searched again with twice the budget, which finds one that keeps them all."""
+    folder = generate(tmp_path / "set", seed=238, cuts=True)
+    auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["hierarchy_violations"] == [] and q["tombstones"] == [], q
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+    # Searched again: more evaluations than one search, its refits and finishing spend.
+    assert auto["evaluations"] > 2 * BUDGET, auto
+
+
 def test_refit_does_not_lift_a_story_above_one_ranked_higher(tmp_path):
     """Seed 255 (with the ad), cut at random: refitting depths moved a story up beside the
     one ranked above it until its top was higher, and its 18pt headline then stood above
@@ -339,3 +353,14 @@ def test_refit_does_not_lift_a_story_above_one_ranked_higher(tmp_path):
     assert q["hierarchy_violations"] == [] and q["tombstones"] == [], q
     assert q["overset_lines"] == 0, q
 
+
+def test_page_fit_only_shrunk_is_searched_again_by_its_slack(tmp_path):
+    """Seed 16's stories fill their tiling only near their least depths: ordered by what
+    the stories after a lead take at natural depth, the dives never reached the lead it
+    needs (2 lines overset at eight times the budget). Searched again with the areas
+    scaled to the page, it is laid out without overset."""
+    folder = generate(tmp_path / "set", seed=16)
+    _auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
