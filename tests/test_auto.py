@@ -208,6 +208,36 @@ def test_pinned_slot_and_shape_are_kept_and_the_rest_laid_out_around(solvable, t
         assert not (s["col"] + s["span"] > 6 and s["top"] < 52), s
 
 
+
+def test_page_with_more_text_than_it_holds_says_so_and_is_not_searched_again(
+        solvable, tmp_path):
+    """Three stories tripled: no layout holds the page's text. Every word is accounted
+    for (placed, or overset and warned, a story left off the page as loudly as one cut
+    short: it had vanished from report.json), and overset no layout avoids is the desk's
+    to cut, said in one search's time, not four times that searching again."""
+    import shutil
+
+    folder = tmp_path / "overfull"
+    shutil.copytree(solvable, folder)
+    for path in sorted((folder / "stories").glob("*.md"))[:3]:
+        head, _, body = path.read_text(encoding="utf-8").rpartition("---")
+        path.write_text(head + "---" + body + ("\n\n" + body.strip()) * 2 + "\n",
+                        encoding="utf-8")
+    result = build_edition(folder, tmp_path / "out", variants=("screen",))
+    report = result.report
+    stories = report["stories"]
+    assert len(stories) == len(json.loads((folder / "tiling.json").read_text()))
+    short = sorted(k for k, v in stories.items() if v["overset_words"])
+    assert short and report["summary"]["overset_stories"] == short
+    for k, v in stories.items():
+        assert v["words_placed"] + len(v["overset_words"]) == v["words"], k
+    warned = {w["story"] for w in report["warnings"] if w["code"] == "W-overset"}
+    assert warned == set(short), report["warnings"]
+    assert report["summary"]["words_placed"] < report["summary"]["words"]
+    layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
+    auto = layout["pages"][0]["auto"]
+    assert auto["evaluations"] <= 2 * BUDGET, auto
+
 def test_build_writes_quality_and_explanation_for_an_auto_page(solvable, tmp_path):
     result = build_edition(solvable, tmp_path / "out", variants=("screen",))
     page = result.report["pages"][0]

@@ -470,8 +470,31 @@ class EditionLayout:
             "penalty": round(result.penalty, 2), "free_cells": area.cells(),
             "uncovered_cells": area.cells() - covered,
             "auto_slots": [s.name for _k, s in result.slots], "stories": result.explain}
+        placed = {k for k, _s in result.slots}
+        left = [pl.story for k, pl in enumerate(placements) if k not in placed]
+        self.log.pages[p.spec.number]["left_off"] = [st.id for st in left]
+        for story in left:
+            self._left_off(p, story)
         tpl = replace(tpl, slots=kept + tuple(s for _k, s in result.slots))
         return tpl, [(placements[k], s) for k, s in result.slots]
+
+    def _left_off(self, p: PagePlan, story: Story) -> None:
+        """A story the auto page found no room for: every word of it overset, loudly
+        (the report's words placed count it), never a story that silently is not there."""
+        entry = self.log.story(story.id, str(story.path))
+        entry.pages.append(p.spec.number)
+        words = story.words()
+        entry.overset_words += words
+        found = locate(self.ed.source, story.path.name, p.spec.line or 1)
+        self.log.warn(f"{story.id}: OVERSET — left off auto page {p.spec.number}: no room "
+                      f"for it beside the stories ranked above it ({len(words)} words)",
+                      "W-overset", file=str(self.ed.source),
+                      line=found[0] if found else p.spec.line or None,
+                      col=found[1] if found else None,
+                      field=f"pages[{p.spec.number - 1}].stories", story=story.id,
+                      page=p.spec.number,
+                      hint="cut the page's stories, move this one to another page or "
+                           "pin it a slot")
 
     def _story(self, p: PagePlan, placement: Placement, slot: Slot, plans: list[PagePlan],
                pending: dict[str, tuple[Block, ...]], cursor: dict[str, float],
