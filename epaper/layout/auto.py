@@ -194,6 +194,7 @@ class AutoLayout:
         self._ascent: dict[tuple[str, float], float] = {}
         self._natural: dict[int, float] = {}
         self._scaled = False  # _balance's target: natural areas, or scaled to the page
+        self._unfits: dict[int, bool] = {}
         self._limits: dict[tuple[int, int, int], int] = {}
         self._next_nat: dict[tuple[int, int, float], list[int]] = {}
         self._misses: dict[tuple[int, int, int], int] = {}
@@ -313,6 +314,16 @@ class AutoLayout:
                 if p is not None:
                     sizes.append(min(shape.max_depth, p.dmax + 1) * w)
         return max(sizes) if sizes else 0
+
+    def _could_fit(self) -> bool:
+        """Could the free area hold every story's text? Each needs at least its fewest
+        cells fully shrunk in some shape; if those add up to more, every layout oversets."""
+        need = 0
+        for k in range(len(self.stories)):
+            cells = [p.dmin * w for shape in self.shapes[k] for w in shape.spans
+                     if (p := self.profile(k, shape, w, 999.0)) is not None]
+            need += min(cells, default=0)
+        return need <= self.area.cells()
 
     # -- the search --------------------------------------------------------------------------
     def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
@@ -745,6 +756,11 @@ class AutoLayout:
         before = node.steps
         wider = w - min(p.rect.span for p in node.placed) if node.placed else 0
         deepest = min(limit, shape.max_depth)
+        # A story too long for every shape still goes on the page, overset as deep as
+        # its shape goes here: left off, the lead of a long night vanished from the page.
+        unfit = self._unfit(k)
+        if unfit:
+            wanted.add(deepest)
         tombs: dict[float, bool] = {}  # per headline size: a tombstone with a neighbour
         out = []
         for d in sorted(wanted, reverse=True):
@@ -752,12 +768,21 @@ class AutoLayout:
                 continue
             rule = not (floor_here and d == limit)
             usable = d - (1 if rule else 0)
-            if usable < prof.dmin and d != limit:
+            if usable < prof.dmin and d != limit and not (unfit and d == deepest):
                 continue
             out.append(self._choice(node, k, shape, Rect(col, m, w, d), rule, usable, prof,
                                     cap, hier, beside, stacked, before, wider, tombs))
             self.evaluations += 1
         return out
+
+    def _unfit(self, k: int) -> bool:
+        """Is story k too long for every shape it may take, even fully shrunk?"""
+        found = self._unfits.get(k)
+        if found is None:
+            found = self._unfits[k] = not any(
+                p.dmin < shape.max_depth for shape in self.shapes[k] for w in shape.spans
+                if (p := self.profile(k, shape, w, 999.0)) is not None)
+        return found
 
     def _wanted(self, node: _Node, k: int, shape: Shape, w: int, m: int, limit: int,
                 prof: Profile, cap: float, floor_here: bool) -> set[int]:
@@ -1011,8 +1036,11 @@ class AutoLayout:
         # the same order; then the dives ordered by the page's slack). The better layout
         # wins; pages that keep every rule never pay for it.
         base = self.budget
+        # Overset no layout can avoid (more text than the page holds even fully shrunk)
+        # is the desk's to cut: searching again would cost the page four times as long.
+        fits = self._could_fit()
         for times, scaled in RESCUE:
-            if best is None or not _breaks(best[2]):
+            if best is None or not _breaks(best[2], overset=fits):
                 break
             self.budget = base * times
             if scaled != self._scaled:
@@ -1092,10 +1120,11 @@ class AutoLayout:
         return penalty, explain
 
 
-def _breaks(explain: list[dict[str, object]]) -> bool:
-    """Does a layout, as composed, break one of the page's rules?"""
-    return any(k in ("overset", "hierarchy", "tombstone")
-               for e in explain for k in e["why"])  # type: ignore[attr-defined]
+def _breaks(explain: list[dict[str, object]], overset: bool = True) -> bool:
+    """Does a layout, as composed, break one of the page's rules (overset among them
+    only if `overset`)?"""
+    rules = ("overset", "hierarchy", "tombstone") if overset else ("hierarchy", "tombstone")
+    return any(k in rules for e in explain for k in e["why"])  # type: ignore[attr-defined]
 
 
 def _names(finding: str, story: str) -> bool:
