@@ -238,6 +238,25 @@ def test_page_with_more_text_than_it_holds_says_so_and_is_not_searched_again(
     auto = layout["pages"][0]["auto"]
     assert auto["evaluations"] <= 2 * BUDGET, auto
 
+
+def test_lead_too_long_for_every_shape_keeps_the_top_overset(solvable, tmp_path):
+    """The lead with three times its copy fits no shape even fully shrunk: it had no move at
+    all, was left off, and the page kept 43 % white. It keeps the top, overset."""
+    import shutil
+
+    folder = tmp_path / "long-lead"
+    shutil.copytree(solvable, folder)
+    path = sorted((folder / "stories").glob("*.md"))[0]
+    head, _, body = path.read_text(encoding="utf-8").rpartition("---")
+    path.write_text(head + "---" + body + ("\n\n" + body.strip()) * 2 + "\n",
+                    encoding="utf-8")
+    auto, log = _auto_page(folder)
+    lead = auto["stories"][0]
+    assert lead["story"] == path.stem and lead["top"] == 2 and auto["left_off"] == [], auto
+    assert log.stories[path.stem].overset_words, log.stories[path.stem]
+    assert log.quality[1]["fill_ratio"] >= 0.97, log.quality[1]
+    assert any(w.code == "W-overset" and w.story == path.stem for w in log.warnings)
+
 def test_build_writes_quality_and_explanation_for_an_auto_page(solvable, tmp_path):
     result = build_edition(solvable, tmp_path / "out", variants=("screen",))
     page = result.report["pages"][0]
