@@ -307,22 +307,20 @@ class AutoLayout:
     def _area_bound(self, k: int) -> int:
         """The most cells story k can fill in any shape (uncapped): a bound on what the
         stories still to place can do with the area left (`_needs` is the fewest)."""
-        sizes = []
-        for shape in self.shapes[k]:
-            for w in shape.spans:
-                p = self.profile(k, shape, w, 999.0)
-                if p is not None:
-                    sizes.append(min(shape.max_depth, p.dmax + 1) * w)
-        return max(sizes) if sizes else 0
+        return max((min(shape.max_depth, p.dmax + 1) * w for shape, w, p in self._uncapped(k)),
+                   default=0)
+
+    def _uncapped(self, k: int) -> list[tuple[Shape, int, Profile]]:
+        """Story k's profile in every shape and span it may take, its headline uncapped
+        (where it can take that shape at all)."""
+        return [(shape, w, p) for shape in self.shapes[k] for w in shape.spans
+                if (p := self.profile(k, shape, w, 999.0)) is not None]
 
     def _could_fit(self) -> bool:
         """Could the free area hold every story's text? Each needs at least its fewest
         cells fully shrunk in some shape; if those add up to more, every layout oversets."""
-        need = 0
-        for k in range(len(self.stories)):
-            cells = [p.dmin * w for shape in self.shapes[k] for w in shape.spans
-                     if (p := self.profile(k, shape, w, 999.0)) is not None]
-            need += min(cells, default=0)
+        need = sum(min((p.dmin * w for _s, w, p in self._uncapped(k)), default=0)
+                   for k in range(len(self.stories)))
         return need <= self.area.cells()
 
     # -- the search --------------------------------------------------------------------------
@@ -518,8 +516,9 @@ class AutoLayout:
         depths (each at the median of its shapes and spans): a lead's own cost ranks it
         at its natural depth, but the budget then went to leads that leave the rest too
         little room (or too much) before one shrunk or grown to fit them."""
-        if k not in self._natural:
-            self._natural[k] = sum(self._targets()[k:])
+        if not self._natural:
+            targets = self._targets()
+            self._natural = {j: sum(targets[j:]) for j in range(len(targets) + 1)}
         left, _room = self._free(node.heights)
         return BALANCE * abs(left - self._natural[k])
 
@@ -532,9 +531,7 @@ class AutoLayout:
         per = []
         for j in range(len(self.stories)):
             cells = sorted((p.dnat * w, p.dmin * w, min(p.dmax, shape.max_depth) * w)
-                           for shape in self.shapes[j] for w in shape.spans
-                           if (p := self.profile(j, shape, w, 999.0)) is not None
-                           and p.dnat <= shape.max_depth)
+                           for shape, w, p in self._uncapped(j) if p.dnat <= shape.max_depth)
             per.append(cells[len(cells) // 2] if cells else (0, 0, 0))
         natural = sum(c[0] for c in per)
         if not self._scaled:
@@ -779,9 +776,8 @@ class AutoLayout:
         """Is story k too long for every shape it may take, even fully shrunk?"""
         found = self._unfits.get(k)
         if found is None:
-            found = self._unfits[k] = not any(
-                p.dmin < shape.max_depth for shape in self.shapes[k] for w in shape.spans
-                if (p := self.profile(k, shape, w, 999.0)) is not None)
+            found = self._unfits[k] = not any(p.dmin < shape.max_depth
+                                              for shape, _w, p in self._uncapped(k))
         return found
 
     def _wanted(self, node: _Node, k: int, shape: Shape, w: int, m: int, limit: int,
