@@ -336,6 +336,7 @@ class _Plan:
 
     def _wait(self, running: dict[Any, Any]) -> set[Any]:
         try:
+            publish.raise_if_stopped()
             return self.runner.wait(running)
         except BaseException:
             self._runner_cancel()
@@ -536,6 +537,7 @@ class _Plan:
 
     def _timed(self, phase: str, step: Callable[[], Any]) -> Any:
         t0 = time.perf_counter()
+        publish.raise_if_stopped()
         publish.fault_point("phase", phase)
         self.say(phase, 0, 1)
         try:

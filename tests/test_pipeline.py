@@ -484,6 +484,51 @@ def test_a_real_signal_mid_build_cleans_up(built, sig):
     assert not children.stdout.strip(), "worker processes outlived the build"
 
 
+def test_a_stop_signal_whose_exception_is_lost_still_stops_the_build(capfd):
+    """CI saw a SIGHUP land in logging's at-fork hook as a worker started: Python drops
+    an exception raised there, and the build went on to publish. A stop is kept and acted
+    on at the next checkpoint, and the dropped exception prints no traceback."""
+    from epaper.pipeline import publish
+
+    class Dropped:
+        def __del__(self):  # where a raised exception is dropped, as in an at-fork hook
+            os.kill(os.getpid(), signal.SIGHUP)
+            for _ in range(1000):  # the handler runs here, inside
+                pass
+
+    with publish.stop_on_signals():
+        publish.raise_if_stopped()  # nothing yet
+        Dropped()
+        with pytest.raises(publish.Interrupted) as stopped:
+            publish.raise_if_stopped()
+    assert stopped.value.signum == signal.SIGHUP
+    assert "Traceback" not in capfd.readouterr().err
+    assert signal.getsignal(signal.SIGHUP) is not publish._raise  # put back
+
+
+def test_a_build_stopped_by_a_lost_signal_writes_nothing(built, monkeypatch):
+    from epaper.pipeline import publish
+
+    edition, out, before = built
+    real = publish.fault_point
+
+    def lose_a_stop(stage, name):
+        if (stage, name) == ("phase", "files"):
+            class Dropped:
+                def __del__(self):
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    for _ in range(1000):
+                        pass
+            Dropped()
+        real(stage, name)
+
+    monkeypatch.setattr(publish, "fault_point", lose_a_stop)
+    with pytest.raises(publish.Interrupted):
+        build_edition(edition, out, jobs=1, cache=False)
+    assert outputs(out) == before
+    assert not leftovers(out.parent)
+
+
 def test_stale_staging_and_a_half_done_publish_are_cleaned_up(built):
     edition, out, before = built
     parent = out.parent

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -47,8 +48,27 @@ class Interrupted(KeyboardInterrupt):
         self.published = False
 
 
+# The stop signal that arrived, kept: a handler's exception is lost when the signal lands
+# in code that cannot raise (an at-fork hook as a worker starts, a __del__), so the build
+# also looks here at every checkpoint.
+_stopped: list[int] = []
+
+
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    _stopped.append(signum)
     raise Interrupted(signum)
+
+
+def raise_if_stopped() -> None:
+    """Stop now if a stop signal came while its exception could not be raised."""
+    if _stopped:
+        raise Interrupted(_stopped[0])
+
+
+def _quiet_lost_stop(unraisable: Any, default: Callable[[Any], None]) -> None:
+    # A stop lost this way is acted on at the next checkpoint: no traceback for it.
+    if not isinstance(unraisable.exc_value, Interrupted):
+        default(unraisable)
 
 
 @contextlib.contextmanager
@@ -59,14 +79,18 @@ def stop_on_signals() -> Iterator[None]:
         yield
         return
     before = {s: signal.getsignal(s) for s in SIGNALS}
-    for s in (signal.SIGTERM, signal.SIGHUP):
+    hook = sys.unraisablehook
+    _stopped.clear()
+    for s in SIGNALS:
         signal.signal(s, _raise)
+    sys.unraisablehook = lambda u: _quiet_lost_stop(u, hook)
     try:
         yield
     finally:
         for s, handler in before.items():
             if handler is not None:
                 signal.signal(s, handler)
+        sys.unraisablehook = hook
 
 
 @contextlib.contextmanager
@@ -145,6 +169,7 @@ class Session:
             raise disk_error(exc, self.out) from exc
 
     def publish(self) -> None:
+        raise_if_stopped()
         made = sorted(p.name for p in self.staging.iterdir())
         done: list[bool] = []
         try:
