@@ -237,6 +237,12 @@ def test_page_with_more_text_than_it_holds_says_so_and_is_not_searched_again(
     layout = json.loads((tmp_path / "out" / "layout.json").read_text(encoding="utf-8"))
     auto = layout["pages"][0]["auto"]
     assert auto["evaluations"] <= 2 * BUDGET, auto
+    # The page's quality counts every story's overset lines, one left off included.
+    quality = report["pages"][0]["quality"]
+    assert quality["overset_lines"] == sum(v["overset_lines"] for v in stories.values()), (
+        quality, {k: v["overset_lines"] for k, v in stories.items()})
+    for sid in auto["left_off"]:
+        assert stories[sid]["overset_lines"] > 0, stories[sid]
 
 
 def test_lead_too_long_for_every_shape_keeps_the_top_overset(solvable, tmp_path):

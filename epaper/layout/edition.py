@@ -8,7 +8,7 @@ from pathlib import Path
 
 from epaper.diagnostics import Diagnostic, locate
 from epaper.errors import Collector, ContentError
-from epaper.layout.auto import AutoLayout, free_area, slot_rect
+from epaper.layout.auto import AutoLayout, Rect, free_area, slot_rect
 from epaper.layout.furniture import ad, folio, imprint, masthead
 from epaper.layout.geometry import Region, region
 from epaper.layout.log import LayoutLog
@@ -311,6 +311,7 @@ class EditionLayout:
         # The story stacked last in each (page, slot): only its foot is the slot's foot.
         self._stack_last: dict[tuple[int, str], Story] = {}
         self._sets: list[tuple[Slot, str, Composed]] = []  # what the current page holds
+        self._left: list[str] = []  # stories its auto layout left off
 
     def run(self) -> tuple[list[PageFrame], LayoutLog]:
         """Every page in order, each given the overflow that earlier pages sent it."""
@@ -333,6 +334,7 @@ class EditionLayout:
         self.log = LayoutLog()
         self._stack_last = {}
         self._sets = []
+        self._left = []
         pending = dict(incoming)
         frame = self._page(p, plans, pending)
         overflow = {k: v for k, v in pending.items() if k not in incoming}
@@ -391,6 +393,9 @@ class EditionLayout:
             sets.append(Set(sid, slot.name, slot.role, slot.span,
                             r.underset if last[slot.name] == k and not r.overflow else 0,
                             overset, r.headline_size))
+        for sid in self._left:  # on no slot: it counts only as overset
+            sets.append(Set(sid, "", "left-off", 0, 0, self.log.stories[sid].overset_lines,
+                            0.0))
         holds = (s for s in tpl.slots if s.role in PLACEABLE)
         cells = {s.name: slot_rect(tpl, s).span * slot_rect(tpl, s).depth for s in holds}
         used = {slot.name for slot, _sid, _r in self._sets}
@@ -400,7 +405,7 @@ class EditionLayout:
             area = self.log.pages[p.spec.number]
             available += int(area["free_cells"])  # type: ignore[call-overload]
             uncovered += int(area["uncovered_cells"])  # type: ignore[call-overload]
-            available -= sum(v for name, v in cells.items() if name in area["auto_slots"])  # type: ignore[operator]
+            available -= sum(v for name, v in cells.items() if name in area["auto_slots"])  # type: ignore[operator,misc]
         self.log.quality[p.spec.number] = page_quality(tpl, els, sets, available, uncovered)
 
     def _ad(self, p: PagePlan, reg: Region) -> list[Element]:
@@ -471,20 +476,27 @@ class EditionLayout:
             "uncovered_cells": area.cells() - covered,
             "auto_slots": [s.name for _k, s in result.slots], "stories": result.explain}
         placed = {k for k, _s in result.slots}
-        left = [pl.story for k, pl in enumerate(placements) if k not in placed]
-        self.log.pages[p.spec.number]["left_off"] = [st.id for st in left]
-        for story in left:
-            self._left_off(p, story)
+        left = [k for k in range(len(placements)) if k not in placed]
+        self.log.pages[p.spec.number]["left_off"] = [placements[k].story.id for k in left]
+        for k in left:
+            # Its lines are counted as its first shape would have set it, top of the area.
+            shape = p.auto[k][1][0]
+            rect = Rect(area.left, min(area.ceil), shape.spans[0], shape.max_depth)
+            slot = search.slot(k, shape, rect, 999.0, False)
+            self._left_off(p, placements[k].story, region(tpl, slot))
         tpl = replace(tpl, slots=kept + tuple(s for _k, s in result.slots))
         return tpl, [(placements[k], s) for k, s in result.slots]
 
-    def _left_off(self, p: PagePlan, story: Story) -> None:
+    def _left_off(self, p: PagePlan, story: Story, reg: Region) -> None:
         """A story the auto page found no room for: every word of it overset, loudly
-        (the report's words placed count it), never a story that silently is not there."""
+        (the report's words placed and the page's overset lines count it), never a story
+        that silently is not there."""
         entry = self.log.story(story.id, str(story.path))
         entry.pages.append(p.spec.number)
         words = story.words()
         entry.overset_words += words
+        entry.overset_lines += self.composer.count_lines(story, reg, story.blocks)
+        self._left.append(story.id)
         found = locate(self.ed.source, story.path.name, p.spec.line or 1)
         self.log.warn(f"{story.id}: OVERSET — left off auto page {p.spec.number}: no room "
                       f"for it beside the stories ranked above it ({len(words)} words)",
