@@ -403,6 +403,22 @@ def test_cut_page_that_breaks_a_rule_is_searched_again(tmp_path):
     assert auto["evaluations"] > 2 * BUDGET, auto
 
 
+def test_cut_page_keeps_its_best_top_and_searches_below_it_again(tmp_path):
+    """Seed 318 (with the ad), cut at random: after both stages of searching again its best
+    layout had the lead and the second story where its tiling has them, and the four
+    stories under them 5 lines overset with a 16pt headline below a 13pt one, for the
+    beam kept six layouts under each place of the lead. With that top kept and the whole
+    beam given to the stories under it, the page keeps every rule."""
+    folder = generate(tmp_path / "set", seed=318, ad=True, cuts=True)
+    tiling = json.loads((folder / "tiling.json").read_text())
+    auto, log = _auto_page(folder)
+    q = log.quality[1]
+    assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
+    assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
+    top = [(s["col"], s["top"], s["span"]) for s in auto["stories"][:2]]
+    assert top == [tuple(t[:3]) for t in tiling[:2]], (top, tiling)
+
+
 def test_refit_does_not_lift_a_story_above_one_ranked_higher(tmp_path):
     """Seed 255 (with the ad), cut at random: refitting depths moved a story up beside the
     one ranked above it until its top was higher, and its 18pt headline then stood above

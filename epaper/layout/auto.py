@@ -55,6 +55,11 @@ REFIT_WINDOW = 10  # grid lines a story's depth may move by when refitted
 RESCUE = ((2, False), (1, True))
 
 
+# A layout composed for real: its real penalty, its rank among those composed, what
+# explains it and its choices.
+_Best = tuple[float, int, list[dict[str, object]], tuple["Choice", ...]]
+
+
 @dataclass(frozen=True)
 class Profile:
     """What one story needs in one shape at one span (and headline cap), in grid lines
@@ -198,6 +203,7 @@ class AutoLayout:
         self._limits: dict[tuple[int, int, int], int] = {}
         self._next_nat: dict[tuple[int, int, float], list[int]] = {}
         self._misses: dict[tuple[int, int, int], int] = {}
+        self._composed = 0  # layouts composed for real
         # The blocked runs in `_settle`'s order (column by column, top down): most areas
         # have none, and the search settles every skyline it makes.
         self._runs = [(c, t, b) for c, runs in enumerate(area.blocked) for t, b in runs]
@@ -463,15 +469,17 @@ class AutoLayout:
         elif penalty < -self._best[0][0]:
             heapq.heapreplace(self._best, item)
 
-    def _beam(self) -> list[tuple[float, tuple[Choice, ...]]]:
+    def _beam(self, start: _Node | None = None) -> list[tuple[float, tuple[Choice, ...]]]:
         """A beam search over the stories in priority order: every partial layout in the
         beam gets each story's moves; of the children, one per skyline (and headline cap)
         survives, the best BEAM of those by penalty plus the white they must leave (and the
-        area balance the dives use) go on.
+        area balance the dives use) go on, at most PER_LEAD per choice of the first story
+        it places. From `start` (stories placed) on, when given.
         Layouts the budget cuts short are finished greedily, so there is always one."""
         self._stop = self.evaluations + self.budget // 2
-        beam = [self._root()]
-        for k in range(len(self.stories)):
+        beam = [start or self._root()]
+        j = len(beam[0].placed)  # the stories already placed: their choices are kept
+        for k in range(j, len(self.stories)):
             if self.evaluations > self._stop:
                 beam = beam[:FINISH]
             children: dict[tuple[object, ...], tuple[float, int, _Node]] = {}
@@ -498,7 +506,7 @@ class AutoLayout:
             ranked = sorted(children.values())  # by f, then order (no two alike)
             beam, per_lead = [], {}  # type: ignore[var-annotated]
             for _f, _o, nd in ranked:  # keep many openings alive: a few per place of the lead
-                first = nd.placed[0] if nd.placed else None
+                first = nd.placed[j] if len(nd.placed) > j else None
                 lead = (first.shape.name, first.rect) if first else None
                 if per_lead.get(lead, 0) < PER_LEAD and len(beam) < BEAM:
                     per_lead[lead] = per_lead.get(lead, 0) + 1
@@ -510,6 +518,13 @@ class AutoLayout:
             leaves.append((node.penalty + WHITE * left, node.placed))
         leaves.sort(key=lambda t: t[0])
         return leaves[:KEEP]
+
+    def _below(self, top: tuple[Choice, ...]) -> list[tuple[float, tuple[Choice, ...]]]:
+        """The beam's best layouts that keep `top` (the first stories' choices)."""
+        node = self._root()
+        for choice in top:
+            node = self._child(node, sum(v for _n, v in choice.terms), choice)
+        return self._beam(node)[:1]
 
     def _balance(self, node: _Node, k: int) -> float:
         """BALANCE per cell the area left misses what stories k.. fill at their natural
@@ -1019,13 +1034,7 @@ class AutoLayout:
     # -- the real thing ----------------------------------------------------------------------
     def choose(self) -> AutoResult:
         """Search, then compose the best few layouts for real and keep the best of them."""
-        found = self.run()
-        best: tuple[float, int, list[dict[str, object]], tuple[Choice, ...]] | None = None
-        for rank, (_model, choices) in enumerate(found):
-            real, explain = self._real(choices)
-            if best is None or real < best[0] - 1e-9:
-                best = (real, rank, explain, choices)
-        composed = len(found)
+        best = self._better(None, self.run())
         # A page that breaks a rule (a line overset, a hierarchy breach, a tombstone) is
         # worse than one late: it is searched again, the stories' profiles already
         # measured, in RESCUE's stages until a layout keeps every rule (more budget for
@@ -1042,22 +1051,40 @@ class AutoLayout:
             if scaled != self._scaled:
                 self._scaled = scaled
                 self._natural.clear()
-            again = self.run()
-            for rank, (_model, choices) in enumerate(again):
-                real, explain = self._real(choices)
-                if real < best[0] - 1e-9:
-                    best = (real, composed + rank, explain, choices)
-            composed += len(again)
+            best = self._better(best, self.run())
         self.budget = base
         if self._scaled:
             self._scaled = False
             self._natural.clear()
+        # Then the best layout's top is kept and the rest searched again under it, the
+        # whole beam given to the stories below: cut seed 318's best layout had the lead
+        # and the second story where they belong and the four under them 5 lines overset,
+        # for the beam kept only six layouts under each place of the lead.
+        for j in range(1, len(self.stories) - 1):
+            # (Not a top with a story left off it: the beam places the rest in order.)
+            if best is None or not _breaks(best[2], overset=fits) or [
+                    c.index for c in best[3][:j]] != list(range(j)):
+                break
+            best = self._better(best, self._below(best[3][:j]))
         if best is None:
             return AutoResult([], [], float("inf"), self.evaluations, 0)
         real, _rank, explain, choices = best
         slots = [(ch.index, self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule))
                  for ch in choices]
-        return AutoResult(slots, list(choices), real, self.evaluations, composed, explain)
+        return AutoResult(slots, list(choices), real, self.evaluations, self._composed,
+                          explain)
+
+    def _better(self, best: _Best | None, found: list[tuple[float, tuple[Choice, ...]]]
+                ) -> _Best | None:
+        """The best of `best` and the layouts found, each of those composed for real."""
+        if best is None:
+            self._composed = 0
+        for _model, choices in found:
+            real, explain = self._real(choices)
+            if best is None or real < best[0] - 1e-9:
+                best = (real, self._composed, explain, choices)
+            self._composed += 1
+        return best
 
     def _real(self, choices: tuple[Choice, ...]) -> tuple[float, list[dict[str, object]]]:
         """A layout's penalty from composing its stories: white and overset as set, and
