@@ -506,6 +506,30 @@ def test_a_stop_signal_whose_exception_is_lost_still_stops_the_build(capfd):
     assert signal.getsignal(signal.SIGHUP) is not publish._raise  # put back
 
 
+def _handlers(queue) -> None:
+    queue.put([str(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM,
+                                                   signal.SIGHUP)])
+
+
+def test_a_worker_forked_mid_build_does_not_keep_the_builds_handler():
+    """CI's next run saw a worker, forked as the build was stopped, get the build's SIGTERM
+    before its own set-up ran: the build's handler raised in its start-up and printed a
+    traceback. A forked process starts with the defaults (Ctrl-C is the build's)."""
+    import multiprocessing
+
+    from epaper.pipeline import publish
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.SimpleQueue()
+    with publish.stop_on_signals():
+        child = ctx.Process(target=_handlers, args=(queue,))
+        child.start()
+        child.join(60)
+        assert signal.getsignal(signal.SIGTERM) is publish._raise  # the build's own
+    assert child.exitcode == 0
+    assert queue.get() == [str(signal.SIG_IGN), str(signal.SIG_DFL), str(signal.SIG_DFL)]
+
+
 def test_a_build_stopped_by_a_lost_signal_writes_nothing(built, monkeypatch):
     from epaper.pipeline import publish
 

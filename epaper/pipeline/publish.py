@@ -71,6 +71,19 @@ def _quiet_lost_stop(unraisable: Any, default: Callable[[Any], None]) -> None:
         default(unraisable)
 
 
+def _child_signals() -> None:
+    """A process forked while a build stops on signals (a worker starting) does not keep
+    the build's handler: a SIGTERM from the build ending its workers raised Interrupted
+    in the worker's start-up, before its own set-up, and printed a traceback."""
+    for s in SIGNALS:
+        if signal.getsignal(s) is _raise:
+            signal.signal(s, signal.SIG_IGN if s == signal.SIGINT else signal.SIG_DFL)
+    _stopped.clear()
+
+
+os.register_at_fork(after_in_child=_child_signals)
+
+
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP stop the build like Ctrl-C does: by an exception in the main
