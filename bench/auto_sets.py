@@ -2,6 +2,7 @@
 that fills the page with no overset, no tombstone and no hierarchy breach exists).
 
     python bench/auto_sets.py DEST --seed 3 [--ad]
+    python bench/auto_sets.py tests/data/auto_sets --freeze [318-ad-cuts.json ...]
 
 Used by bench/auto.py and tests/test_auto.py. The same seed gives the same files: the
 tiling, the sentences (cut from the sample's Bengali stories) and the photos' pixels.
@@ -167,17 +168,38 @@ def generate(dest: Path, seed: int, ad: bool = False, pg: _Page | None = None,
              nested: bool = False, cuts: bool = False) -> Path:
     """Write the edition of one auto page into `dest` (made; must not exist), with the
     tiling its stories were cut to in tiling.json."""
+    return write(dest, recipe(seed, ad, pg, nested, cuts))
+
+
+def recipe(seed: int, ad: bool = False, pg: _Page | None = None, nested: bool = False,
+           cuts: bool = False) -> dict[str, Any]:
+    """What `generate` writes, as data: the tiling and each story's sentences. Cutting
+    stories to a tiling composes them again and again (10-20 s a set), so the tests read
+    the sets they use frozen this way (tests/data/auto_sets, written by --freeze)."""
     rnd = random.Random(seed)
     bank = sentences()
     pg = pg or page(ad)
     for _attempt in range(40):
-        found = _fill(dest, rnd, bank, pg, ad, nested, cuts)
+        found = _fill(Path("set"), rnd, bank, pg, ad, nested, cuts)
         if found is not None:
             texts, rects = found
-            _write(dest, texts, [r[4] for r in rects], ad)
-            (dest / "tiling.json").write_text(json.dumps(rects) + "\n", encoding="utf-8")
-            return dest
+            return {"seed": seed, "ad": ad, "nested": nested, "cuts": cuts,
+                    "tiling": [list(r) for r in rects], "texts": texts}
     raise RuntimeError(f"seed {seed}: no tiling whose headlines keep the rules")
+
+
+def name(seed: int, ad: bool = False, nested: bool = False, cuts: bool = False) -> str:
+    """A recipe's file name: 318-ad-cuts.json."""
+    return "-".join([str(seed)] + [f for f, on in (("ad", ad), ("nested", nested),
+                                                   ("cuts", cuts)) if on]) + ".json"
+
+
+def write(dest: Path, rec: dict[str, Any]) -> Path:
+    """The edition of a recipe, written into `dest` (made; must not exist)."""
+    rects = [tuple(r) for r in rec["tiling"]]
+    _write(dest, rec["texts"], [bool(r[4]) for r in rects], rec["ad"])
+    (dest / "tiling.json").write_text(json.dumps(rects) + "\n", encoding="utf-8")
+    return dest
 
 
 def _fill(dest: Path, rnd: random.Random, bank: list[str], pg: _Page, ad: bool,
@@ -281,12 +303,24 @@ def _write(dest: Path, texts: list[list[str]], photos: list[bool], ad: bool) -> 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("dest", type=Path)
+    ap.add_argument("dest", type=Path, help="the set's folder, or with --freeze the "
+                    "folder of recipes")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ad", action="store_true")
+    ap.add_argument("--freeze", nargs="*", metavar="NAME", help="write recipes (named "
+                    "as 318-ad-cuts.json) into DEST; no names: those already there again")
     args = ap.parse_args()
-    generate(args.dest, args.seed, args.ad)
-    print(f"wrote {args.dest}")
+    if args.freeze is None:
+        generate(args.dest, args.seed, args.ad)
+        print(f"wrote {args.dest}")
+        return
+    args.dest.mkdir(parents=True, exist_ok=True)
+    for file in args.freeze or sorted(p.name for p in args.dest.glob("*.json")):
+        seed, *flags = file.removesuffix(".json").split("-")
+        rec = recipe(int(seed), "ad" in flags, None, "nested" in flags, "cuts" in flags)
+        (args.dest / file).write_text(json.dumps(rec, ensure_ascii=False, indent=0) + "\n",
+                                      encoding="utf-8")
+        print(f"wrote {args.dest / file}")
 
 
 if __name__ == "__main__":

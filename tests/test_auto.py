@@ -19,7 +19,19 @@ from epaper.layout.edition import EditionLayout
 from epaper.templates.loader import load_template_set
 
 sys.path.insert(0, str(ROOT / "bench"))
-from auto_sets import generate  # noqa: E402
+from auto_sets import generate, name, write  # noqa: E402
+
+# The generated sets the tests use, frozen (cutting stories to a tiling takes 10-20 s a
+# set); `python bench/auto_sets.py tests/data/auto_sets --freeze` writes them again.
+FROZEN = Path(__file__).parent / "data" / "auto_sets"
+
+
+def frozen(dest: Path, seed: int, ad: bool = False, nested: bool = False,
+           cuts: bool = False) -> Path:
+    """The set `generate` writes for these arguments, from its frozen recipe."""
+    path = FROZEN / name(seed, ad, nested, cuts)
+    assert path.exists(), f"no frozen set {path.name}: write it with bench/auto_sets.py"
+    return write(dest, json.loads(path.read_text(encoding="utf-8")))
 
 AUTO_PAGES = (3, 6, 7)  # of the sample
 TEXT_SHAPE = "  text:\n    span: [1, 2]\n    depth: [12, 90]\n"
@@ -164,7 +176,7 @@ def _auto_page(folder: Path) -> tuple[dict, object]:
 
 @pytest.fixture(scope="module")
 def solvable(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("auto") / "set", seed=10)
+    return frozen(tmp_path_factory.mktemp("auto") / "set", seed=10)
 
 
 def test_generated_set_fills_its_page_without_overset_or_tombstones(solvable):
@@ -284,13 +296,20 @@ def test_generated_sets_are_written_from_their_seed(tmp_path):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
     assert generate(tmp_path / "c", seed=6, ad=True).joinpath("tiling.json").read_text() \
         != (a / "tiling.json").read_text()
+    # The frozen sets the other tests read are the generator's, as it is now.
+    frozen_six = frozen(tmp_path / "d", seed=6, ad=True)
+    files = sorted(p.relative_to(frozen_six) for p in frozen_six.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "c")
+                           for p in (tmp_path / "c").rglob("*") if p.is_file())
+    for f in files:
+        assert (frozen_six / f).read_bytes() == (tmp_path / "c" / f).read_bytes(), f
 
 
 def test_generated_set_with_an_ad_gets_the_fill_its_tiling_has(tmp_path):
     """Seed 6 (with the ad) is cut to a tiling whose lead is shrunk well below its natural
     depth: a search that tried leads in the order of their own cost, or children in the
     order of the area they leave, never reached it (fill 0.93, 8 lines overset)."""
-    folder = generate(tmp_path / "set", seed=6, ad=True)
+    folder = frozen(tmp_path / "set", seed=6, ad=True)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0, q
@@ -301,7 +320,7 @@ def test_story_between_two_neighbours_is_kept_clear_of_both_headlines(tmp_path):
     """Seed 29 puts a story between two whose headlines are level with its own, at 24 and
     20pt: capped under the larger neighbour only, it took 19pt beside the 20pt one, a
     tombstone the model did not see."""
-    folder = generate(tmp_path / "set", seed=29)
+    folder = frozen(tmp_path / "set", seed=29)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["tombstones"] == [] and q["hierarchy_violations"] == [], q
@@ -312,7 +331,7 @@ def test_generated_tiling_keeps_the_reports_tombstone_rule(tmp_path):
     """Seed 22's tiling stacked two pairs whose lower stories started a line apart: equal
     tops were all the generator checked, so its own tiling had a real tombstone and the
     page could not be laid out without one (or without overset, fill 0.97)."""
-    folder = generate(tmp_path / "set", seed=22)
+    folder = frozen(tmp_path / "set", seed=22)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["tombstones"] == [] and q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
@@ -322,7 +341,7 @@ def test_dives_go_first_to_leads_that_leave_the_rest_their_natural_area(tmp_path
     """Seed 15's tiling shrinks its lead 12 lines below natural: ranked by their own cost,
     leads near natural depth took the dives' budget, and the one that leaves the rest
     room came 36th of 70 (5 lines overset)."""
-    folder = generate(tmp_path / "set", seed=15, ad=True)
+    folder = frozen(tmp_path / "set", seed=15, ad=True)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97 and q["tombstones"] == [], q
@@ -332,7 +351,7 @@ def test_dive_orders_each_story_by_the_room_it_leaves_the_rest(tmp_path):
     """Seed 17: under the right lead the dive tried the next stories in the order of
     their own cost and spent its share in a subtree that left the last story 8 lines
     short (fill 0.91)."""
-    folder = generate(tmp_path / "set", seed=17)
+    folder = frozen(tmp_path / "set", seed=17)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
@@ -343,7 +362,7 @@ def test_dives_leave_the_guess_high_up_first_and_skip_mirrored_leads(tmp_path):
     2nd story: half the dives went to right-hand leads (mirrors of left ones on a
     symmetric page), and a depth-first dive never came back up to the 2nd story, so the
     page kept a tombstone."""
-    folder = generate(tmp_path / "set", seed=17)
+    folder = frozen(tmp_path / "set", seed=17)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["tombstones"] == [] and q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
@@ -353,7 +372,7 @@ def test_refit_moves_depths_the_search_fixed_too_early(tmp_path):
     """Seed 19: both searches end with the right arrangement but its last story 2 lines
     overset, because the story above it took its depth before anything was under it.
     Refitting the depths of the arrangement found gives a layout without overset."""
-    folder = generate(tmp_path / "set", seed=19)
+    folder = frozen(tmp_path / "set", seed=19)
     auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97 and q["tombstones"] == [], q
@@ -366,7 +385,7 @@ def test_white_costs_more_than_photos_side_by_side(tmp_path):
     """Seed 31's tiling has the lead's photo beside the second story's: weighed as much
     as a photo stacked on another (40), that cost more than 35 cells of white, and the
     page was laid out 0.957 full around a column left empty."""
-    folder = generate(tmp_path / "set", seed=31)
+    folder = frozen(tmp_path / "set", seed=31)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["fill_ratio"] >= 0.97 and q["overset_lines"] == 0 and q["tombstones"] == [], q
@@ -379,7 +398,7 @@ def test_nested_tiling_is_laid_out_whole(tmp_path):
     """Seed 111 (with the ad), nested: a 4-column story over two 2-column ones side by
     side, a structure the search was never tuned on. It fills the page without overset,
     tombstone or hierarchy breach, and the two side by side keep apart in size."""
-    folder = generate(tmp_path / "set", seed=111, ad=True, nested=True)
+    folder = frozen(tmp_path / "set", seed=111, ad=True, nested=True)
     tiling = json.loads((folder / "tiling.json").read_text())
     under = [[b for b in tiling if b[2] == 2 and b[1] == a[1] + a[3]
               and a[0] <= b[0] < a[0] + 4] for a in tiling if a[2] == 4]
@@ -394,7 +413,7 @@ def test_cut_page_that_breaks_a_rule_is_searched_again(tmp_path):
     """Seed 238, a tiling cut at random (a story over two, beside a stack): its first
     search's best layout put a 16pt headline under a 13pt one. A page that breaks a rule
     is searched again with twice the budget, which finds one that keeps them all."""
-    folder = generate(tmp_path / "set", seed=238, cuts=True)
+    folder = frozen(tmp_path / "set", seed=238, cuts=True)
     auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["hierarchy_violations"] == [] and q["tombstones"] == [], q
@@ -409,7 +428,7 @@ def test_cut_page_keeps_its_best_top_and_searches_below_it_again(tmp_path):
     stories under them 5 lines overset with a 16pt headline below a 13pt one, for the
     beam kept six layouts under each place of the lead. With that top kept and the whole
     beam given to the stories under it, the page keeps every rule."""
-    folder = generate(tmp_path / "set", seed=318, ad=True, cuts=True)
+    folder = frozen(tmp_path / "set", seed=318, ad=True, cuts=True)
     tiling = json.loads((folder / "tiling.json").read_text())
     auto, log = _auto_page(folder)
     q = log.quality[1]
@@ -425,7 +444,7 @@ def test_refit_does_not_lift_a_story_above_one_ranked_higher(tmp_path):
     a 24pt one (a hierarchy breach report.json named). Then its best layout was 0.966
     full (a column 23 lines empty beside the ad); with its lead kept and the stories under
     it searched again, it is filled."""
-    folder = generate(tmp_path / "set", seed=255, ad=True, cuts=True)
+    folder = frozen(tmp_path / "set", seed=255, ad=True, cuts=True)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["hierarchy_violations"] == [] and q["tombstones"] == [], q
@@ -437,7 +456,7 @@ def test_page_fit_only_shrunk_is_searched_again_by_its_slack(tmp_path):
     the stories after a lead take at natural depth, the dives never reached the lead it
     needs (2 lines overset at eight times the budget). Searched again with the areas
     scaled to the page, it is laid out without overset."""
-    folder = generate(tmp_path / "set", seed=16)
+    folder = frozen(tmp_path / "set", seed=16)
     _auto, log = _auto_page(folder)
     q = log.quality[1]
     assert q["overset_lines"] == 0 and q["fill_ratio"] >= 0.97, q
