@@ -57,8 +57,8 @@ FILL = 0.97  # a page filled less than this is worth searching below its best to
 
 
 # A layout composed for real: its real penalty, its rank among those composed, what
-# explains it and its choices.
-_Best = tuple[float, int, list[dict[str, object]], tuple["Choice", ...]]
+# explains it, its choices and its fill ratio (as report.json measures it).
+_Best = tuple[float, int, list[dict[str, object]], tuple["Choice", ...], float]
 
 
 @dataclass(frozen=True)
@@ -333,13 +333,6 @@ class AutoLayout:
     def _could_fill(self) -> bool:
         """Could the stories fill FILL of the free area, each as big as it can be?"""
         return sum(self._max_area) >= FILL * self.area.cells()
-
-    def _fill(self, explain: list[dict[str, object]]) -> float:
-        """A composed layout's fill ratio, as report.json's quality measures it."""
-        cells = self.area.cells()
-        white = cells - sum(e["span"] * e["depth"] for e in explain)  # type: ignore[operator]
-        white += sum(e["underset_lines"] * e["span"] for e in explain)  # type: ignore[operator]
-        return 1.0 - white / cells if cells else 1.0
 
     # -- the search --------------------------------------------------------------------------
     def run(self) -> list[tuple[float, tuple[Choice, ...]]]:
@@ -1078,13 +1071,13 @@ class AutoLayout:
         for j in range(1, len(self.stories) - 1):
             # (Not a top with a story left off it: the beam places the rest in order.)
             if best is None or not (_breaks(best[2], overset=fits) or (
-                    fills and self._fill(best[2]) < FILL)) or [
+                    fills and best[4] < FILL)) or [
                     c.index for c in best[3][:j]] != list(range(j)):
                 break
             best = self._better(best, self._below(best[3][:j]))
         if best is None:
             return AutoResult([], [], float("inf"), self.evaluations, 0)
-        real, _rank, explain, choices = best
+        real, _rank, explain, choices, _fill = best
         slots = [(ch.index, self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule))
                  for ch in choices]
         return AutoResult(slots, list(choices), real, self.evaluations, self._composed,
@@ -1096,15 +1089,17 @@ class AutoLayout:
         if best is None:
             self._composed = 0
         for _model, choices in found:
-            real, explain = self._real(choices)
+            real, explain, fill = self._real(choices)
             if best is None or real < best[0] - 1e-9:
-                best = (real, self._composed, explain, choices)
+                best = (real, self._composed, explain, choices, fill)
             self._composed += 1
         return best
 
-    def _real(self, choices: tuple[Choice, ...]) -> tuple[float, list[dict[str, object]]]:
+    def _real(self, choices: tuple[Choice, ...]
+              ) -> tuple[float, list[dict[str, object]], float]:
         """A layout's penalty from composing its stories: white and overset as set, and
-        hierarchy, tombstones and stacked photos measured as report.json measures them."""
+        hierarchy, tombstones and stacked photos measured as report.json measures them;
+        what explains it, and its fill ratio."""
         done, elements, sets = [], [], []
         for ch in choices:
             slot = self.slot(ch.index, ch.shape, ch.rect, ch.cap, ch.rule)
@@ -1156,7 +1151,7 @@ class AutoLayout:
                 "model": dict(ch.terms)})
         # A breach between two stories was counted for each: once is its cost.
         penalty -= sum(w * len(f) for w, _n, f in named)  # type: ignore[arg-type]
-        return penalty, explain
+        return penalty, explain, float(q["fill_ratio"])  # type: ignore[arg-type]
 
 
 def _breaks(explain: list[dict[str, object]], overset: bool = True) -> bool:

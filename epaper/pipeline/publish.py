@@ -104,6 +104,7 @@ def stop_on_signals() -> Iterator[None]:
             if handler is not None:
                 signal.signal(s, handler)
         sys.unraisablehook = hook
+        _stopped.clear()  # acted on, or too late to matter: not the next build's
 
 
 @contextlib.contextmanager
